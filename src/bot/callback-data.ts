@@ -1,0 +1,51 @@
+import type { Filter, ListState } from "./list-state";
+
+/**
+ * Payloads of the list menu's buttons. @grammyjs/menu wraps them as `bk/<row>/<col>/<payload>/f<hash>`
+ * (up to 20 bytes of its own), and Telegram allows 64 bytes, so a payload stays under 44:
+ * `u<user id base36>.<filter>.<o|n>.<offset base36>.<booking id base36>`, at most 38 bytes.
+ */
+
+const FILTER_CODE: Record<string, string> = { all: "a", 0: "n", 1: "p", 2: "c", [-1]: "x" };
+const CODE_FILTER: Record<string, Filter> = { a: "all", n: 0, p: 1, c: 2, x: -1 };
+
+/** Pressing an arrow that has nowhere to go. */
+export type EdgePayload = { edge: "newest" | "oldest" };
+
+const EDGE = { newest: "top", oldest: "end" } as const;
+
+export function packListState(state: ListState): string {
+  const parts = [state.userId === undefined ? "a" : `u${state.userId.toString(36)}`, FILTER_CODE[String(state.filter)]];
+  if (state.anchor.dir !== "first") {
+    parts.push(state.anchor.dir === "older" ? "o" : "n", state.offset.toString(36), state.anchor.id.toString(36));
+  }
+  return parts.join(".");
+}
+
+export const packEdge = (edge: EdgePayload["edge"]): string => EDGE[edge];
+
+const PAYLOAD = /^(a|u[0-9a-z]{1,11})\.([anpcx])(?:\.([on])\.([0-9a-z]{1,6})\.([0-9a-z]{1,6}))?$/;
+const MAX_SERIAL = 2_147_483_647;
+
+/** Strict: anything a button of ours could not have produced is `undefined`. */
+export function parseListPayload(payload: unknown): ListState | EdgePayload | undefined {
+  if (typeof payload !== "string") return undefined;
+  if (payload === EDGE.newest) return { edge: "newest" };
+  if (payload === EDGE.oldest) return { edge: "oldest" };
+  const m = PAYLOAD.exec(payload);
+  if (!m) return undefined;
+  const [, scope, filterCode, dir, offset36, id36] = m;
+  const state: ListState = { filter: CODE_FILTER[filterCode!]!, anchor: { dir: "first" }, offset: 0 };
+  if (scope !== "a") {
+    const userId = parseInt(scope!.slice(1), 36);
+    if (!Number.isSafeInteger(userId) || userId <= 0) return undefined;
+    state.userId = userId;
+  }
+  if (dir) {
+    const id = parseInt(id36!, 36);
+    if (id <= 0 || id > MAX_SERIAL) return undefined;
+    state.anchor = { dir: dir === "o" ? "older" : "newer", id };
+    state.offset = parseInt(offset36!, 36);
+  }
+  return state;
+}

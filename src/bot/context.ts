@@ -1,0 +1,25 @@
+import type { Context } from "grammy";
+import type { ConversationFlavor } from "@grammyjs/conversations";
+import type { Config } from "../config";
+import type { Db } from "../db/client";
+import type { Logger } from "../logger";
+import type { ListView } from "./menus/list-menu";
+
+/** Everything the bot needs from the outside; tests build it with a test database. */
+export type Deps = {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  clock: () => Date;
+};
+
+type Extras = {
+  /** Logger bound to this update's id. */
+  log: Logger;
+  /** The list the menu is about to render (set just before sending). */
+  listView?: ListView;
+};
+
+/** Context inside conversations (the plugin builds a fresh one for every replay). */
+export type InnerContext = Context & Extras;
+export type BotContext = ConversationFlavor<Context & Extras>;

@@ -1,0 +1,78 @@
+import type { BookingStatus } from "../../db/schema";
+import { escapeHtml, truncate } from "./html";
+
+export const STATUS_BADGE: Record<BookingStatus, string> = { 0: "⚪", 1: "🟡", 2: "🟢", [-1]: "🔴" };
+export const STATUS_LABEL: Record<BookingStatus, string> = {
+  0: "Новая заявка",
+  1: "В ожидании",
+  2: "Подтверждено",
+  [-1]: "Отменено",
+};
+
+export function statusText(status: number): string {
+  return status in STATUS_LABEL
+    ? `${STATUS_BADGE[status as BookingStatus]} ${STATUS_LABEL[status as BookingStatus]}`
+    : `❔ Статус ${status}`;
+}
+
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** `DD.MM.YYYY HH:MM` in the given IANA time zone, as the original dashboard shows dates. */
+export function formatDateTime(date: Date, timeZone: string): string {
+  let format = dateFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-GB", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
+    dateFormats.set(timeZone, format);
+  }
+  const p = Object.fromEntries(format.formatToParts(date).map((part) => [part.type, part.value]));
+  return `${p.day}.${p.month}.${p.year} ${p.hour}:${p.minute}`;
+}
+
+const numberFormat = new Intl.NumberFormat("ru-RU");
+export const formatCount = (n: number): string => numberFormat.format(n);
+
+/** `3rd_stream` → title from the `streams` table, else "3-й поток", else the code itself. */
+export function streamTitle(code: string | null, title: string | null): string {
+  if (title) return title;
+  if (!code) return "—";
+  const numbered = /^(\d+)(?:st|nd|rd|th)_stream$/.exec(code);
+  return numbered ? `${numbered[1]}-й поток` : code;
+}
+
+export function courseTitle(courseId: number | null, name: string | null): string {
+  if (name) return name;
+  return courseId === null ? "—" : `Курс #${courseId}`;
+}
+
+// Telegram caps first names at 64 characters and usernames at 32; legacy rows may hold anything,
+// so every user string is cut before it is escaped.
+export const MAX_NAME = 64;
+export const MAX_USERNAME = 32;
+export const MAX_CODE = 32;
+
+export const safe = (text: string, max: number): string => escapeHtml(truncate(text, max));
+
+export function displayName(firstName: string | null | undefined, lastName?: string | null): string {
+  const full = [firstName, lastName].filter((s) => s && s.trim()).join(" ");
+  return full ? safe(full, MAX_NAME) : "Unknown";
+}
+
+export function displayUsername(username: string | null | undefined): string {
+  return username ? `@${safe(username, MAX_USERNAME)}` : "no_username";
+}
+
+export function discountText(percent: number | null, referralCode: string | null): string | undefined {
+  const code = referralCode ? safe(referralCode, MAX_CODE) : undefined;
+  if (percent && code) return `скидка ${percent}% (<code>${code}</code>)`;
+  if (percent) return `скидка ${percent}%`;
+  if (code) return `промокод <code>${code}</code>`;
+  return undefined;
+}

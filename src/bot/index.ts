@@ -1,0 +1,44 @@
+import { Bot, type BotConfig } from "grammy";
+import { conversations } from "@grammyjs/conversations";
+import { sequentialize } from "@grammyjs/runner";
+import type { BotContext, Deps } from "./context";
+import { createErrorHandler } from "./errors";
+import { refuseNonAdmins } from "./features/access";
+import { bookingCardFeature } from "./features/booking-card";
+import { bookingsFeature } from "./features/bookings";
+import { helpFeature } from "./features/help";
+import { studentFeature } from "./features/student";
+import { unhandledFeature } from "./features/unhandled";
+import { createListMenu } from "./menus/list-menu";
+import { withUpdateLogger } from "./middleware";
+
+export type BotOptions = Pick<BotConfig<BotContext>, "botInfo" | "client">;
+
+/**
+ * Builds the bot; starts nothing. Order: per-chat ordering → logger → error boundary →
+ * admin gate → conversations → menus → features → unhandled.
+ */
+export function createBot(deps: Deps, options: BotOptions = {}): Bot<BotContext> {
+  const { config, logger } = deps;
+  const bot = new Bot<BotContext>(config.botToken, {
+    ...options,
+    client: { ...(config.telegramApiRoot ? { apiRoot: config.telegramApiRoot } : {}), ...options.client },
+  });
+  const admins = new Set(config.adminIds);
+
+  // Updates of one chat run one after another (conversations rely on it); chats run in parallel.
+  bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
+  bot.use(withUpdateLogger(logger));
+  const guarded = bot.errorBoundary(createErrorHandler(logger));
+
+  const admin = guarded.chatType("private").filter((ctx) => admins.has(ctx.from.id));
+  const list = createListMenu(deps);
+  admin.use(conversations());
+  admin.use(studentFeature(deps, list));
+  admin.use(list.menu);
+  admin.use(bookingsFeature(list), bookingCardFeature(deps), helpFeature());
+  admin.use(unhandledFeature());
+
+  guarded.filter((ctx) => !ctx.from || !admins.has(ctx.from.id)).use(refuseNonAdmins());
+  return bot;
+}

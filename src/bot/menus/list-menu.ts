@@ -1,0 +1,161 @@
+import { GrammyError } from "grammy";
+import { Menu } from "@grammyjs/menu";
+import type { StatusCounts } from "../../db/queries/bookings";
+import { countBookingsByStatus, listBookingsPage } from "../../db/queries/bookings";
+import { findStudent } from "../../db/queries/students";
+import { packEdge, packListState, parseListPayload } from "../callback-data";
+import type { Deps, InnerContext } from "../context";
+import { FILTER_NAME, countOf, formatListMessage } from "../format/list";
+import { STATUS_BADGE, formatCount } from "../format/values";
+import { FILTERS, firstPageOf, scopeOf, type Filter, type ListState } from "../list-state";
+import { noBookingsFor, texts } from "../texts";
+
+/** A list message ready to send: its text and what its buttons need. */
+export type ListView = {
+  state: ListState;
+  counts: StatusCounts;
+  text: string;
+  shown: number;
+  firstId?: number;
+  lastId?: number;
+  hasNewer: boolean;
+  hasOlder: boolean;
+};
+
+/**
+ * `render` is protected in @grammyjs/menu; rendering explicitly lets a list be sent from any
+ * context, including a conversation's, which never passes through the menu's own middleware.
+ */
+class RenderableMenu extends Menu<InnerContext> {
+  keyboard(ctx: InnerContext) {
+    return this.render(ctx);
+  }
+}
+
+/** Bump when the button layout changes: buttons of older messages then answer "outdated". */
+const LAYOUT = "list-v1";
+
+export async function loadListView(deps: Deps, requested: ListState): Promise<ListView | { noStudent: number }> {
+  const { db, config } = deps;
+  const userId = requested.userId;
+  const [student, counts, page] = await Promise.all([
+    userId === undefined ? undefined : findStudent(db, { userId }),
+    countBookingsByStatus(db, { userId }),
+    listBookingsPage(db, scopeOf(requested), requested.anchor, config.pageSize),
+  ]);
+  if (userId !== undefined && !student) return { noStudent: userId };
+  const state = page.isFirst ? { ...requested, anchor: { dir: "first" as const }, offset: 0 } : requested;
+  const { text, shown } = formatListMessage({ state, rows: page.rows, counts, student, timeZone: config.timeZone });
+  return {
+    state,
+    counts,
+    text,
+    shown,
+    firstId: page.rows[0]?.id,
+    lastId: page.rows[shown - 1]?.id,
+    hasNewer: page.hasNewer,
+    hasOlder: page.hasOlder || shown < page.rows.length,
+  };
+}
+
+function filterButton(filter: Filter) {
+  const text = (ctx: InnerContext) => {
+    const view = ctx.listView;
+    const name = filter === "all" ? FILTER_NAME.all : `${STATUS_BADGE[filter]} ${FILTER_NAME[filter]}`;
+    if (!view) return name;
+    const mark = view.state.filter === filter ? "✓ " : "";
+    return `${mark}${name} ${formatCount(countOf(view.counts, filter))}`;
+  };
+  const payload = (ctx: InnerContext) => packListState(firstPageOf(filter, ctx.listView?.state.userId));
+  return { text, payload };
+}
+
+const newerButton = {
+  text: (ctx: InnerContext) => (ctx.listView?.hasNewer ? "◀ Новее" : "·"),
+  payload: (ctx: InnerContext) => {
+    const view = ctx.listView;
+    if (!view?.hasNewer || view.firstId === undefined) return packEdge("newest");
+    return packListState({ ...view.state, anchor: { dir: "newer", id: view.firstId }, offset: view.state.offset });
+  },
+};
+
+const refreshButton = {
+  text: "↻ Обновить",
+  payload: (ctx: InnerContext) => (ctx.listView ? packListState(ctx.listView.state) : ""),
+};
+
+const olderButton = {
+  text: (ctx: InnerContext) => (ctx.listView?.hasOlder ? "Старше ▶" : "·"),
+  payload: (ctx: InnerContext) => {
+    const view = ctx.listView;
+    if (!view?.hasOlder || view.lastId === undefined) return packEdge("oldest");
+    return packListState({ ...view.state, anchor: { dir: "older", id: view.lastId }, offset: view.state.offset + view.shown });
+  },
+};
+
+/**
+ * The list of bookings (everyone's or one student's) as one message with filter and paging
+ * buttons. The whole state rides in each button's payload, so any list message keeps working
+ * after a restart, and the layout is fixed, so a press never lands on a different button.
+ */
+export function createListMenu(deps: Deps) {
+  const menu = new RenderableMenu("bk", {
+    autoAnswer: false,
+    // Labels carry live counts; comparing them would call every press "outdated".
+    fingerprint: (ctx) => (ctx.listView || parseListPayload(ctx.match) ? LAYOUT : "invalid"),
+    onMenuOutdated: (ctx) => ctx.answerCallbackQuery({ text: texts.staleButton }),
+  });
+  for (const filter of FILTERS.slice(0, 3)) menu.text(filterButton(filter), onPress);
+  menu.row();
+  for (const filter of FILTERS.slice(3)) menu.text(filterButton(filter), onPress);
+  menu.row().text(newerButton, onPress).text(refreshButton, onPress).text(olderButton, onPress);
+
+  /** Loads a list; plain data, so a conversation can keep it between replays. */
+  const load = (state: ListState) => loadListView(deps, state);
+
+  /** Sends a loaded list as a new message, or puts it in place of the pressed one. */
+  async function send(ctx: InnerContext, view: ListView | { noStudent: number }, mode: "reply" | "edit"): Promise<void> {
+    if ("noStudent" in view) {
+      const notice = noBookingsFor(`id ${view.noStudent}`);
+      await (mode === "reply" ? ctx.reply(notice) : ctx.editMessageText(notice));
+      return;
+    }
+    ctx.listView = view;
+    const other = {
+      parse_mode: "HTML" as const,
+      reply_markup: { inline_keyboard: await menu.keyboard(ctx) },
+      link_preview_options: { is_disabled: true },
+    };
+    if (mode === "reply") {
+      await ctx.reply(view.text, other);
+      return;
+    }
+    try {
+      await ctx.editMessageText(view.text, other);
+    } catch (error) {
+      // 400 here means "message is not modified" (a refresh with nothing new) or the message is gone.
+      if (!(error instanceof GrammyError && error.error_code === 400)) throw error;
+      ctx.log.debug({ description: error.description }, "list message left as it was");
+    }
+  }
+
+  const show = async (ctx: InnerContext, state: ListState, mode: "reply" | "edit") => send(ctx, await load(state), mode);
+
+  async function onPress(ctx: InnerContext): Promise<void> {
+    const parsed = parseListPayload(ctx.match);
+    if (!parsed) {
+      await ctx.answerCallbackQuery({ text: texts.staleButton });
+      return;
+    }
+    if ("edge" in parsed) {
+      await ctx.answerCallbackQuery({ text: parsed.edge === "newest" ? texts.newestReached : texts.oldestReached });
+      return;
+    }
+    await show(ctx, parsed, "edit");
+    await ctx.answerCallbackQuery();
+  }
+
+  return { menu, load, send, show };
+}
+
+export type ListMenu = ReturnType<typeof createListMenu>;

@@ -1,0 +1,85 @@
+import * as v from "valibot";
+
+const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const EnvSchema = v.object({
+  BOT_TOKEN: v.pipe(
+    v.string("is required"),
+    v.trim(),
+    v.regex(/^\d+:[\w-]{20,}$/, "does not look like a bot token from @BotFather"),
+  ),
+  ADMIN_IDS: v.pipe(
+    v.string("is required (comma-separated Telegram user ids)"),
+    v.transform((s) => s.split(",").map((p) => p.trim()).filter(Boolean)),
+    v.minLength(1, "needs at least one Telegram user id"),
+    v.check(
+      (ids) => ids.every((id) => /^\d{1,16}$/.test(id) && Number.isSafeInteger(Number(id))),
+      "must be comma-separated numeric Telegram user ids",
+    ),
+    v.transform((ids) => [...new Set(ids.map(Number))]),
+  ),
+  DATABASE_URL: v.optional(
+    v.pipe(v.string(), v.trim(), v.regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")),
+  ),
+  PGLITE_DIR: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1)), "./data"),
+  TELEGRAM_API_ROOT: v.optional(v.pipe(v.string(), v.trim(), v.url("must be a URL"))),
+  TZ_DISPLAY: v.optional(v.pipe(v.string(), v.check(isTimeZone, "is not a known IANA time zone")), "Europe/Moscow"),
+  LOG_LEVEL: v.optional(v.picklist(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(", ")}`), "info"),
+  PAGE_SIZE: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d+$/, "must be a whole number"),
+      v.transform(Number),
+      v.minValue(1, "must be at least 1"),
+      v.maxValue(50, "must be at most 50"),
+    ),
+    "20",
+  ),
+});
+
+export type Config = {
+  botToken: string;
+  adminIds: readonly number[];
+  database: { kind: "postgres"; url: string } | { kind: "pglite"; dir: string };
+  telegramApiRoot: string | undefined;
+  timeZone: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  pageSize: number;
+};
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Validates the environment; the error names every bad variable but never echoes its value. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  // An empty `FOO=` line in .env means "not set", as it does for most tools.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""));
+  const result = v.safeParse(EnvSchema, present);
+  if (!result.success) {
+    const lines = result.issues.map((issue) => {
+      const key = issue.path?.map((p) => String(p.key)).join(".") ?? "environment";
+      return `  ${key}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = result.output;
+  return {
+    botToken: e.BOT_TOKEN,
+    adminIds: e.ADMIN_IDS,
+    database: e.DATABASE_URL ? { kind: "postgres", url: e.DATABASE_URL } : { kind: "pglite", dir: e.PGLITE_DIR },
+    telegramApiRoot: e.TELEGRAM_API_ROOT,
+    timeZone: e.TZ_DISPLAY,
+    logLevel: e.LOG_LEVEL,
+    pageSize: e.PAGE_SIZE,
+  };
+}

@@ -1,0 +1,45 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import pg from "pg";
+import type { Config } from "../config";
+import * as schema from "./schema";
+
+/** The one query-layer type: node-postgres and PGlite databases both satisfy it. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export type Database =
+  | { kind: "postgres"; db: Db; pool: pg.Pool; close(): Promise<void> }
+  | { kind: "pglite"; db: Db; client: PGlite; close(): Promise<void> };
+
+export type PoolOptions = Pick<pg.PoolConfig, "max" | "connectionTimeoutMillis" | "statement_timeout">;
+
+export function openPostgres(url: string, options: PoolOptions = {}): Database & { kind: "postgres" } {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    // Fail fast when the server is gone so the admin hears "database unavailable" instead of silence.
+    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5_000,
+    statement_timeout: options.statement_timeout ?? 15_000,
+  });
+  // An idle client losing its connection (server restart) must not crash the process;
+  // the pool drops it and the next query opens a fresh one.
+  pool.on("error", () => {});
+  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  return { kind: "postgres", db, pool, close: () => pool.end() };
+}
+
+/** `dir` undefined means in memory (tests); otherwise the folder is created on first start. */
+export async function openPglite(dir?: string): Promise<Database & { kind: "pglite" }> {
+  if (dir) mkdirSync(dir, { recursive: true });
+  const client = await PGlite.create(dir);
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  return { kind: "pglite", db, client, close: () => client.close() };
+}
+
+export function openDatabase(config: Pick<Config, "database">): Promise<Database> {
+  const d = config.database;
+  return d.kind === "postgres" ? Promise.resolve(openPostgres(d.url)) : openPglite(d.dir);
+}

@@ -1,0 +1,34 @@
+import { fileURLToPath } from "node:url";
+import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import type { PgliteDatabase } from "drizzle-orm/pglite";
+import type { Database } from "./client";
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../drizzle", import.meta.url));
+
+/** Arbitrary but fixed: every process of this bot agrees on it. */
+const MIGRATION_LOCK_KEY = 727_001;
+
+/**
+ * Applies pending migrations. On PostgreSQL a session advisory lock serialises processes that
+ * start at the same moment (drizzle's migrator alone would race on its own bookkeeping table).
+ * PGlite is a single-process database, so it needs no lock.
+ */
+export async function runMigrations(database: Database, folder = MIGRATIONS_FOLDER): Promise<void> {
+  if (database.kind === "pglite") {
+    await migratePglite(database.db as unknown as PgliteDatabase, { migrationsFolder: folder });
+    return;
+  }
+  const client = await database.pool.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
+    try {
+      await migratePg(drizzlePg(client), { migrationsFolder: folder });
+    } finally {
+      await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    client.release();
+  }
+}

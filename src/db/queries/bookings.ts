@@ -1,0 +1,116 @@
+import { and, asc, desc, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
+import type { Db } from "../client";
+import { bookings, courses, streams, type BookingStatus } from "../schema";
+
+/** Which bookings a list shows: everyone's or one student's, all statuses or one. */
+export type BookingScope = { userId?: number; status?: BookingStatus };
+
+/** Where a page starts: the newest rows, or the rows older / newer than a booking already shown. */
+export type PageAnchor = { dir: "first" } | { dir: "older" | "newer"; id: number };
+
+const bookingRowColumns = {
+  ...getTableColumns(bookings),
+  courseName: courses.name,
+  streamTitle: streams.title,
+};
+
+function bookingRows(db: Db) {
+  return db
+    .select(bookingRowColumns)
+    .from(bookings)
+    .leftJoin(courses, eq(courses.id, bookings.courseId))
+    .leftJoin(streams, eq(streams.code, bookings.courseStream));
+}
+
+export type BookingRow = Awaited<ReturnType<ReturnType<typeof bookingRows>["execute"]>>[number];
+
+export type BookingsPage = {
+  rows: BookingRow[];
+  hasNewer: boolean;
+  hasOlder: boolean;
+  /** True when the page had to restart from the newest rows (its anchor vanished, or it reached the top). */
+  isFirst: boolean;
+};
+
+function scopeConditions(scope: BookingScope): SQL[] {
+  const where: SQL[] = [];
+  if (scope.userId !== undefined) where.push(eq(bookings.userId, scope.userId));
+  if (scope.status !== undefined) where.push(eq(bookings.confirmed, scope.status));
+  return where;
+}
+
+/**
+ * The anchor's key is read inside the query, so timestamps keep PostgreSQL's microseconds
+ * (a JS Date would round them to milliseconds and skip or repeat rows with close timestamps).
+ */
+function relativeTo(op: "<" | ">", anchorId: number): SQL {
+  return sql`(${bookings.createdAt}, ${bookings.id}) ${sql.raw(op)} (SELECT b.created_at, b.id FROM bookings b WHERE b.id = ${anchorId})`;
+}
+
+async function anyRow(db: Db, where: SQL[]): Promise<boolean> {
+  const found = await db.select({ one: sql`1` }).from(bookings).where(and(...where)).limit(1);
+  return found.length > 0;
+}
+
+async function firstPage(db: Db, scope: BookingScope, size: number): Promise<BookingsPage> {
+  const rows = await bookingRows(db)
+    .where(and(...scopeConditions(scope)))
+    .orderBy(desc(bookings.createdAt), desc(bookings.id))
+    .limit(size + 1);
+  return { rows: rows.slice(0, size), hasNewer: false, hasOlder: rows.length > size, isFirst: true };
+}
+
+/**
+ * Keyset pagination, newest first: a page costs the same at booking 1,000,000 as at booking 1,
+ * and bookings arriving meanwhile neither shift nor repeat the rows an admin pages through.
+ */
+export async function listBookingsPage(
+  db: Db,
+  scope: BookingScope,
+  anchor: PageAnchor,
+  size: number,
+): Promise<BookingsPage> {
+  if (anchor.dir === "first") return firstPage(db, scope, size);
+  const where = scopeConditions(scope);
+
+  if (anchor.dir === "older") {
+    const rows = await bookingRows(db)
+      .where(and(...where, relativeTo("<", anchor.id)))
+      .orderBy(desc(bookings.createdAt), desc(bookings.id))
+      .limit(size + 1);
+    if (rows.length === 0) return firstPage(db, scope, size);
+    const hasNewer = await anyRow(db, [...where, relativeTo(">", rows[0]!.id)]);
+    return { rows: rows.slice(0, size), hasNewer, hasOlder: rows.length > size, isFirst: false };
+  }
+
+  const rows = await bookingRows(db)
+    .where(and(...where, relativeTo(">", anchor.id)))
+    .orderBy(asc(bookings.createdAt), asc(bookings.id))
+    .limit(size + 1);
+  // Fewer than a full page above us means this is the top: show the real first page, full.
+  if (rows.length <= size) return firstPage(db, scope, size);
+  const page = rows.slice(0, size).reverse();
+  const hasOlder = await anyRow(db, [...where, relativeTo("<", page[page.length - 1]!.id)]);
+  return { rows: page, hasNewer: true, hasOlder, isFirst: false };
+}
+
+export type StatusCounts = { all: number } & Record<BookingStatus, number>;
+
+export async function countBookingsByStatus(db: Db, scope: Pick<BookingScope, "userId">): Promise<StatusCounts> {
+  const rows = await db
+    .select({ status: bookings.confirmed, n: sql<number>`count(*)::int` })
+    .from(bookings)
+    .where(and(...scopeConditions({ userId: scope.userId })))
+    .groupBy(bookings.confirmed);
+  const counts: StatusCounts = { all: 0, 0: 0, 1: 0, 2: 0, [-1]: 0 };
+  for (const { status, n } of rows) {
+    counts.all += n;
+    if (status in counts) counts[status] += n;
+  }
+  return counts;
+}
+
+export async function getBooking(db: Db, id: number): Promise<BookingRow | undefined> {
+  const [row] = await bookingRows(db).where(eq(bookings.id, id)).limit(1);
+  return row;
+}

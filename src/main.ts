@@ -1,0 +1,74 @@
+import "dotenv/config";
+import { run, type RunnerHandle } from "@grammyjs/runner";
+import { ConfigError, parseConfig } from "./config";
+import { openDatabase, type Database } from "./db/client";
+import { runMigrations } from "./db/migrate";
+import { isDatabaseUnavailable } from "./bot/errors";
+import { createBot } from "./bot";
+import { registerAdminCommands } from "./bot/commands";
+import { createLogger, type Logger } from "./logger";
+
+/** At start the database may still be booting: wait for it instead of crash-looping. */
+async function migrateWhenReachable(database: Database, logger: Logger, signal: AbortSignal): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await runMigrations(database);
+      return;
+    } catch (err) {
+      if (!isDatabaseUnavailable(err) || signal.aborted) throw err;
+      const delay = Math.min(30_000, 1_000 * 2 ** Math.min(attempt, 5));
+      logger.warn({ err, attempt, retry_in_ms: delay }, "database unavailable, will retry");
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\nSee .env.example and the README's configuration table.\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config);
+  const stopping = new AbortController();
+  let runner: RunnerHandle | undefined;
+  let database: Database | undefined;
+
+  const shutdown = async (signal: string) => {
+    if (stopping.signal.aborted) return;
+    stopping.abort();
+    logger.info({ signal }, "stopping: finishing the updates in hand");
+    try {
+      if (runner?.isRunning()) await runner.stop();
+      await database?.close();
+      logger.info("stopped");
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, "unclean stop");
+      process.exit(1);
+    }
+  };
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+
+  database = await openDatabase(config);
+  logger.info({ database: config.database.kind === "pglite" ? `pglite:${config.database.dir}` : "postgres" }, "database opened");
+  await migrateWhenReachable(database, logger, stopping.signal);
+  if (stopping.signal.aborted) return;
+
+  const bot = createBot({ config, logger, db: database.db, clock: () => new Date() });
+  await bot.init();
+  await registerAdminCommands(bot.api, config.adminIds, logger);
+  runner = run(bot, { runner: { fetch: { allowed_updates: ["message", "callback_query"] } } });
+  logger.info({ bot: bot.botInfo.username, admins: config.adminIds.length }, "bot is running (long polling)");
+}
+
+main().catch((err) => {
+  process.stderr.write(`Fatal: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,19 @@
+import { defineConfig } from "vitest/config";
+
+// The database and bot suites run once on PGlite and, when TEST_DATABASE_URL is set,
+// once more against that PostgreSQL server: one query layer, two engines, same tests.
+const dbSuites = ["test/db/**/*.test.ts", "test/bot/**/*.test.ts"];
+
+export default defineConfig({
+  test: {
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    projects: [
+      { test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
+      { test: { name: "pglite", include: dbSuites, env: { TEST_DB: "pglite" } } },
+      ...(process.env.TEST_DATABASE_URL
+        ? [{ test: { name: "postgres", include: [...dbSuites, "test/postgres/**/*.test.ts"], env: { TEST_DB: "postgres" } } }]
+        : []),
+    ],
+  },
+});
