@@ -10,9 +10,14 @@ import * as schema from "./schema";
 /** The one query-layer type: node-postgres and PGlite databases both satisfy it. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
-export type Database =
-  | { kind: "postgres"; db: Db; pool: pg.Pool; close(): Promise<void> }
-  | { kind: "pglite"; db: Db; client: PGlite; close(): Promise<void> };
+type Common = {
+  db: Db;
+  /** Plain parameterised SQL, for bulk work the query builder has no form for (seed, benchmarks). */
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+};
+
+export type Database = ({ kind: "postgres"; pool: pg.Pool } | { kind: "pglite"; client: PGlite }) & Common;
 
 export type PoolOptions = Pick<pg.PoolConfig, "max" | "connectionTimeoutMillis" | "statement_timeout">;
 
@@ -28,7 +33,13 @@ export function openPostgres(url: string, options: PoolOptions = {}): Database &
   // the pool drops it and the next query opens a fresh one.
   pool.on("error", () => {});
   const db = drizzlePg(pool, { schema }) as unknown as Db;
-  return { kind: "postgres", db, pool, close: () => pool.end() };
+  return {
+    kind: "postgres",
+    db,
+    pool,
+    query: async (text, params) => (await pool.query(text, params)).rows,
+    close: () => pool.end(),
+  };
 }
 
 /** `dir` undefined means in memory (tests); otherwise the folder is created on first start. */
@@ -36,7 +47,13 @@ export async function openPglite(dir?: string): Promise<Database & { kind: "pgli
   if (dir) mkdirSync(dir, { recursive: true });
   const client = await PGlite.create(dir);
   const db = drizzlePglite(client, { schema }) as unknown as Db;
-  return { kind: "pglite", db, client, close: () => client.close() };
+  return {
+    kind: "pglite",
+    db,
+    client,
+    query: async <T>(text: string, params?: unknown[]) => (await client.query<T>(text, params)).rows,
+    close: () => client.close(),
+  };
 }
 
 export function openDatabase(config: Pick<Config, "database">): Promise<Database> {
