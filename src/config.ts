@@ -22,7 +22,7 @@ const EnvSchema = v.object({
     v.transform((s) => s.split(",").map((p) => p.trim()).filter(Boolean)),
     v.minLength(1, "needs at least one Telegram user id"),
     v.check(
-      (ids) => ids.every((id) => /^\d{1,16}$/.test(id) && Number.isSafeInteger(Number(id))),
+      (ids) => ids.every((id) => /^[1-9]\d{0,15}$/.test(id) && Number.isSafeInteger(Number(id))),
       "must be comma-separated numeric Telegram user ids",
     ),
     v.transform((ids) => [...new Set(ids.map(Number))]),
@@ -32,8 +32,16 @@ const EnvSchema = v.object({
   ),
   PGLITE_DIR: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1)), "./data"),
   TELEGRAM_API_ROOT: v.optional(v.pipe(v.string(), v.trim(), v.url("must be a URL"))),
-  TZ_DISPLAY: v.optional(v.pipe(v.string(), v.check(isTimeZone, "is not a known IANA time zone")), "Europe/Moscow"),
-  LOG_LEVEL: v.optional(v.picklist(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(", ")}`), "info"),
+  TZ_DISPLAY: v.optional(v.pipe(v.string(), v.trim(), v.check(isTimeZone, "is not a known IANA time zone")), "Europe/Moscow"),
+  LOG_LEVEL: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.toLowerCase(),
+      v.picklist(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(", ")}`),
+    ),
+    "info",
+  ),
   PAGE_SIZE: v.optional(
     v.pipe(
       v.string(),
@@ -64,6 +72,11 @@ export class ConfigError extends Error {
 export function parseConfig(env: Record<string, string | undefined>): Config {
   // An empty `FOO=` line in .env means "not set", as it does for most tools.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""));
+  const missing = (["BOT_TOKEN", "ADMIN_IDS"] as const).filter((key) => present[key] === undefined);
+  if (missing.length > 0) {
+    const hints = { BOT_TOKEN: "the token @BotFather gave you", ADMIN_IDS: "comma-separated Telegram user ids of the admins" };
+    throw new ConfigError(`Invalid configuration:\n${missing.map((key) => `  ${key}: is required (${hints[key]})`).join("\n")}`);
+  }
   const result = v.safeParse(EnvSchema, present);
   if (!result.success) {
     const lines = result.issues.map((issue) => {

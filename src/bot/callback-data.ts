@@ -24,7 +24,9 @@ export function packListState(state: ListState): string {
 
 export const packEdge = (edge: EdgePayload["edge"]): string => EDGE[edge];
 
-const PAYLOAD = /^(a|u[0-9a-z]{1,11})\.([anpcx])(?:\.([on])\.([0-9a-z]{1,6})\.([0-9a-z]{1,6}))?$/;
+// Numbers as `toString(36)` writes them: no leading zeros, so each state has one spelling.
+const NUM = "(?:0|[1-9a-z][0-9a-z]{0,5})";
+const PAYLOAD = new RegExp(`^(a|u[1-9a-z][0-9a-z]{0,10})\\.([anpcx])(?:\\.([on])\\.(${NUM})\\.(${NUM}))?$`);
 const MAX_SERIAL = 2_147_483_647;
 
 /** Strict: anything a button of ours could not have produced is `undefined`. */
@@ -46,6 +48,7 @@ export function parseListPayload(payload: unknown): ListState | EdgePayload | un
     if (id <= 0 || id > MAX_SERIAL) return undefined;
     state.anchor = { dir: dir === "o" ? "older" : "newer", id };
     state.offset = parseInt(offset36!, 36);
+    if (state.offset > MAX_SERIAL) return undefined;
   }
   return state;
 }

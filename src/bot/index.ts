@@ -35,7 +35,7 @@ export function createBot(deps: Deps, options: BotOptions = {}): Bot<BotContext>
   const list = createListMenu(deps);
   admin.use(conversations());
   admin.use(studentFeature(deps, list));
-  admin.use(list.menu);
+  admin.use(list.middleware);
   admin.use(bookingsFeature(list), bookingCardFeature(deps), helpFeature());
   admin.use(unhandledFeature());
 

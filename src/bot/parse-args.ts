@@ -20,7 +20,8 @@ const FILTER_WORDS: Record<string, Filter> = {
 /** `/bookings [filter]`: empty means all; an unknown word is `undefined`. */
 export function parseFilterArg(arg: string): Filter | undefined {
   const word = arg.trim().toLowerCase();
-  return word === "" ? "all" : FILTER_WORDS[word];
+  if (word === "") return "all";
+  return Object.hasOwn(FILTER_WORDS, word) ? FILTER_WORDS[word] : undefined;
 }
 
 /** A Telegram user id or username, as an admin would type it. */
@@ -30,7 +31,8 @@ export function parseStudentRef(arg: string): StudentRef | undefined {
     const userId = Number(text);
     return Number.isSafeInteger(userId) && userId > 0 ? { userId } : undefined;
   }
-  const username = /^@?([A-Za-z0-9_]{1,32})$/.exec(text)?.[1];
+  // Telegram usernames start with a letter, so a long run of digits is never one.
+  const username = /^@?([A-Za-z][A-Za-z0-9_]{0,31})$/.exec(text)?.[1];
   return username ? { username } : undefined;
 }
 

@@ -1,11 +1,13 @@
 import type { BookingRow } from "../../db/queries/bookings";
 import type { Student } from "../../db/queries/students";
 import {
+  MAX_TITLE,
   courseTitle,
   discountText,
   displayName,
   displayUsername,
   formatDateTime,
+  safe,
   statusText,
   streamTitle,
 } from "./values";
@@ -36,8 +38,8 @@ export function formatBookingCard(row: BookingRow, student: Student | undefined,
   lines.push(
     `Все заявки студента: /u${row.userId}`,
     "",
-    `📚 Курс: ${courseTitle(row.courseId, row.courseName)}${row.courseId === null ? "" : ` (#${row.courseId})`}`,
-    `🗓 Поток: ${streamTitle(row.courseStream, row.streamTitle)}${row.courseStream ? ` (<code>${row.courseStream}</code>)` : ""}`,
+    `📚 Курс: ${courseTitle(row.courseId, row.courseName)}${row.courseId !== null && row.courseName ? ` (#${row.courseId})` : ""}`,
+    `🗓 Поток: ${streamTitle(row.courseStream, row.streamTitle)}${row.courseStream ? ` (<code>${safe(row.courseStream, MAX_TITLE)}</code>)` : ""}`,
     `💸 ${discountText(row.discountPercent, row.referralCode) ?? "без скидки"}`,
   );
   return lines.join("\n");

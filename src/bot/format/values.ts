@@ -39,26 +39,28 @@ export function formatDateTime(date: Date, timeZone: string): string {
 const numberFormat = new Intl.NumberFormat("ru-RU");
 export const formatCount = (n: number): string => numberFormat.format(n);
 
-/** `3rd_stream` → title from the `streams` table, else "3-й поток", else the code itself. */
-export function streamTitle(code: string | null, title: string | null): string {
-  if (title) return title;
-  if (!code) return "—";
-  const numbered = /^(\d+)(?:st|nd|rd|th)_stream$/.exec(code);
-  return numbered ? `${numbered[1]}-й поток` : code;
-}
-
-export function courseTitle(courseId: number | null, name: string | null): string {
-  if (name) return name;
-  return courseId === null ? "—" : `Курс #${courseId}`;
-}
-
 // Telegram caps first names at 64 characters and usernames at 32; legacy rows may hold anything,
-// so every user string is cut before it is escaped.
+// so every string from the database is cut before it is escaped, and a page stays under 4096.
 export const MAX_NAME = 64;
 export const MAX_USERNAME = 32;
 export const MAX_CODE = 32;
+export const MAX_TITLE = 80;
 
 export const safe = (text: string, max: number): string => escapeHtml(truncate(text, max));
+
+/** `3rd_stream` → title from the `streams` table, else "3-й поток", else the code itself (HTML-safe). */
+export function streamTitle(code: string | null, title: string | null): string {
+  if (title) return safe(title, MAX_TITLE);
+  if (!code) return "—";
+  const numbered = /^(\d+)(?:st|nd|rd|th)_stream$/.exec(code);
+  return numbered ? `${numbered[1]}-й поток` : safe(code, MAX_TITLE);
+}
+
+/** The course's name (HTML-safe), or "Курс #id" when the database has none. */
+export function courseTitle(courseId: number | null, name: string | null): string {
+  if (name) return safe(name, MAX_TITLE);
+  return courseId === null ? "—" : `Курс #${courseId}`;
+}
 
 export function displayName(firstName: string | null | undefined, lastName?: string | null): string {
   const full = [firstName, lastName].filter((s) => s && s.trim()).join(" ");
@@ -66,7 +68,7 @@ export function displayName(firstName: string | null | undefined, lastName?: str
 }
 
 export function displayUsername(username: string | null | undefined): string {
-  return username ? `@${safe(username, MAX_USERNAME)}` : "no_username";
+  return username?.trim() ? `@${safe(username.trim(), MAX_USERNAME)}` : "no_username";
 }
 
 export function discountText(percent: number | null, referralCode: string | null): string | undefined {

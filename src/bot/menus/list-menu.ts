@@ -1,4 +1,4 @@
-import { GrammyError } from "grammy";
+import { Composer, GrammyError } from "grammy";
 import { Menu } from "@grammyjs/menu";
 import type { StatusCounts } from "../../db/queries/bookings";
 import { countBookingsByStatus, listBookingsPage } from "../../db/queries/bookings";
@@ -70,14 +70,15 @@ function filterButton(filter: Filter) {
   return { text, payload };
 }
 
-const newerButton = {
+const newerButton = (pageSize: number) => ({
   text: (ctx: InnerContext) => (ctx.listView?.hasNewer ? "◀ Новее" : "·"),
   payload: (ctx: InnerContext) => {
     const view = ctx.listView;
     if (!view?.hasNewer || view.firstId === undefined) return packEdge("newest");
-    return packListState({ ...view.state, anchor: { dir: "newer", id: view.firstId }, offset: view.state.offset });
+    const offset = Math.max(0, view.state.offset - pageSize);
+    return packListState({ ...view.state, anchor: { dir: "newer", id: view.firstId }, offset });
   },
-};
+});
 
 const refreshButton = {
   text: "↻ Обновить",
@@ -108,7 +109,21 @@ export function createListMenu(deps: Deps) {
   for (const filter of FILTERS.slice(0, 3)) menu.text(filterButton(filter), onPress);
   menu.row();
   for (const filter of FILTERS.slice(3)) menu.text(filterButton(filter), onPress);
-  menu.row().text(newerButton, onPress).text(refreshButton, onPress).text(olderButton, onPress);
+  menu.row().text(newerButton(deps.config.pageSize), onPress).text(refreshButton, onPress).text(olderButton, onPress);
+  const rowLengths = [3, 2, 3];
+
+  // With a fingerprint the menu plugin trusts the row/column in the data and would crash on
+  // a forged position; such presses are stale buttons as far as the admin is concerned.
+  const middleware = new Composer<InnerContext>();
+  middleware
+    .on("callback_query:data")
+    .filter((ctx) => {
+      const data = ctx.callbackQuery.data;
+      if (!data.startsWith("bk/")) return false;
+      const at = /^bk\/([0-9a-f])\/([0-9a-f])\//.exec(data);
+      return !at || !(parseInt(at[2]!, 16) < (rowLengths[parseInt(at[1]!, 16)] ?? 0));
+    }, (ctx) => ctx.answerCallbackQuery({ text: texts.staleButton }));
+  middleware.use(menu);
 
   /** Loads a list; plain data, so a conversation can keep it between replays. */
   const load = (state: ListState) => loadListView(deps, state);
@@ -155,7 +170,7 @@ export function createListMenu(deps: Deps) {
     await ctx.answerCallbackQuery();
   }
 
-  return { menu, load, send, show };
+  return { middleware, load, send, show };
 }
 
 export type ListMenu = ReturnType<typeof createListMenu>;

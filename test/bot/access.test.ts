@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openPostgres } from "../../src/db/client";
+import { createHarness, type Harness } from "../helpers/harness";
+import { ADMIN, STRANGER, messageUpdate } from "../helpers/updates";
+
+// The database behind this bot is unreachable: had the bot read anything for a non-admin,
+// the answer would be "database unavailable" instead of the refusal.
+const unreachable = openPostgres("postgres://postgres@127.0.0.1:1/none", { connectionTimeoutMillis: 500 });
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness(unreachable.db);
+});
+afterAll(async () => {
+  await h?.close();
+  await unreachable.close();
+});
+
+describe("non-admins", () => {
+  it.each(["/bookings", "/user 1001", "/booking 1", "/b1", "/u1", "/help", "/start", "hello"])(
+    "get one short refusal for %s",
+    async (text) => {
+      const calls = await h.send(text, STRANGER);
+      expect(calls).toEqual([
+        { method: "sendMessage", payload: { chat_id: STRANGER.id, text: "⛔ Этот бот только для администраторов." } },
+      ]);
+    },
+  );
+
+  it("have their button presses refused, even with data of a real button", async () => {
+    const message = { message_id: 5, date: 0, chat: { id: STRANGER.id, type: "private" as const, first_name: "M" } };
+    for (const data of ["bk/0/0/a.a/f\u0004\u0004�Q", "anything"]) {
+      const calls = await h.pressData(message, data, STRANGER);
+      expect(calls).toEqual([
+        { method: "answerCallbackQuery", payload: expect.objectContaining({ text: "⛔ Нет доступа" }) },
+      ]);
+    }
+  });
+
+  it("are left alone in groups, as is everyone: the bot works in private chats only", async () => {
+    const inGroup = messageUpdate("/bookings", ADMIN);
+    (inGroup.message as { chat: unknown }).chat = { id: -100123, type: "supergroup", title: "Team" };
+    const before = h.api.calls.length;
+    await h.bot.handleUpdate(inGroup);
+    expect(h.api.calls.length).toBe(before);
+  });
+});

@@ -1,0 +1,26 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { Api } from "grammy";
+import { ADMIN_COMMANDS, registerAdminCommands } from "../../src/bot/commands";
+import { FakeTelegram } from "../helpers/fake-telegram";
+import { TEST_TOKEN, captureLogs } from "../helpers/harness";
+
+let api: FakeTelegram;
+beforeAll(async () => {
+  api = await FakeTelegram.start();
+});
+afterAll(() => api.close());
+
+it("shows the admin commands to admins only, and survives an admin who never opened the bot", async () => {
+  const logs = captureLogs();
+  api.failNext("setMyCommands", { error_code: 400, description: "Bad Request: chat not found" });
+  await registerAdminCommands(new Api(TEST_TOKEN, { apiRoot: api.apiRoot }), [11, 22], logs.logger);
+
+  expect(api.calls.map((c) => c.method)).toEqual(["deleteMyCommands", "setMyCommands", "setMyCommands"]);
+  expect(api.callsOf("setMyCommands").map((c) => c.payload)).toEqual([
+    { commands: ADMIN_COMMANDS, scope: { type: "chat", chat_id: 11 } },
+    { commands: ADMIN_COMMANDS, scope: { type: "chat", chat_id: 22 } },
+  ]);
+  expect(ADMIN_COMMANDS.map((c) => c.command)).toEqual(["bookings", "user", "booking", "help"]);
+  expect(logs.lines).toContainEqual(expect.objectContaining({ chat_id: 11, level: 40 }));
+  expect(JSON.stringify(logs.lines)).not.toContain("TEST-token");
+});

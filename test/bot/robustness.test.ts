@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countBookingsByStatus } from "../../src/db/queries/bookings";
+import { createTestDatabase, type TestDatabase } from "../helpers/db";
+import { addBookings, addCourse } from "../helpers/fixtures";
+import { createHarness, type Harness } from "../helpers/harness";
+
+let database: TestDatabase;
+let h: Harness;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await addCourse(database.db);
+  await addBookings(database.db, Array.from({ length: 5 }, (_, i) => ({ confirmed: ([0, 1, 2, -1] as const)[i % 4] })));
+  h = await createHarness(database.db, { PAGE_SIZE: "2" });
+});
+afterAll(async () => {
+  await h?.close();
+  await database?.dispose();
+});
+
+const STALE = "Эта кнопка устарела. Откройте список заново: /bookings";
+
+describe("stale and forged buttons", () => {
+  it("each get a short notice, the message stays as it is, and no data changes", async () => {
+    await h.send("/bookings");
+    const message = h.lastSent();
+    const real = message.reply_markup!.inline_keyboard[0]![0]! as { callback_data: string };
+    const hash = real.callback_data.slice(real.callback_data.lastIndexOf("/") + 1);
+    const before = await countBookingsByStatus(database.db, {});
+
+    const forged = [
+      "garbage",
+      "",
+      "x".repeat(64),
+      "bk/0/0/a.a/fAAAA",
+      "bk/0/0/a.a/h" + hash.slice(1),
+      `bk/0/0/DROP TABLE bookings/${hash}`,
+      `bk/0/0/a.a.o.1.0/${hash}`,
+      `bk/0/0/a.q/${hash}`,
+      `bk/9/9/a.a/${hash}`,
+      `bk/-1/0/a.a/${hash}`,
+      "other-menu/0/0/x/fABCD",
+    ];
+    for (const data of forged) {
+      const calls = await h.pressData(message, data);
+      expect(calls, data).toHaveLength(1);
+      expect(calls[0], data).toMatchObject({ method: "answerCallbackQuery", payload: { text: STALE } });
+    }
+    expect(await countBookingsByStatus(database.db, {})).toEqual(before);
+  });
+
+  it("a well-formed payload pointing nowhere falls back to something true", async () => {
+    await h.send("/bookings");
+    const message = h.lastSent();
+    const real = (message.reply_markup!.inline_keyboard[0]![0]! as { callback_data: string }).callback_data;
+    const hash = real.slice(real.lastIndexOf("/") + 1);
+
+    const vanished = await h.pressData(message, `bk/2/2/a.a.o.5.zzzzz/${hash}`);
+    expect(vanished[0]!.payload.text).toContain("Фильтр: <b>Все</b> · 1–2 из 5");
+
+    const nobody = await h.pressData(message, `bk/0/0/u1.a/${hash}`);
+    expect(nobody.map((c) => [c.method, c.payload.text])).toEqual([
+      ["editMessageText", "Нет заявок для id 1."],
+      ["answerCallbackQuery", undefined],
+    ]);
+  });
+
+  it("buttons of a message sent before a restart still work", async () => {
+    await h.send("/bookings");
+    const message = h.lastSent();
+    const restarted = await createHarness(database.db, { PAGE_SIZE: "2" });
+    try {
+      const calls = await restarted.pressData(
+        message,
+        (message.reply_markup!.inline_keyboard[2]![2]! as { callback_data: string }).callback_data,
+      );
+      expect(calls[0]!.method).toBe("editMessageText");
+    } finally {
+      await restarted.close();
+    }
+  });
+});
+
+describe("anything else an admin sends", () => {
+  it("gets a pointer to /help", async () => {
+    expect((await h.send("/frobnicate"))[0]!.payload.text).toBe("Неизвестная команда. Что я умею — /help");
+    expect((await h.send("hello"))[0]!.payload.text).toBe("Не понял. Что я умею — /help");
+  });
+
+  it("/help and /start explain the bot", async () => {
+    for (const command of ["/help", "/start"]) {
+      const calls = await h.send(command);
+      expect(calls[0]!.payload).toMatchObject({ parse_mode: "HTML" });
+      expect(calls[0]!.payload.text).toMatch(/^<b>Что я умею<\/b>\n\n\/bookings — /);
+    }
+  });
+});

@@ -1,0 +1,162 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig, type Config } from "../../src/config";
+
+const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+const BASE = { BOT_TOKEN: TOKEN, ADMIN_IDS: "111" };
+
+/** The ConfigError message, failing the test if parsing succeeds or throws something else. */
+function configError(env: Record<string, string | undefined>): string {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).message;
+  }
+  throw new Error("parseConfig accepted a bad environment");
+}
+
+describe("parseConfig", () => {
+  it("fills in the defaults", () => {
+    expect(parseConfig(BASE)).toStrictEqual<Config>({
+      botToken: TOKEN,
+      adminIds: [111],
+      database: { kind: "pglite", dir: "./data" },
+      telegramApiRoot: undefined,
+      timeZone: "Europe/Moscow",
+      logLevel: "info",
+      pageSize: 20,
+    });
+  });
+
+  it("reads every variable", () => {
+    const config = parseConfig({
+      BOT_TOKEN: ` ${TOKEN} `,
+      ADMIN_IDS: "111, 222 ,111",
+      PGLITE_DIR: "/var/lib/bot",
+      TELEGRAM_API_ROOT: "http://127.0.0.1:8081",
+      TZ_DISPLAY: "UTC",
+      LOG_LEVEL: "debug",
+      PAGE_SIZE: "50",
+    });
+    expect(config).toStrictEqual<Config>({
+      botToken: TOKEN,
+      adminIds: [111, 222],
+      database: { kind: "pglite", dir: "/var/lib/bot" },
+      telegramApiRoot: "http://127.0.0.1:8081",
+      timeZone: "UTC",
+      logLevel: "debug",
+      pageSize: 50,
+    });
+  });
+
+  it("switches to PostgreSQL when DATABASE_URL is set", () => {
+    expect(parseConfig({ ...BASE, DATABASE_URL: "postgres://bot:pw@db:5432/bookings" }).database).toEqual({
+      kind: "postgres",
+      url: "postgres://bot:pw@db:5432/bookings",
+    });
+    expect(parseConfig({ ...BASE, DATABASE_URL: "postgresql://db/bookings", PGLITE_DIR: "/x" }).database).toEqual({
+      kind: "postgres",
+      url: "postgresql://db/bookings",
+    });
+  });
+
+  it("treats empty and blank variables as unset", () => {
+    const config = parseConfig({
+      ...BASE,
+      DATABASE_URL: "",
+      PGLITE_DIR: "  ",
+      TELEGRAM_API_ROOT: "",
+      TZ_DISPLAY: "",
+      LOG_LEVEL: "",
+      PAGE_SIZE: " ",
+      UNRELATED: undefined,
+    });
+    expect(config).toStrictEqual(parseConfig(BASE));
+  });
+
+  it("ignores variables it does not know", () => {
+    expect(parseConfig({ ...BASE, PATH: "/usr/bin", HOME: "/root" })).toStrictEqual(parseConfig(BASE));
+  });
+});
+
+describe("parseConfig errors", () => {
+  it("names a missing BOT_TOKEN and ADMIN_IDS", () => {
+    const message = configError({});
+    expect(message).toMatch(/^Invalid configuration:\n/);
+    expect(message).toMatch(/^ {2}BOT_TOKEN: /m);
+    expect(message).toMatch(/^ {2}ADMIN_IDS: /m);
+  });
+
+  // BUG: valibot reports a missing key with its own "Invalid key: Expected "BOT_TOKEN" but received
+  // undefined", so the schema's "is required (comma-separated Telegram user ids)" hints never show.
+  it("explains what a missing variable should hold", () => {
+    const message = configError({});
+    expect(message).toContain("  BOT_TOKEN: is required");
+    expect(message).toContain("  ADMIN_IDS: is required (comma-separated Telegram user ids of the admins)");
+  });
+
+  it("names an empty BOT_TOKEN", () => {
+    expect(configError({ ...BASE, BOT_TOKEN: "" })).toMatch(/^ {2}BOT_TOKEN: /m);
+  });
+
+  it.each([
+    ["BOT_TOKEN", "123456:short"],
+    ["BOT_TOKEN", "not-a-token"],
+    ["ADMIN_IDS", "abc"],
+    ["ADMIN_IDS", "1,,x"],
+    ["ADMIN_IDS", ","],
+    ["ADMIN_IDS", "-5"],
+    ["ADMIN_IDS", "12345678901234567"],
+    ["TZ_DISPLAY", "Mars/Olympus_Mons"],
+    ["PAGE_SIZE", "0"],
+    ["PAGE_SIZE", "51"],
+    ["PAGE_SIZE", "x"],
+    ["PAGE_SIZE", "2.5"],
+    ["LOG_LEVEL", "loud"],
+    ["DATABASE_URL", "mysql://root:hunter2@db/bookings"],
+    ["TELEGRAM_API_ROOT", "not a url"],
+  ])("names %s=%j", (key, value) => {
+    const message = configError({ ...BASE, [key]: value });
+    expect(message).toMatch(new RegExp(`^ {2}${key}: `, "m"));
+    expect(message.split("\n")).toHaveLength(2);
+    // Short values ("0", "x") could appear by chance in the fixed wording.
+    if (value.length >= 5) expect(message).not.toContain(value);
+  });
+
+  it("names every bad variable at once", () => {
+    const message = configError({ BOT_TOKEN: "x", ADMIN_IDS: "abc", PAGE_SIZE: "0", LOG_LEVEL: "loud", TZ_DISPLAY: "Nowhere" });
+    for (const key of ["BOT_TOKEN", "ADMIN_IDS", "PAGE_SIZE", "LOG_LEVEL", "TZ_DISPLAY"]) {
+      expect(message).toMatch(new RegExp(`^ {2}${key}: `, "m"));
+    }
+  });
+
+  it("never echoes the token or a database password", () => {
+    const messages = [
+      configError({ ...BASE, ADMIN_IDS: "abc" }),
+      configError({ ...BASE, BOT_TOKEN: `${TOKEN}!` }),
+      configError({ ...BASE, DATABASE_URL: "mysql://root:hunter2@db/bookings" }),
+    ];
+    for (const message of messages) {
+      expect(message).not.toContain(TOKEN);
+      expect(message).not.toContain("AAHdqTcv");
+      expect(message).not.toContain("hunter2");
+    }
+  });
+
+  it("is a ConfigError", () => {
+    expect(() => parseConfig({})).toThrow(ConfigError);
+    expect(() => parseConfig({})).toThrow(expect.objectContaining({ name: "ConfigError" }));
+  });
+});
+
+describe("lenient where it costs nothing", () => {
+  it("takes LOG_LEVEL in any case and trims TZ_DISPLAY", () => {
+    const config = parseConfig({ BOT_TOKEN: "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ", ADMIN_IDS: "1", LOG_LEVEL: "INFO", TZ_DISPLAY: " UTC " });
+    expect(config.logLevel).toBe("info");
+    expect(config.timeZone).toBe("UTC");
+  });
+
+  it("refuses 0 as an admin id", () => {
+    expect(() => parseConfig({ BOT_TOKEN: "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ", ADMIN_IDS: "0" })).toThrow(/ADMIN_IDS/);
+  });
+});

@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import { parseBookingId, parseFilterArg, parseStudentRef } from "../../src/bot/parse-args";
+
+describe("parseFilterArg", () => {
+  it("treats an empty argument as all", () => {
+    expect(parseFilterArg("")).toBe("all");
+    expect(parseFilterArg("   ")).toBe("all");
+  });
+
+  it.each([
+    ["all", "all"],
+    ["new", 0],
+    ["pending", 1],
+    ["confirmed", 2],
+    ["cancelled", -1],
+    ["canceled", -1],
+    ["все", "all"],
+    ["новые", 0],
+    ["ожидание", 1],
+    ["подтверждённые", 2],
+    ["подтвержденные", 2],
+    ["отменённые", -1],
+    ["отмененные", -1],
+  ] as const)("%s → %s", (word, filter) => {
+    expect(parseFilterArg(word)).toBe(filter);
+  });
+
+  it("ignores case and surrounding spaces", () => {
+    expect(parseFilterArg("PENDING")).toBe(1);
+    expect(parseFilterArg(" New ")).toBe(0);
+    expect(parseFilterArg("ВСЕ")).toBe("all");
+    expect(parseFilterArg("ПОДТВЕРЖДЁННЫЕ")).toBe(2);
+    expect(parseFilterArg("Отменённые")).toBe(-1);
+  });
+
+  it.each(["foo", "new pending", "0", "-1", "2", "pend", "tostring"])("%s is unknown", (word) => {
+    expect(parseFilterArg(word)).toBeUndefined();
+  });
+
+  // BUG: FILTER_WORDS is a plain object literal, so Object.prototype's keys are found too
+  // ("constructor" → the Object function, "__proto__" → Object.prototype).
+  it("does not treat Object.prototype keys as filters: constructor", () => {
+    expect(parseFilterArg("constructor")).toBeUndefined();
+  });
+
+  it("does not treat Object.prototype keys as filters: __proto__", () => {
+    expect(parseFilterArg("__proto__")).toBeUndefined();
+  });
+});
+
+describe("parseStudentRef", () => {
+  it("reads digits as a user id", () => {
+    expect(parseStudentRef("123456789")).toEqual({ userId: 123456789 });
+    expect(parseStudentRef(" 42 ")).toEqual({ userId: 42 });
+    expect(parseStudentRef("9007199254740991")).toEqual({ userId: Number.MAX_SAFE_INTEGER });
+  });
+
+  it("reads a username with or without @, keeping its case", () => {
+    expect(parseStudentRef("@Ivan_Petrov")).toEqual({ username: "Ivan_Petrov" });
+    expect(parseStudentRef("Ivan_Petrov")).toEqual({ username: "Ivan_Petrov" });
+    expect(parseStudentRef(` @${"a".repeat(32)} `)).toEqual({ username: "a".repeat(32) });
+  });
+
+  it.each([
+    ["zero", "0"],
+    ["zeros", "0000"],
+    ["an unsafe 16-digit id", "9007199254740992"],
+    ["empty", ""],
+    ["a lone @", "@"],
+    ["two @", "@@ivan"],
+    ["a space inside", "ivan petrov"],
+    ["a dash", "@ivan-petrov"],
+    ["33 characters", "a".repeat(33)],
+    ["a negative id", "-5"],
+    ["a link", "https://t.me/ivan"],
+    ["Cyrillic", "@иван"],
+  ])("rejects %s", (_, text) => {
+    expect(parseStudentRef(text)).toBeUndefined();
+  });
+
+  // BUG: more than 16 digits falls through to the username pattern; Telegram usernames start with a letter.
+  it("rejects an id of more than 16 digits", () => {
+    expect(parseStudentRef("12345678901234567")).toBeUndefined();
+  });
+});
+
+describe("parseBookingId", () => {
+  it.each([
+    ["123", 123],
+    ["#123", 123],
+    [" 7 ", 7],
+    ["1", 1],
+    ["2147483647", 2_147_483_647],
+    ["007", 7],
+  ] as const)("%j → %d", (text, id) => {
+    expect(parseBookingId(text)).toBe(id);
+  });
+
+  it.each(["0", "-1", "2147483648", "9999999999", "12345678901", "abc", "1e3", "1.5", "", "#", "##1", "0x10", "１２３"])(
+    "%j is not a booking id",
+    (text) => {
+      expect(parseBookingId(text)).toBeUndefined();
+    },
+  );
+});
