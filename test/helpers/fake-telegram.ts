@@ -89,6 +89,9 @@ export class FakeTelegram {
     };
     const failure = this.takeFailure(method);
     if (failure) return reply(failure.error_code >= 500 ? failure.error_code : 200, { ok: false, ...failure });
+    // A polling bot asks again at once when there is nothing: hold the answer briefly, like
+    // Telegram's long polling, so the loop does not spin.
+    if (method === "getUpdates" && this.updates.length === 0) await new Promise((r) => setTimeout(r, 100));
     try {
       reply(200, { ok: true, result: this.result(method, payload) });
     } catch (err) {
