@@ -1,7 +1,9 @@
 -- Idempotent on purpose: pointed at the real booking service's database (which already has
 -- bookings/courses/users with rows), this keeps every row and adds only what is missing.
 -- Constraints are added NOT VALID there, so legacy rows never block the migration while every
--- new write is checked.
+-- new write is checked. The one change to legacy rows: a booking with no created_at or status
+-- (impossible to page through or filter) gets the epoch and status 0 "new", so it shows, dated
+-- 01.01.1970, at the end of the list.
 CREATE TABLE IF NOT EXISTS "bookings" (
 	"id" serial PRIMARY KEY NOT NULL,
 	"user_id" bigint NOT NULL,
@@ -42,6 +44,14 @@ CREATE TABLE IF NOT EXISTS "users" (
 --> statement-breakpoint
 DO $$
 BEGIN
+  IF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'bookings' AND column_name = 'created_at' AND is_nullable = 'YES') THEN
+    UPDATE "bookings" SET "created_at" = 'epoch' WHERE "created_at" IS NULL;
+    ALTER TABLE "bookings" ALTER COLUMN "created_at" SET NOT NULL;
+  END IF;
+  IF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'bookings' AND column_name = 'confirmed' AND is_nullable = 'YES') THEN
+    UPDATE "bookings" SET "confirmed" = 0 WHERE "confirmed" IS NULL;
+    ALTER TABLE "bookings" ALTER COLUMN "confirmed" SET NOT NULL;
+  END IF;
   IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'bookings'::regclass AND conname = 'bookings_confirmed_check') THEN
     ALTER TABLE "bookings" ADD CONSTRAINT "bookings_confirmed_check" CHECK ("confirmed" IN (-1, 0, 1, 2)) NOT VALID;
   END IF;

@@ -22,11 +22,15 @@ export async function runMigrations(database: Database, folder = MIGRATIONS_FOLD
   }
   const client = await database.pool.connect();
   try {
+    // Waiting for another process's migration, or building an index on a large adopted table,
+    // may take longer than the pool's statement timeout allows ordinary queries.
+    await client.query("SET statement_timeout = 0");
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
     try {
       await migratePg(drizzlePg(client), { migrationsFolder: folder });
     } finally {
       await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]);
+      await client.query("RESET statement_timeout");
     }
   } finally {
     client.release();

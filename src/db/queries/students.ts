@@ -29,15 +29,15 @@ export async function findStudent(db: Db, ref: StudentRef): Promise<Student | un
     .limit(1);
   if (!known && !latest) return undefined;
 
-  const [first] = known?.firstSeenAt
-    ? [{ at: known.firstSeenAt }]
-    : await db.select({ at: min(bookings.createdAt) }).from(bookings).where(eq(bookings.userId, userId));
+  // `users` may have been filled in after the first bookings: the earlier date is the true one.
+  const [first] = await db.select({ at: min(bookings.createdAt) }).from(bookings).where(eq(bookings.userId, userId));
+  const dates = [known?.firstSeenAt, first?.at].filter((d): d is Date => d instanceof Date);
   return {
     userId,
     username: known?.username ?? latest?.username ?? null,
     firstName: known?.firstName ?? latest?.firstName ?? null,
     lastName: known?.lastName ?? null,
-    firstSeenAt: first?.at ?? null,
+    firstSeenAt: dates.length ? new Date(Math.min(...dates.map((d) => d.getTime()))) : null,
   };
 }
 
