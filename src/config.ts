@@ -42,6 +42,22 @@ const EnvSchema = v.object({
     ),
     "info",
   ),
+  DELIVERY_RATE: v.optional(
+    v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number"), v.transform(Number), v.minValue(1), v.maxValue(30, "must be at most 30 (Telegram's limit)")),
+    "25",
+  ),
+  DELIVERY_MAX_ATTEMPTS: v.optional(
+    v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number"), v.transform(Number), v.minValue(1), v.maxValue(50)),
+    "8",
+  ),
+  REMINDER_HOURS: v.optional(
+    v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number of hours"), v.transform(Number), v.minValue(1), v.maxValue(720)),
+    "24",
+  ),
+  STUDENT_BOOKING: v.optional(
+    v.pipe(v.string(), v.trim(), v.toLowerCase(), v.picklist(["on", "off"], "must be on or off")),
+    "on",
+  ),
   PAGE_SIZE: v.optional(
     v.pipe(
       v.string(),
@@ -62,6 +78,16 @@ export type Config = {
   timeZone: string;
   logLevel: (typeof LOG_LEVELS)[number];
   pageSize: number;
+  delivery: {
+    /** Messages a second to all chats together (Telegram allows about 30). */
+    ratePerSecond: number;
+    /** Tries for a message failing with 5xx or network errors before it is marked failed. */
+    maxAttempts: number;
+  };
+  /** Hours before a stream starts when confirmed students get their reminder. */
+  reminderHours: number;
+  /** Whether students can book through this bot (off when another bot takes the bookings). */
+  studentBooking: boolean;
 };
 
 export class ConfigError extends Error {
@@ -94,5 +120,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     timeZone: e.TZ_DISPLAY,
     logLevel: e.LOG_LEVEL,
     pageSize: e.PAGE_SIZE,
+    delivery: { ratePerSecond: e.DELIVERY_RATE, maxAttempts: e.DELIVERY_MAX_ATTEMPTS },
+    reminderHours: e.REMINDER_HOURS,
+    studentBooking: e.STUDENT_BOOKING === "on",
   };
 }

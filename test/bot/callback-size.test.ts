@@ -15,7 +15,7 @@ beforeAll(async () => {
   await rawExec(
     database,
     `INSERT INTO bookings (id, user_id, username, first_name, course_id, course_stream, confirmed, created_at)
-     SELECT 2147483647 - g, ${BIG_USER}, 'u', 'n', 1, '3rd_stream', g % 4 - 1, now() - g * interval '1 minute'
+     SELECT 2147483647 - g, ${BIG_USER}, 'u', 'n', 1, 's' || g, g % 4 - 1, now() - g * interval '1 minute'
      FROM generate_series(0, 59) g`,
   );
   h = await createHarness(database.db, { PAGE_SIZE: "1" });

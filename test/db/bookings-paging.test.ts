@@ -16,19 +16,21 @@ beforeAll(async () => {
 afterAll(() => database.dispose());
 
 async function resetBookings(): Promise<void> {
-  await rawExec(database, "TRUNCATE bookings RESTART IDENTITY");
+  await rawExec(database, "TRUNCATE bookings RESTART IDENTITY CASCADE");
 }
 
 const minutes = (n: number) => new Date(BASE_TIME.getTime() + n * 60_000);
 
 /** Rows the JS Date cannot tell apart: same millisecond, different microseconds (or none). */
+let microStream = 0;
 async function addMicrosecondBookings(rows: Array<{ micros: number; userId: number; status: number }>): Promise<void> {
   for (const { micros, userId, status } of rows) {
     const at = `2026-11-01 09:00:00.${String(micros).padStart(6, "0")}+00`;
+    // A stream of its own for each row: one live booking per student and stream.
     await rawQuery(
       database,
-      "INSERT INTO bookings (user_id, username, course_id, course_stream, confirmed, created_at) VALUES ($1, $2, 1, '4th_stream', $3, $4)",
-      [userId, `micro${userId}`, status, at],
+      "INSERT INTO bookings (user_id, username, course_id, course_stream, confirmed, created_at) VALUES ($1, $2, 1, $3, $4, $5)",
+      [userId, `micro${userId}`, `micro_${++microStream}`, status, at],
     );
   }
 }
@@ -289,6 +291,7 @@ describe("listBookingsPage: page sizes and the ends of the list", () => {
   });
 
   it("joins course name and stream title on every page row", async () => {
+    await addBookings(db, [{ userId: 9900, courseStream: "3rd_stream", createdAt: minutes(10_000) }]);
     const page = await listBookingsPage(db, {}, { dir: "first" }, 2);
     expect(page.rows[0]).toMatchObject({ courseName: "Вайб кодинг", courseStream: "3rd_stream", streamTitle: "3-й поток" });
   });

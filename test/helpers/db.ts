@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import pg from "pg";
 import { openPglite, openPostgres, type Database } from "../../src/db/client";
-import { runMigrations } from "../../src/db/migrate";
+import { MIGRATIONS_FOLDER, runMigrations } from "../../src/db/migrate";
 
 /** "postgres" when the suite runs in the PostgreSQL project (TEST_DATABASE_URL set), else "pglite". */
 export const TEST_DB_KIND: "pglite" | "postgres" = process.env.TEST_DB === "postgres" ? "postgres" : "pglite";
@@ -64,4 +66,10 @@ export async function rawQuery(database: Database, text: string, params: unknown
 export async function rawExec(database: Database, text: string): Promise<void> {
   if (database.kind === "pglite") await database.client.exec(text);
   else await database.pool.query(text);
+}
+
+/** How many migrations drizzle/ holds (its journal), to check that each applied exactly once. */
+export function migrationCount(): number {
+  const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as { entries: unknown[] };
+  return journal.entries.length;
 }

@@ -7,19 +7,34 @@ export async function addCourse(db: Db, id = 1, name = "Вайб кодинг"):
   await db.insert(courses).values({ id, name }).onConflictDoNothing();
 }
 
+// A student has one live booking per course and stream (a unique index says so), so a
+// student's later bookings default to later streams: 3rd_stream, 4th_stream, 5th_stream, …
+const bookingsPerStudent = new WeakMap<Db, Map<number, number>>();
+
+function nextStream(db: Db, userId: number): string {
+  const seen = bookingsPerStudent.get(db) ?? new Map<number, number>();
+  bookingsPerStudent.set(db, seen);
+  const n = (seen.get(userId) ?? 0) + 3;
+  seen.set(userId, n - 2);
+  return `${n}${n === 3 ? "rd" : "th"}_stream`;
+}
+
 /** Inserts bookings; `createdAt` defaults to one minute apart from BASE_TIME, in the given order. */
 export async function addBookings(db: Db, rows: Array<Partial<NewBooking>>): Promise<number[]> {
   if (rows.length === 0) return [];
-  const values = rows.map((row, i) => ({
-    userId: 5000 + i,
-    username: `student${i}`,
-    firstName: `Студент ${i}`,
-    courseId: 1,
-    courseStream: "3rd_stream",
-    confirmed: 0 as const,
-    createdAt: new Date(BASE_TIME.getTime() + i * 60_000),
-    ...row,
-  }));
+  const values = rows.map((row, i) => {
+    const userId = row.userId ?? 5000 + i;
+    return {
+      username: `student${i}`,
+      firstName: `Студент ${i}`,
+      courseId: 1,
+      courseStream: row.courseStream === undefined ? nextStream(db, userId) : row.courseStream,
+      confirmed: 0 as const,
+      createdAt: new Date(BASE_TIME.getTime() + i * 60_000),
+      ...row,
+      userId,
+    };
+  });
   const ids: number[] = [];
   for (let i = 0; i < values.length; i += 1000) {
     const inserted = await db.insert(bookings).values(values.slice(i, i + 1000)).returning({ id: bookings.id });

@@ -25,6 +25,9 @@ describe("parseConfig", () => {
       timeZone: "Europe/Moscow",
       logLevel: "info",
       pageSize: 20,
+      delivery: { ratePerSecond: 25, maxAttempts: 8 },
+      reminderHours: 24,
+      studentBooking: true,
     });
   });
 
@@ -37,6 +40,10 @@ describe("parseConfig", () => {
       TZ_DISPLAY: "UTC",
       LOG_LEVEL: "debug",
       PAGE_SIZE: "50",
+      DELIVERY_RATE: "30",
+      DELIVERY_MAX_ATTEMPTS: "3",
+      REMINDER_HOURS: "2",
+      STUDENT_BOOKING: "OFF",
     });
     expect(config).toStrictEqual<Config>({
       botToken: TOKEN,
@@ -46,6 +53,9 @@ describe("parseConfig", () => {
       timeZone: "UTC",
       logLevel: "debug",
       pageSize: 50,
+      delivery: { ratePerSecond: 30, maxAttempts: 3 },
+      reminderHours: 2,
+      studentBooking: false,
     });
   });
 
@@ -112,6 +122,10 @@ describe("parseConfig errors", () => {
     ["PAGE_SIZE", "51"],
     ["PAGE_SIZE", "x"],
     ["PAGE_SIZE", "2.5"],
+    ["DELIVERY_RATE", "31"],
+    ["DELIVERY_RATE", "0"],
+    ["REMINDER_HOURS", "soon"],
+    ["STUDENT_BOOKING", "maybe"],
     ["LOG_LEVEL", "loud"],
     ["DATABASE_URL", "mysql://root:hunter2@db/bookings"],
     ["TELEGRAM_API_ROOT", "not a url"],
