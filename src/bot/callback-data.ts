@@ -52,3 +52,34 @@ export function parseListPayload(payload: unknown): ListState | EdgePayload | un
   }
   return state;
 }
+
+// ── Booking card: `c:s:<id>` show, `c:a:<action>:<id>:<seen>` ask, `c:d:…` do, `c:w:<id>:<seen>` reason ──
+
+export type CardAction = "confirm" | "pending" | "cancel" | "restore";
+export type CardCallback =
+  | { op: "show"; id: number }
+  | { op: "ask" | "do"; action: CardAction; id: number; seen: BookingStatusCode }
+  | { op: "reason"; id: number; seen: BookingStatusCode };
+type BookingStatusCode = -1 | 0 | 1 | 2;
+
+const ACTION_CODE: Record<CardAction, string> = { confirm: "c", pending: "p", cancel: "x", restore: "r" };
+const CODE_ACTION: Record<string, CardAction> = { c: "confirm", p: "pending", x: "cancel", r: "restore" };
+
+export function packCard(data: CardCallback): string {
+  const id = data.id.toString(36);
+  if (data.op === "show") return `c:s:${id}`;
+  if (data.op === "reason") return `c:w:${id}:${data.seen}`;
+  return `c:${data.op === "ask" ? "a" : "d"}:${ACTION_CODE[data.action]}:${id}:${data.seen}`;
+}
+
+const CARD = /^c:(?:s:([1-9a-z][0-9a-z]{0,5})|w:([1-9a-z][0-9a-z]{0,5}):(-1|0|1|2)|([ad]):([cpxr]):([1-9a-z][0-9a-z]{0,5}):(-1|0|1|2))$/;
+
+export function parseCard(data: string): CardCallback | undefined {
+  const m = CARD.exec(data);
+  if (!m) return undefined;
+  const id = parseInt(m[1] ?? m[2] ?? m[6]!, 36);
+  if (id > MAX_SERIAL) return undefined;
+  if (m[1]) return { op: "show", id };
+  if (m[2]) return { op: "reason", id, seen: Number(m[3]) as BookingStatusCode };
+  return { op: m[4] === "a" ? "ask" : "do", action: CODE_ACTION[m[5]!]!, id, seen: Number(m[7]) as BookingStatusCode };
+}

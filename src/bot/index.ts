@@ -5,6 +5,7 @@ import type { BotContext, Deps } from "./context";
 import { createErrorHandler } from "./errors";
 import { refuseNonAdmins } from "./features/access";
 import { bookingCardFeature } from "./features/booking-card";
+import { cancelReasonConversation } from "./features/cancel-reason";
 import { bookingsFeature } from "./features/bookings";
 import { helpFeature } from "./features/help";
 import { studentFeature } from "./features/student";
@@ -34,6 +35,7 @@ export function createBot(deps: Deps, options: BotOptions = {}): Bot<BotContext>
   const admin = guarded.chatType("private").filter((ctx) => admins.has(ctx.from.id));
   const list = createListMenu(deps);
   admin.use(conversations());
+  admin.use(cancelReasonConversation(deps));
   admin.use(studentFeature(deps, list));
   admin.use(list.middleware);
   admin.use(bookingsFeature(list), bookingCardFeature(deps), helpFeature());

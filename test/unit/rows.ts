@@ -18,7 +18,9 @@ export function bookingRow(overrides: Partial<BookingRow> = {}): BookingRow {
     referralCode: "FRIEND10",
     discountPercent: 10,
     courseName: "Вайб кодинг",
+    courseStartText: null,
     streamTitle: null,
+    streamStartsAt: null,
     ...overrides,
   };
 }

@@ -1,25 +1,77 @@
-import { Composer } from "grammy";
-import { getBooking } from "../../db/queries/bookings";
-import { findStudent } from "../../db/queries/students";
-import type { BotContext, Deps } from "../context";
-import { formatBookingCard } from "../format/booking";
+import { Composer, GrammyError } from "grammy";
+import { isActionAllowed } from "../../bookings/change-status";
+import { parseCard } from "../callback-data";
+import { actOnBooking, cardMessage, loadCard, type CardMessage } from "../card-view";
+import type { BotContext, Deps, InnerContext } from "../context";
+import { confirmQuestion } from "../format/card";
 import { parseBookingId } from "../parse-args";
 import { bookingNotFound, texts } from "../texts";
+import { CANCEL_REASON } from "./cancel-reason";
 
-/** `/booking 123` and the `/b123` links of the lists — one booking's full card. */
+const actorOf = (ctx: InnerContext) => ({ id: ctx.from!.id, name: ctx.from!.first_name, role: "admin" as const });
+
+/** Puts a card in place of the pressed message; "not modified" (a refresh with nothing new) is fine. */
+export async function editToCard(ctx: InnerContext, card: CardMessage): Promise<void> {
+  try {
+    await ctx.editMessageText(card.text, { parse_mode: "HTML", reply_markup: card.reply_markup });
+  } catch (error) {
+    if (!(error instanceof GrammyError && error.error_code === 400)) throw error;
+    ctx.log.debug({ description: error.description }, "card left as it was");
+  }
+}
+
+/**
+ * `/booking 123` and the `/b123` links — one booking's card with its history, message
+ * deliveries and the actions its status allows. Every action asks for one more press.
+ */
 export function bookingCardFeature(deps: Deps) {
   const feature = new Composer<BotContext>();
 
   async function showCard(ctx: BotContext, arg: string) {
     const id = parseBookingId(arg);
     if (id === undefined) return ctx.reply(texts.bookingUsage);
-    const row = await getBooking(deps.db, id);
-    if (!row) return ctx.reply(bookingNotFound(id));
-    const student = await findStudent(deps.db, { userId: row.userId });
-    await ctx.reply(formatBookingCard(row, student, deps.config.timeZone), { parse_mode: "HTML" });
+    const card = await loadCard(deps, id);
+    if (!card) return ctx.reply(bookingNotFound(id));
+    const message = cardMessage(deps, card);
+    await ctx.reply(message.text, { parse_mode: "HTML", reply_markup: message.reply_markup });
   }
 
   feature.command("booking", (ctx) => showCard(ctx, ctx.match));
   feature.hears(/^\/b(\d{1,10})(?:@\w+)?$/, (ctx) => showCard(ctx, ctx.match[1]!));
+
+  feature.callbackQuery(/^c:/, async (ctx) => {
+    const data = parseCard(ctx.callbackQuery.data);
+    if (!data) return ctx.answerCallbackQuery({ text: texts.staleButton });
+    const card = await loadCard(deps, data.id);
+    if (!card) {
+      await ctx.answerCallbackQuery({ text: bookingNotFound(data.id), show_alert: true });
+      return;
+    }
+    if (data.op === "show") {
+      await editToCard(ctx, cardMessage(deps, card));
+      return ctx.answerCallbackQuery();
+    }
+    // A question or an action on a card that changed since it was drawn: show what it is now.
+    if (card.row.confirmed !== data.seen || ("action" in data && !isActionAllowed(data.action, data.seen))) {
+      const result = data.op === "do" ? await actOnBooking(deps, { ...data, actor: actorOf(ctx) }) : undefined;
+      const fresh = result ?? cardMessage(deps, card, "⚠️ Заявку уже изменили, пока вы смотрели. Вот как она выглядит сейчас.", "Заявку уже изменили");
+      await editToCard(ctx, fresh);
+      return ctx.answerCallbackQuery({ text: fresh.toast, show_alert: true });
+    }
+    if (data.op === "ask") {
+      const question = confirmQuestion(data.action, card.row);
+      await ctx.editMessageText(question.text, { parse_mode: "HTML", reply_markup: question.keyboard });
+      return ctx.answerCallbackQuery();
+    }
+    if (data.op === "reason") {
+      await editToCard(ctx, cardMessage(deps, card));
+      await ctx.answerCallbackQuery();
+      return ctx.conversation.enter(CANCEL_REASON, data.id, data.seen);
+    }
+    const done = await actOnBooking(deps, { ...data, actor: actorOf(ctx) });
+    if (!done) return ctx.answerCallbackQuery({ text: bookingNotFound(data.id), show_alert: true });
+    await editToCard(ctx, done);
+    await ctx.answerCallbackQuery({ text: done.toast });
+  });
   return feature;
 }

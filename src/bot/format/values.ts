@@ -48,13 +48,17 @@ export const MAX_TITLE = 80;
 
 export const safe = (text: string, max: number): string => escapeHtml(truncate(text, max));
 
-/** `3rd_stream` → title from the `streams` table, else "3-й поток", else the code itself (HTML-safe). */
-export function streamTitle(code: string | null, title: string | null): string {
-  if (title) return safe(title, MAX_TITLE);
+/** `3rd_stream` → title from the `streams` table, else "3-й поток", else the code itself. Plain text. */
+export function streamName(code: string | null, title: string | null): string {
+  if (title) return title;
   if (!code) return "—";
   const numbered = /^(\d+)(?:st|nd|rd|th)_stream$/.exec(code);
-  return numbered ? `${numbered[1]}-й поток` : safe(code, MAX_TITLE);
+  return numbered ? `${numbered[1]}-й поток` : code;
 }
+
+/** `streamName`, cut and HTML-escaped. */
+export const streamTitle = (code: string | null, title: string | null): string =>
+  code || title ? safe(streamName(code, title), MAX_TITLE) : "—";
 
 /** The course's name (HTML-safe), or "Курс #id" when the database has none. */
 export function courseTitle(courseId: number | null, name: string | null): string {

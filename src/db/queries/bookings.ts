@@ -11,7 +11,9 @@ export type PageAnchor = { dir: "first" } | { dir: "older" | "newer"; id: number
 const bookingRowColumns = {
   ...getTableColumns(bookings),
   courseName: courses.name,
+  courseStartText: courses.startDateText,
   streamTitle: streams.title,
+  streamStartsAt: streams.startsAt,
 };
 
 function bookingRows(db: Db) {

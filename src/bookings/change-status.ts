@@ -1,0 +1,108 @@
+import { and, desc, eq } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { getBooking, type BookingRow } from "../db/queries/bookings";
+import { bookingEvents, bookings, type BookingStatus } from "../db/schema";
+import { enqueue } from "../delivery/outbox";
+import { loadTemplate, renderTemplate, type TemplateKind } from "../delivery/templates";
+import { bookingTemplateValues } from "./template-values";
+
+/**
+ * The allowed transitions, and the message each sends the student. Restore returns a cancelled
+ * booking to the status it had before (from the audit trail; "new" when history has none).
+ */
+export const STATUS_ACTIONS = {
+  confirm: { from: [0, 1], to: 2, notify: "confirmation" },
+  pending: { from: [0], to: 1, notify: undefined },
+  cancel: { from: [0, 1, 2], to: -1, notify: "cancellation" },
+  restore: { from: [-1], to: undefined, notify: undefined },
+} as const satisfies Record<string, { from: readonly BookingStatus[]; to?: BookingStatus; notify?: TemplateKind }>;
+
+export type StatusAction = keyof typeof STATUS_ACTIONS;
+export const STATUS_ACTION_NAMES = Object.keys(STATUS_ACTIONS) as StatusAction[];
+
+export const isActionAllowed = (action: StatusAction, status: number): boolean =>
+  (STATUS_ACTIONS[action].from as readonly number[]).includes(status);
+
+export type Actor = { id: number; name: string | null; role: "admin" | "student" };
+
+export type ChangeRequest = {
+  bookingId: number;
+  action: StatusAction;
+  /** The status the admin was looking at: the change happens only if it is still that. */
+  seen: BookingStatus;
+  actor: Actor;
+  reason?: string | null;
+  timeZone: string;
+};
+
+export type ChangeResult =
+  | { kind: "changed"; booking: BookingRow; from: BookingStatus; to: BookingStatus; notified: boolean }
+  | { kind: "stale"; booking: BookingRow }
+  | { kind: "not-allowed"; booking: BookingRow }
+  | { kind: "not-found" };
+
+class Stale extends Error {}
+
+async function statusBeforeCancel(tx: Db, bookingId: number): Promise<BookingStatus> {
+  const [last] = await tx
+    .select({ from: bookingEvents.fromStatus })
+    .from(bookingEvents)
+    .where(and(eq(bookingEvents.bookingId, bookingId), eq(bookingEvents.toStatus, -1)))
+    .orderBy(desc(bookingEvents.id))
+    .limit(1);
+  const previous = last?.from;
+  return previous === undefined || previous === null || previous === -1 ? 0 : previous;
+}
+
+/**
+ * One transaction: the update guarded on the status the actor saw, the audit row, and the
+ * student's message in the outbox. Two admins pressing at once: exactly one changes it, the
+ * other gets `stale` with the booking as it now is.
+ */
+export async function changeBookingStatus(db: Db, request: ChangeRequest): Promise<ChangeResult> {
+  const { bookingId, action, seen, actor } = request;
+  const rule = STATUS_ACTIONS[action];
+  try {
+    return await db.transaction(async (tx) => {
+      if (!isActionAllowed(action, seen)) {
+        const booking = await getBooking(tx, bookingId);
+        if (!booking) return { kind: "not-found" } as const;
+        return booking.confirmed === seen ? ({ kind: "not-allowed", booking } as const) : ({ kind: "stale", booking } as const);
+      }
+      const to: BookingStatus = rule.to ?? (await statusBeforeCancel(tx, bookingId));
+      const updated = await tx
+        .update(bookings)
+        .set({ confirmed: to })
+        .where(and(eq(bookings.id, bookingId), eq(bookings.confirmed, seen)))
+        .returning({ id: bookings.id });
+      if (updated.length === 0) throw new Stale();
+
+      const reason = request.reason?.trim() || null;
+      const [event] = await tx
+        .insert(bookingEvents)
+        .values({ bookingId, actorId: actor.id, actorName: actor.name, actorRole: actor.role, fromStatus: seen, toStatus: to, reason })
+        .returning({ id: bookingEvents.id });
+      const booking = (await getBooking(tx, bookingId))!;
+
+      let notified = false;
+      if (rule.notify) {
+        const template = await loadTemplate(tx, rule.notify);
+        notified =
+          (await enqueue(tx, [
+            {
+              dedupeKey: `booking:${bookingId}:event:${event!.id}`,
+              kind: rule.notify,
+              chatId: booking.userId,
+              text: renderTemplate(template.body, bookingTemplateValues(booking, request.timeZone, reason)),
+              bookingId,
+            },
+          ])) > 0;
+      }
+      return { kind: "changed", booking, from: seen, to, notified } as const;
+    });
+  } catch (error) {
+    if (!(error instanceof Stale)) throw error;
+    const booking = await getBooking(db, bookingId);
+    return booking ? { kind: "stale", booking } : { kind: "not-found" };
+  }
+}

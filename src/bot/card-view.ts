@@ -1,0 +1,70 @@
+import type { InlineKeyboardMarkup } from "grammy/types";
+import { changeBookingStatus, type Actor, type ChangeResult } from "../bookings/change-status";
+import { listBookingEvents, listBookingMessages } from "../db/queries/booking-history";
+import { getBooking } from "../db/queries/bookings";
+import { findStudent } from "../db/queries/students";
+import type { BookingStatus } from "../db/schema";
+import type { CardAction } from "./callback-data";
+import type { Deps } from "./context";
+import { cardKeyboard, formatCardMessage, type CardData } from "./format/card";
+import { statusText } from "./format/values";
+
+/** A card ready to send: plain data, so a conversation can keep it between replays. */
+export type CardMessage = { text: string; reply_markup: InlineKeyboardMarkup; toast?: string };
+
+export async function loadCard(deps: Deps, id: number): Promise<CardData | undefined> {
+  const row = await getBooking(deps.db, id);
+  if (!row) return undefined;
+  const [student, events, messages] = await Promise.all([
+    findStudent(deps.db, { userId: row.userId }),
+    listBookingEvents(deps.db, id),
+    listBookingMessages(deps.db, id),
+  ]);
+  return { row, student, events, messages };
+}
+
+export function cardMessage(deps: Deps, card: CardData, notice?: string, toast?: string): CardMessage {
+  return {
+    text: formatCardMessage(card, deps.config.timeZone, notice),
+    reply_markup: { inline_keyboard: cardKeyboard(card.row).inline_keyboard },
+    ...(toast ? { toast } : {}),
+  };
+}
+
+function outcomeNotice(result: Exclude<ChangeResult, { kind: "not-found" }>): { notice: string; toast: string } {
+  const now = statusText(result.booking.confirmed);
+  switch (result.kind) {
+    case "changed": {
+      const message = result.notified ? " Студенту отправляется сообщение." : "";
+      return { notice: `✅ Готово: ${statusText(result.from)} → ${now}.${message}`, toast: "Готово" };
+    }
+    case "stale":
+      return { notice: `⚠️ Заявку уже изменили, пока вы смотрели: сейчас ${now}. Ничего не сделано.`, toast: "Заявку уже изменили" };
+    case "not-allowed":
+      return { notice: `⚠️ Для заявки в статусе ${now} это действие недоступно.`, toast: "Действие недоступно" };
+  }
+}
+
+/** Performs an admin's action and returns the fresh card with what happened on top. */
+export async function actOnBooking(
+  deps: Deps,
+  request: { id: number; action: CardAction; seen: BookingStatus; actor: Actor; reason?: string | null },
+): Promise<CardMessage | undefined> {
+  const result = await changeBookingStatus(deps.db, {
+    bookingId: request.id,
+    action: request.action,
+    seen: request.seen,
+    actor: request.actor,
+    reason: request.reason ?? null,
+    timeZone: deps.config.timeZone,
+  });
+  if (result.kind === "not-found") return undefined;
+  deps.logger.info(
+    { booking_id: request.id, action: request.action, outcome: result.kind, admin_id: request.actor.id, from: request.seen, to: result.booking.confirmed },
+    "status change requested",
+  );
+  const card = await loadCard(deps, request.id);
+  if (!card) return undefined;
+  const { notice, toast } = outcomeNotice(result);
+  return cardMessage(deps, card, notice, toast);
+}

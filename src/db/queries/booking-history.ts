@@ -1,0 +1,34 @@
+import { and, desc, eq, inArray } from "drizzle-orm";
+import type { Db } from "../client";
+import { bookingEvents, outbox } from "../schema";
+
+/** The newest status changes of a booking, newest first. */
+export function listBookingEvents(db: Db, bookingId: number, limit = 10) {
+  return db
+    .select()
+    .from(bookingEvents)
+    .where(eq(bookingEvents.bookingId, bookingId))
+    .orderBy(desc(bookingEvents.id))
+    .limit(limit);
+}
+
+/** The messages sent (or owed) to the student about a booking, newest first. */
+export function listBookingMessages(db: Db, bookingId: number, limit = 10) {
+  return db
+    .select({
+      id: outbox.id,
+      kind: outbox.kind,
+      status: outbox.status,
+      attempts: outbox.attempts,
+      lastError: outbox.lastError,
+      createdAt: outbox.createdAt,
+      sentAt: outbox.sentAt,
+    })
+    .from(outbox)
+    .where(and(eq(outbox.bookingId, bookingId), inArray(outbox.kind, ["confirmation", "cancellation", "reminder"])))
+    .orderBy(desc(outbox.id))
+    .limit(limit);
+}
+
+export type BookingEventRow = Awaited<ReturnType<typeof listBookingEvents>>[number];
+export type BookingMessageRow = Awaited<ReturnType<typeof listBookingMessages>>[number];

@@ -1,0 +1,63 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { messageTemplates } from "../db/schema";
+
+/** The messages students get, each with the placeholders its text may use. */
+export const TEMPLATES = {
+  confirmation: {
+    title: "Подтверждение",
+    placeholders: ["first_name", "course", "stream", "start_date"],
+    body: "{first_name}, ваша заявка подтверждена! 🎉\nКурс: {course}, {stream}.\nСтарт: {start_date}.\nДо встречи на занятиях!",
+  },
+  cancellation: {
+    title: "Отмена",
+    placeholders: ["first_name", "course", "stream", "start_date", "reason"],
+    body: "{first_name}, ваша заявка на курс «{course}» ({stream}) отменена.\nПричина: {reason}.\nЕсли это ошибка — просто напишите нам.",
+  },
+  reminder: {
+    title: "Напоминание",
+    placeholders: ["first_name", "course", "stream", "start_date"],
+    body: "{first_name}, напоминаем: курс «{course}» ({stream}) стартует {start_date}. До встречи!",
+  },
+} as const;
+
+export type TemplateKind = keyof typeof TEMPLATES;
+export const TEMPLATE_KINDS = Object.keys(TEMPLATES) as TemplateKind[];
+export type TemplateValues = Partial<Record<(typeof TEMPLATES)[TemplateKind]["placeholders"][number], string>>;
+
+/** Long enough for any real message, short enough that filled-in values stay under 4096. */
+export const MAX_TEMPLATE_LENGTH = 3000;
+const PLACEHOLDER = /\{([^{}\s]*)\}/g;
+
+/** Why a template text cannot be saved, or undefined when it can. */
+export function templateProblem(kind: TemplateKind, body: string): string | undefined {
+  if (body.trim() === "") return "Текст пустой.";
+  if (body.length > MAX_TEMPLATE_LENGTH) return `Текст длиннее ${MAX_TEMPLATE_LENGTH} символов.`;
+  const allowed: readonly string[] = TEMPLATES[kind].placeholders;
+  const unknown = [...body.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((name) => !allowed.includes(name));
+  if (unknown.length > 0) {
+    return `Неизвестные подстановки: ${[...new Set(unknown)].map((n) => `{${n}}`).join(", ")}. Можно: ${allowed.map((n) => `{${n}}`).join(", ")}.`;
+  }
+  return undefined;
+}
+
+/** Fills in the placeholders. Messages go out as plain text, so nothing needs escaping. */
+export function renderTemplate(body: string, values: TemplateValues): string {
+  return body.replace(PLACEHOLDER, (whole, name: string) => values[name as keyof TemplateValues] ?? whole);
+}
+
+export async function loadTemplate(db: Db, kind: TemplateKind): Promise<{ body: string; custom: boolean }> {
+  const [row] = await db.select().from(messageTemplates).where(eq(messageTemplates.kind, kind)).limit(1);
+  return row ? { body: row.body, custom: true } : { body: TEMPLATES[kind].body, custom: false };
+}
+
+export async function saveTemplate(db: Db, kind: TemplateKind, body: string, adminId: number): Promise<void> {
+  await db
+    .insert(messageTemplates)
+    .values({ kind, body, updatedBy: adminId })
+    .onConflictDoUpdate({ target: messageTemplates.kind, set: { body, updatedBy: adminId, updatedAt: new Date() } });
+}
+
+export async function resetTemplate(db: Db, kind: TemplateKind): Promise<void> {
+  await db.delete(messageTemplates).where(eq(messageTemplates.kind, kind));
+}
