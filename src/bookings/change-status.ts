@@ -33,6 +33,8 @@ export type ChangeRequest = {
   actor: Actor;
   reason?: string | null;
   timeZone: string;
+  /** False when the student acts themselves: they see the result in the chat already. */
+  notifyStudent?: boolean;
 };
 
 export type ChangeResult =
@@ -85,7 +87,7 @@ export async function changeBookingStatus(db: Db, request: ChangeRequest): Promi
       const booking = (await getBooking(tx, bookingId))!;
 
       let notified = false;
-      if (rule.notify) {
+      if (rule.notify && request.notifyStudent !== false) {
         const template = await loadTemplate(tx, rule.notify);
         notified =
           (await enqueue(tx, [

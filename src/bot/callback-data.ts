@@ -83,3 +83,36 @@ export function parseCard(data: string): CardCallback | undefined {
   if (m[2]) return { op: "reason", id, seen: Number(m[3]) as BookingStatusCode };
   return { op: m[4] === "a" ? "ask" : "do", action: CODE_ACTION[m[5]!]!, id, seen: Number(m[7]) as BookingStatusCode };
 }
+
+// ── Students: `s:b:<course>:<stream code>` book, `s:m` my bookings, `s:x:<id>` cancel?, `s:y:<id>` cancel! ──
+
+export type StudentCallback =
+  | { op: "book"; courseId: number; stream: string }
+  | { op: "mine" }
+  | { op: "cancel" | "cancel-yes"; id: number };
+
+export function packStudent(data: StudentCallback): string {
+  switch (data.op) {
+    case "book":
+      // Stream codes are varchar(50): "s:b:" + course id + ":" + code stays within 64 bytes.
+      return `s:b:${data.courseId.toString(36)}:${data.stream}`;
+    case "mine":
+      return "s:m";
+    case "cancel":
+      return `s:x:${data.id.toString(36)}`;
+    case "cancel-yes":
+      return `s:y:${data.id.toString(36)}`;
+  }
+}
+
+const STUDENT = /^s:(?:b:([1-9a-z][0-9a-z]{0,5}):([\x21-\x7e]{1,50})|(m)|([xy]):([1-9a-z][0-9a-z]{0,5}))$/;
+
+export function parseStudent(data: string): StudentCallback | undefined {
+  const m = STUDENT.exec(data);
+  if (!m) return undefined;
+  if (m[3]) return { op: "mine" };
+  const id = parseInt(m[1] ?? m[5]!, 36);
+  if (id > MAX_SERIAL) return undefined;
+  if (m[1]) return { op: "book", courseId: id, stream: m[2]! };
+  return { op: m[4] === "x" ? "cancel" : "cancel-yes", id };
+}

@@ -3,12 +3,12 @@ import { conversations } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import type { BotContext, Deps } from "./context";
 import { createErrorHandler } from "./errors";
-import { refuseNonAdmins } from "./features/access";
 import { bookingCardFeature } from "./features/booking-card";
 import { cancelReasonConversation } from "./features/cancel-reason";
 import { bookingsFeature } from "./features/bookings";
 import { helpFeature } from "./features/help";
 import { studentFeature } from "./features/student";
+import { studentSide } from "./features/student-side";
 import { unhandledFeature } from "./features/unhandled";
 import { createListMenu } from "./menus/list-menu";
 import { withUpdateLogger } from "./middleware";
@@ -17,7 +17,8 @@ export type BotOptions = Pick<BotConfig<BotContext>, "botInfo" | "client">;
 
 /**
  * Builds the bot; starts nothing. Order: per-chat ordering → logger → error boundary →
- * admin gate → conversations → menus → features → unhandled.
+ * admins (conversations → menus → features → unhandled) | everyone else (the student side).
+ * The bot works in private chats only.
  */
 export function createBot(deps: Deps, options: BotOptions = {}): Bot<BotContext> {
   const { config, logger } = deps;
@@ -41,6 +42,9 @@ export function createBot(deps: Deps, options: BotOptions = {}): Bot<BotContext>
   admin.use(bookingsFeature(list), bookingCardFeature(deps), helpFeature());
   admin.use(unhandledFeature());
 
-  guarded.filter((ctx) => !ctx.from || !admins.has(ctx.from.id)).use(refuseNonAdmins());
+  guarded
+    .chatType("private")
+    .filter((ctx) => !admins.has(ctx.from.id))
+    .use(studentSide(deps));
   return bot;
 }

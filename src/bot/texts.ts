@@ -1,7 +1,15 @@
 /** Fixed phrases of the admin interface; texts built from data live in ./format. */
 export const texts = {
-  notAdmin: "⛔ Этот бот только для администраторов.",
+  notAdmin: "⛔ Эта команда только для администраторов.",
   notAdminButton: "⛔ Нет доступа",
+  staleButtonStudent: "Эта кнопка устарела. Нажмите /start",
+  streamClosed: "Запись на этот поток закрыта. Нажмите /start, чтобы увидеть открытые.",
+  alreadyBooked: "У вас уже есть заявка на этот поток — смотрите «Мои заявки».",
+  cannotCancelStudent: "Эту заявку уже нельзя отменить здесь — напишите администратору.",
+  studentHint: "Чтобы записаться на курс или посмотреть свои заявки, нажмите /start",
+  studentHintNoBooking: "Здесь приходят сообщения о ваших заявках. Нажмите /start, если ещё не нажимали.",
+  studentWelcomeNoBooking: (name: string) =>
+    `Здравствуйте, ${name}! Здесь вы будете получать сообщения о ваших заявках на курсы.`,
   databaseUnavailable: "⚠️ База данных недоступна. Попробуйте через минуту.",
   somethingWentWrong: "⚠️ Что-то пошло не так. Подробности в журнале бота.",
   staleButton: "Эта кнопка устарела. Откройте список заново: /bookings",

@@ -16,19 +16,29 @@ afterAll(async () => {
 });
 
 describe("non-admins", () => {
-  it.each(["/bookings", "/user 1001", "/booking 1", "/b1", "/u1", "/help", "/start", "hello"])(
-    "get one short refusal for %s",
+  it.each(["/bookings", "/user 1001", "/booking 1", "/b1", "/u1", "/templates", "/broadcast"])(
+    "get one short refusal for the admin command %s",
     async (text) => {
       const calls = await h.send(text, STRANGER);
       expect(calls).toEqual([
-        { method: "sendMessage", payload: { chat_id: STRANGER.id, text: "⛔ Этот бот только для администраторов." } },
+        { method: "sendMessage", payload: { chat_id: STRANGER.id, text: "⛔ Эта команда только для администраторов." } },
       ]);
     },
   );
 
+  it.each(["hello", "/help", "/whatever"])("get a pointer to /start for %s", async (text) => {
+    const calls = await h.send(text, STRANGER);
+    expect(calls).toEqual([
+      {
+        method: "sendMessage",
+        payload: { chat_id: STRANGER.id, text: "Чтобы записаться на курс или посмотреть свои заявки, нажмите /start" },
+      },
+    ]);
+  });
+
   it("have their button presses refused, even with data of a real button", async () => {
     const message = { message_id: 5, date: 0, chat: { id: STRANGER.id, type: "private" as const, first_name: "M" } };
-    for (const data of ["bk/0/0/a.a/f\u0004\u0004�Q", "anything"]) {
+    for (const data of ["bk/0/0/a.a/f\u0004\u0004�Q", "c:d:c:1:0", "c:s:1", "anything"]) {
       const calls = await h.pressData(message, data, STRANGER);
       expect(calls).toEqual([
         { method: "answerCallbackQuery", payload: expect.objectContaining({ text: "⛔ Нет доступа" }) },

@@ -41,10 +41,11 @@ export async function createHarness(db: Db, env: Record<string, string> = {}) {
   const deps: Deps = { config: testConfig(env), logger: logs.logger, db, clock: () => new Date() };
   const bot = createBot(deps, { botInfo: BOT_INFO, client: { apiRoot: api.apiRoot } });
 
-  async function collect(run: () => Promise<void>): Promise<ApiCall[]> {
+  async function collect(run: () => Promise<void>): Promise<Array<Pick<ApiCall, "method" | "payload">>> {
     const before = api.calls.length;
     await run();
-    return api.calls.slice(before);
+    // What the admin sees: the method and what was sent, not the fake API's bookkeeping.
+    return api.calls.slice(before).map(({ method, payload }) => ({ method, payload }));
   }
 
   const harness = {
