@@ -22,8 +22,19 @@ export type Payload = Record<string, unknown> & {
   text?: string;
   reply_markup?: { inline_keyboard?: InlineKeyboardButton[][] };
 };
-export type ApiCall = { method: string; payload: Payload };
+export type ApiCall = {
+  method: string;
+  payload: Payload;
+  /** When the request arrived (epoch ms), for rate checks on the log. */
+  at: number;
+  /** How it was answered: "ok", a Telegram error code, or undefined while (or if never) answered. */
+  outcome?: "ok" | number;
+};
 export type ApiFailure = { error_code: number; description: string; parameters?: { retry_after?: number } };
+/** Telegram's flood limits, enforced on sendMessage with 429 + retry_after like the real thing. */
+export type ApiLimits = { perSecond?: number; perChatMs?: number; retryAfter?: number };
+
+type Matcher = { method: string; chatId?: number };
 
 /**
  * A Bot API stand-in on 127.0.0.1: records every call, answers like Telegram (increasing
@@ -35,8 +46,16 @@ export class FakeTelegram {
   /** Current text and keyboard of every message the bot sent, after edits. */
   readonly messages = new Map<string, Message>();
   private nextMessageId = 1;
-  private failures: Array<{ method: string; failure: ApiFailure; times: number }> = [];
+  private failures: Array<Matcher & { failure: ApiFailure; times: number }> = [];
+  private delays: Array<Matcher & { ms: number; times: number }> = [];
   private updates: Update[] = [];
+  private limits: ApiLimits | undefined;
+  private recentSends: number[] = [];
+  private lastSendToChat = new Map<number, number>();
+  /** 429s answered because `enforceLimits` was exceeded. */
+  rateLimited = 0;
+  /** Called when a sendMessage succeeded, just before its answer is written (e.g. to kill the sender then). */
+  beforeAnswer: ((call: ApiCall) => void) | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -62,6 +81,28 @@ export class FakeTelegram {
     this.failures.push({ method, failure, times });
   }
 
+  /** The next `times` (default: every) sendMessage to this chat fail with this error. */
+  failChat(chatId: number, failure: ApiFailure, times = Number.POSITIVE_INFINITY): void {
+    this.failures.push({ method: "sendMessage", chatId, failure, times });
+  }
+
+  /** The next `times` calls of `method` (to `chatId`, if given) are answered after `ms`; `Infinity`: never. */
+  delayNext(method: string, ms: number, times = 1, chatId?: number): void {
+    this.delays.push({ method, ms, times, ...(chatId === undefined ? {} : { chatId }) });
+  }
+
+  /** Answers sendMessage with 429 + retry_after beyond these rates (counted over accepted sends). */
+  enforceLimits(limits: ApiLimits): void {
+    this.limits = limits;
+  }
+
+  /** Messages delivered, in order (texts as sent; failed and unanswered calls excluded). */
+  delivered(): Array<{ chatId: number; text: string; at: number }> {
+    return this.callsOf("sendMessage")
+      .filter((c) => c.outcome === "ok")
+      .map((c) => ({ chatId: c.payload.chat_id!, text: c.payload.text!, at: c.at }));
+  }
+
   /** Queues updates for a polling bot (getUpdates). */
   pushUpdates(...updates: Update[]): void {
     this.updates.push(...updates);
@@ -81,30 +122,66 @@ export class FakeTelegram {
     const method = /\/bot[^/]+\/(\w+)$/.exec(req.url ?? "")?.[1] ?? "unknown";
     const body = Buffer.concat(chunks).toString("utf8");
     const payload = (body && req.headers["content-type"]?.includes("json") ? JSON.parse(body) : {}) as Payload;
-    this.calls.push({ method, payload });
+    const call: ApiCall = { method, payload, at: Date.now() };
+    this.calls.push(call);
 
     const reply = (status: number, json: unknown) => {
+      if (res.destroyed) return;
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(json));
     };
-    const failure = this.takeFailure(method);
-    if (failure) return reply(failure.error_code >= 500 ? failure.error_code : 200, { ok: false, ...failure });
+    const fail = (failure: ApiFailure) => {
+      call.outcome = failure.error_code;
+      reply(failure.error_code >= 500 ? failure.error_code : 200, { ok: false, ...failure });
+    };
+    const limited = this.checkLimits(call);
+    if (limited) return fail(limited);
+    const delay = this.take(this.delays, call);
+    if (delay) {
+      if (delay.ms === Number.POSITIVE_INFINITY) return; // never answered; close() drops the socket
+      await new Promise((r) => setTimeout(r, delay.ms));
+    }
+    const failure = this.take(this.failures, call)?.failure;
+    if (failure) return fail(failure);
     // A polling bot asks again at once when there is nothing: hold the answer briefly, like
     // Telegram's long polling, so the loop does not spin.
     if (method === "getUpdates" && this.updates.length === 0) await new Promise((r) => setTimeout(r, 100));
+    let result: unknown;
     try {
-      reply(200, { ok: true, result: this.result(method, payload) });
+      result = this.result(method, payload);
     } catch (err) {
-      reply(200, { ok: false, ...(err as ApiFailure) });
+      return fail(err as ApiFailure);
     }
+    call.outcome = "ok";
+    if (method === "sendMessage") this.beforeAnswer?.(call);
+    reply(200, { ok: true, result });
   }
 
-  private takeFailure(method: string): ApiFailure | undefined {
-    const i = this.failures.findIndex((f) => f.method === method);
+  private take<T extends Matcher & { times: number }>(list: T[], call: ApiCall): T | undefined {
+    const i = list.findIndex((f) => f.method === call.method && (f.chatId === undefined || f.chatId === call.payload.chat_id));
     if (i < 0) return undefined;
-    const entry = this.failures[i]!;
-    if (--entry.times <= 0) this.failures.splice(i, 1);
-    return entry.failure;
+    const entry = list[i]!;
+    if (--entry.times <= 0) list.splice(i, 1);
+    return entry;
+  }
+
+  private checkLimits(call: ApiCall): ApiFailure | undefined {
+    const limits = this.limits;
+    if (!limits || call.method !== "sendMessage") return undefined;
+    const now = call.at;
+    const chatId = call.payload.chat_id ?? 0;
+    while (this.recentSends.length > 0 && this.recentSends[0]! <= now - 1000) this.recentSends.shift();
+    const overall = limits.perSecond !== undefined && this.recentSends.length >= limits.perSecond;
+    const last = this.lastSendToChat.get(chatId);
+    const perChat = limits.perChatMs !== undefined && last !== undefined && now - last < limits.perChatMs;
+    if (overall || perChat) {
+      this.rateLimited++;
+      const retryAfter = limits.retryAfter ?? 1;
+      return { error_code: 429, description: `Too Many Requests: retry after ${retryAfter}`, parameters: { retry_after: retryAfter } };
+    }
+    this.recentSends.push(now);
+    this.lastSendToChat.set(chatId, now);
+    return undefined;
   }
 
   private result(method: string, p: Payload): unknown {

@@ -1,0 +1,110 @@
+import type { Api } from "grammy";
+import type { InlineKeyboardMarkup } from "grammy/types";
+import type { Db } from "../db/client";
+import type { OutboxRow } from "../db/schema";
+import type { Logger } from "../logger";
+import { markFailed, markSent, markUserUnreachable, recordRecipientOutcome, requeue } from "./queries";
+import type { DeliveryClock } from "./rate-limiter";
+import { classifySendError, type SendFailure } from "./telegram-errors";
+
+export type DeliveryOutcome =
+  | { status: "sent"; telegramMessageId: number }
+  | { status: "failed"; error: string; unreachable: boolean };
+
+/**
+ * Runs inside the transaction that records a final outcome (sent, or failed for good), after the
+ * outbox and broadcast rows are updated: e.g. queue a broadcast's report when its last recipient
+ * is done. It runs under a savepoint: if it throws, its writes are undone and logged, and the
+ * delivery is still recorded (a sent message must never go back to the queue).
+ */
+export type OnOutcome = (tx: Db, row: OutboxRow, outcome: DeliveryOutcome) => Promise<void> | void;
+
+export type SendResult = { ok: true; telegramMessageId: number } | { ok: false; failure: SendFailure };
+
+/** One `sendMessage`, aborted after `timeoutMs` (the lease must outlive the request). */
+export async function sendRow(api: Pick<Api, "sendMessage">, row: OutboxRow, timeoutMs: number): Promise<SendResult> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    const message = await api.sendMessage(
+      row.chatId,
+      row.text,
+      {
+        ...(row.parseMode ? { parse_mode: row.parseMode } : {}),
+        ...(row.replyMarkup ? { reply_markup: row.replyMarkup as InlineKeyboardMarkup } : {}),
+      },
+      // grammY types its signal with the abort-controller polyfill; the native one works the same.
+      controller.signal as unknown as Parameters<Api["sendMessage"]>[3],
+    );
+    return { ok: true, telegramMessageId: message.message_id };
+  } catch (err) {
+    const failure = classifySendError(err);
+    if (controller.signal.aborted && failure.kind === "transient") {
+      // No answer in time. Telegram may still have delivered it: the Bot API has no idempotency
+      // key, so a retry after a time-out can duplicate — the time-out is kept long for that reason.
+      failure.error = `network: no answer within ${timeoutMs} ms`;
+    }
+    return { ok: false, failure };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Records a final outcome in one transaction. False: the row is no longer ours (lease lost). */
+export function recordFinal(db: Db, owner: string, row: OutboxRow, outcome: DeliveryOutcome, onOutcome: OnOutcome | undefined, logger: Logger) {
+  return db.transaction(async (tx) => {
+    const owned =
+      outcome.status === "sent"
+        ? await markSent(tx, { id: row.id, owner, telegramMessageId: outcome.telegramMessageId })
+        : await markFailed(tx, { id: row.id, owner, error: outcome.error });
+    if (!owned) return false;
+    if (outcome.status === "failed" && outcome.unreachable) await markUserUnreachable(tx, { userId: row.chatId, reason: outcome.error });
+    if (row.recipientId != null) {
+      await recordRecipientOutcome(
+        tx,
+        outcome.status === "sent"
+          ? { recipientId: row.recipientId, status: "sent", telegramMessageId: outcome.telegramMessageId }
+          : { recipientId: row.recipientId, status: "failed", error: outcome.error },
+      );
+    }
+    if (onOutcome) {
+      try {
+        await tx.transaction(async (savepoint) => onOutcome(savepoint, row, outcome));
+      } catch (err) {
+        logger.error({ err, outbox_id: row.id }, "onOutcome failed; the delivery is recorded without its follow-up");
+      }
+    }
+    return true;
+  });
+}
+
+/** Back to the queue; `refund` gives back the attempt the claim counted (429s, stopping). */
+export function recordRetry(db: Db, owner: string, row: OutboxRow, args: { delayMs: number; error: string | null; refund: boolean }) {
+  return requeue(db, { id: row.id, owner, ...args });
+}
+
+/**
+ * A write that must land: retried with backoff for up to `forMs`. A sent message whose record
+ * never lands is sent again once its lease expires, so this keeps trying (the database being
+ * briefly unreachable is the usual cause) rather than giving up at the first error.
+ */
+export async function persist(
+  what: string,
+  row: OutboxRow,
+  write: () => Promise<boolean>,
+  ctx: { clock: DeliveryClock; logger: Logger; forMs: number },
+): Promise<boolean | undefined> {
+  const giveUpAt = ctx.clock.now() + ctx.forMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (err) {
+      if (ctx.clock.now() >= giveUpAt) {
+        ctx.logger.error({ err, outbox_id: row.id, chat_id: row.chatId }, `could not record ${what}; the message will be taken again when its lease expires`);
+        return undefined;
+      }
+      ctx.logger.warn({ err, outbox_id: row.id, attempt }, `could not record ${what}; retrying`);
+      await ctx.clock.sleep(Math.min(5_000, 100 * 2 ** attempt));
+    }
+  }
+}

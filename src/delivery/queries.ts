@@ -1,0 +1,132 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { Db } from "../db/client";
+import { messageHistory, messageRecipients, outbox, users, type OutboxRow } from "../db/schema";
+
+/**
+ * The delivery worker's SQL. Times (`now()`) are the database's, so processes on machines with
+ * different clocks agree on leases and due dates.
+ */
+
+const ms = (value: number) => sql`(${Math.max(0, Math.round(value))}::integer * interval '1 millisecond')`;
+
+export type ClaimArgs = { owner: string; limit: number; leaseMs: number; perChatIntervalMs: number };
+
+/**
+ * Leases up to `limit` due messages, the oldest first and at most one per chat, for `owner`.
+ *
+ * A message is taken only if it is its chat's next one: no older queued message of that chat is
+ * due or already tried (scheduled ones still in the future do not hold the chat back), no
+ * message of that chat is leased by anyone, and none was sent to it in the last
+ * `perChatIntervalMs`. So per-chat order is kept, and two processes never send to one chat at
+ * once. `FOR UPDATE SKIP LOCKED` lets concurrent claimers pass over each other's rows; a row
+ * leased by a transaction that commits meanwhile is re-checked by PostgreSQL against its new
+ * `lease_until` and dropped.
+ */
+export async function claimDue(db: Db, args: ClaimArgs): Promise<OutboxRow[]> {
+  if (args.limit <= 0) return [];
+  const older = alias(outbox, "older");
+  const leased = alias(outbox, "leased");
+  const recent = alias(outbox, "recent");
+  return db.transaction(async (tx) => {
+    const due = await tx
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(
+        sql`${outbox.status} = 'queued'
+          AND ${outbox.notBefore} <= now()
+          AND (${outbox.leaseUntil} IS NULL OR ${outbox.leaseUntil} < now())
+          AND NOT EXISTS (
+            SELECT 1 FROM outbox AS older
+            WHERE ${older.chatId} = ${outbox.chatId} AND ${older.status} = 'queued' AND ${older.id} < ${outbox.id}
+              AND (${older.notBefore} <= now() OR ${older.attempts} > 0 OR ${older.lastError} IS NOT NULL))
+          AND NOT EXISTS (
+            SELECT 1 FROM outbox AS leased
+            WHERE ${leased.chatId} = ${outbox.chatId} AND ${leased.status} = 'queued' AND ${leased.id} <> ${outbox.id}
+              AND ${leased.leaseUntil} >= now())
+          AND NOT EXISTS (
+            SELECT 1 FROM outbox AS recent
+            WHERE ${recent.chatId} = ${outbox.chatId} AND ${recent.sentAt} > now() - ${ms(args.perChatIntervalMs)})`,
+      )
+      .orderBy(outbox.notBefore, outbox.id)
+      .limit(args.limit)
+      .for("update", { skipLocked: true });
+    if (due.length === 0) return [];
+    return tx
+      .update(outbox)
+      .set({ leaseUntil: sql`now() + ${ms(args.leaseMs)}`, leaseOwner: args.owner, attempts: sql`${outbox.attempts} + 1` })
+      .where(inArray(
+        outbox.id,
+        due.map((r) => r.id),
+      ))
+      .returning();
+  });
+}
+
+const mine = (id: number, owner: string) => and(eq(outbox.id, id), eq(outbox.leaseOwner, owner), eq(outbox.status, "queued"));
+
+/**
+ * Telegram accepted the message. Guarded by the lease owner only (not by the lease's expiry): a
+ * late write still wins if nobody took the row over, which is what avoids a second send.
+ * False: another process owns the row now (it may send it again — logged by the caller).
+ */
+export async function markSent(tx: Db, args: { id: number; owner: string; telegramMessageId: number }): Promise<boolean> {
+  const rows = await tx
+    .update(outbox)
+    .set({ status: "sent", telegramMessageId: args.telegramMessageId, sentAt: sql`now()`, leaseUntil: null, leaseOwner: null })
+    .where(mine(args.id, args.owner))
+    .returning({ id: outbox.id });
+  return rows.length > 0;
+}
+
+export async function markFailed(tx: Db, args: { id: number; owner: string; error: string }): Promise<boolean> {
+  const rows = await tx
+    .update(outbox)
+    .set({ status: "failed", lastError: args.error, leaseUntil: null, leaseOwner: null })
+    .where(mine(args.id, args.owner))
+    .returning({ id: outbox.id });
+  return rows.length > 0;
+}
+
+/** Back to the queue, due again after `delayMs`; `refund` gives back the attempt the claim counted. */
+export async function requeue(db: Db, args: { id: number; owner: string; delayMs: number; error: string | null; refund: boolean }): Promise<boolean> {
+  const rows = await db
+    .update(outbox)
+    .set({
+      notBefore: sql`now() + ${ms(args.delayMs)}`,
+      ...(args.error === null ? {} : { lastError: args.error }),
+      leaseUntil: null,
+      leaseOwner: null,
+      ...(args.refund ? { attempts: sql`greatest(${outbox.attempts} - 1, 0)` } : {}),
+    })
+    .where(mine(args.id, args.owner))
+    .returning({ id: outbox.id });
+  return rows.length > 0;
+}
+
+/** Telegram refused for good (403): the student blocked the bot or the account is gone. */
+export async function markUserUnreachable(tx: Db, args: { userId: number; reason: string }): Promise<void> {
+  await tx.update(users).set({ unreachableAt: sql`now()`, unreachableReason: args.reason }).where(eq(users.userId, args.userId));
+}
+
+/** The broadcast log the real system's dashboard reads. */
+export async function recordRecipientOutcome(
+  tx: Db,
+  args: { recipientId: number; status: "sent" | "failed"; telegramMessageId?: number; error?: string },
+): Promise<void> {
+  const [recipient] = await tx
+    .update(messageRecipients)
+    .set(
+      args.status === "sent"
+        ? { deliveryStatus: "sent", telegramMessageId: args.telegramMessageId ?? null, error: null }
+        : { deliveryStatus: "failed", error: args.error ?? null },
+    )
+    .where(eq(messageRecipients.id, args.recipientId))
+    .returning({ messageId: messageRecipients.messageId });
+  if (args.status === "sent" && recipient?.messageId != null) {
+    await tx
+      .update(messageHistory)
+      .set({ successfulDeliveries: sql`coalesce(${messageHistory.successfulDeliveries}, 0) + 1` })
+      .where(eq(messageHistory.id, recipient.messageId));
+  }
+}

@@ -1,0 +1,246 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import type { Api } from "grammy";
+import type { Db } from "../db/client";
+import type { OutboxRow } from "../db/schema";
+import type { Logger } from "../logger";
+import { persist, recordFinal, recordRetry, sendRow, type OnOutcome, type SendResult } from "./deliver-row";
+import { claimDue } from "./queries";
+import { createRateLimiter, systemClock, type DeliveryClock } from "./rate-limiter";
+import { decideAfterFailure, type RetryPolicy } from "./retry-policy";
+
+export type { DeliveryOutcome, OnOutcome } from "./deliver-row";
+
+export type DeliveryWorkerOptions = {
+  /** Sends a second, all chats together (Telegram allows about 30). */
+  ratePerSecond: number;
+  /** Least time between two messages to one chat (Telegram: about one a second). */
+  perChatIntervalMs?: number;
+  /** Tries before a 5xx/network failure is final. */
+  maxAttempts: number;
+  /** How long a claim holds a message; a process killed mid-send frees it after this. */
+  leaseMs?: number;
+  /** How often to look for due messages when idle (`nudge()` wakes it earlier). */
+  pollMs?: number;
+  /** Messages claimed and not yet recorded, at most (waiting for a slot or being sent). */
+  maxInFlight?: number;
+  /** Names this process in `outbox.lease_owner`. */
+  owner?: string;
+  /** A send without an answer by then counts as a network error. */
+  sendTimeoutMs?: number;
+  retryBaseMs?: number;
+  retryCapMs?: number;
+  /** 429s of one message that do not use up an attempt. */
+  freeRateLimits?: number;
+};
+
+export type DeliveryWorkerDeps = {
+  db: Db;
+  api: Pick<Api, "sendMessage">;
+  logger: Logger;
+  clock?: DeliveryClock;
+  random?: () => number;
+  options: DeliveryWorkerOptions;
+  onOutcome?: OnOutcome;
+};
+
+export type DeliveryStats = { claimed: number; sent: number; failed: number; retried: number; rateLimited: number; released: number };
+
+/**
+ * Sends the outbox: claims due messages under a lease (one per chat at a time), sends each
+ * outside any transaction as soon as the rate limiter gives it a slot, and records the outcome.
+ * Sends run concurrently, so a slow chat or a slow answer holds one slot, not the queue.
+ */
+export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
+  const { db, api, logger, onOutcome } = deps;
+  const clock = deps.clock ?? systemClock;
+  const o = deps.options;
+  const perChatIntervalMs = o.perChatIntervalMs ?? 1_000;
+  const leaseMs = o.leaseMs ?? 60_000;
+  const pollMs = o.pollMs ?? 500;
+  const maxInFlight = o.maxInFlight ?? Math.max(2, Math.ceil(2 * o.ratePerSecond));
+  const owner = o.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
+  // The answer and its record must both land inside the lease, or another process could take
+  // the row and send it again: a send starts only when its whole time-out plus a margin for
+  // the record still fit in the lease.
+  const recordMarginMs = Math.min(10_000, leaseMs / 4);
+  const sendTimeoutMs = o.sendTimeoutMs ?? Math.min(20_000, leaseMs / 3);
+  if (sendTimeoutMs + recordMarginMs >= leaseMs) throw new RangeError("leaseMs must exceed sendTimeoutMs by a margin for the record");
+  const claimBatch = Math.max(1, Math.floor(maxInFlight / 4));
+  const policy: RetryPolicy = {
+    maxAttempts: o.maxAttempts,
+    retryBaseMs: o.retryBaseMs ?? 1_000,
+    retryCapMs: o.retryCapMs ?? 300_000,
+    freeRateLimits: o.freeRateLimits ?? 20,
+    ...(deps.random ? { random: deps.random } : {}),
+  };
+  const limiter = createRateLimiter({ ratePerSecond: o.ratePerSecond, perChatIntervalMs, clock });
+  const inFlight = new Set<Promise<void>>();
+  /** 429s per message in this process (the generous cap does not need to survive a restart). */
+  const rateLimitedTimes = new Map<number, number>();
+  const stats: DeliveryStats = { claimed: 0, sent: 0, failed: 0, retried: 0, rateLimited: 0, released: 0 };
+  let running = false;
+  let loopDone: Promise<void> = Promise.resolve();
+  let stopping = new AbortController();
+  let wakeSignal = new AbortController();
+  let woken = false;
+
+  function wake(): void {
+    woken = true;
+    wakeSignal.abort();
+    wakeSignal = new AbortController();
+  }
+
+  async function idle(ms: number): Promise<void> {
+    if (!woken) await clock.sleep(ms, wakeSignal.signal);
+  }
+
+  const persistCtx = { clock, logger, forMs: leaseMs };
+
+  async function release(row: OutboxRow, why: string): Promise<void> {
+    stats.released++;
+    logger.debug({ outbox_id: row.id, why }, "giving a claimed message back");
+    await persist("the release", row, () => recordRetry(db, owner, row, { delayMs: 0, error: null, refund: true }), persistCtx);
+  }
+
+  async function deliver(row: OutboxRow, leaseDeadline: number): Promise<void> {
+    const gotSlot = await limiter.acquire(row.chatId, stopping.signal);
+    if (!gotSlot) return release(row, "stopping");
+    if (clock.now() + sendTimeoutMs + recordMarginMs > leaseDeadline) return release(row, "lease too short after waiting");
+    const result = await sendRow(api, row, sendTimeoutMs);
+    // ── The duplicate window ───────────────────────────────────────────────────────────────
+    // From Telegram's answer until the record below commits, the message is delivered while
+    // its row still says `queued` under our lease. A process killed inside this window leaves
+    // a row that is taken again when the lease expires, and sent a second time. Nothing else
+    // can send a row twice (leases keep other processes off it; a send only starts if the
+    // lease outlives its time-out), so the record follows the answer at once: no await
+    // before it, one short transaction.
+    await record(row, result);
+  }
+
+  async function record(row: OutboxRow, result: SendResult): Promise<void> {
+    if (result.ok) {
+      const owned = await persist("a sent message", row, () => recordFinal(db, owner, row, { status: "sent", telegramMessageId: result.telegramMessageId }, onOutcome, logger), persistCtx);
+      rateLimitedTimes.delete(row.id);
+      stats.sent++;
+      if (owned === false) logger.error({ outbox_id: row.id, chat_id: row.chatId }, "sent a message whose lease another process holds: it may be sent twice");
+      else logger.debug({ outbox_id: row.id, chat_id: row.chatId }, "message sent");
+      return;
+    }
+    const { failure } = result;
+    let rateLimited = 0;
+    if (failure.kind === "rate_limited") {
+      limiter.pause(failure.retryAfterMs);
+      stats.rateLimited++;
+      rateLimited = (rateLimitedTimes.get(row.id) ?? 0) + 1;
+      rateLimitedTimes.set(row.id, rateLimited);
+      if (rateLimitedTimes.size > 10_000) rateLimitedTimes.clear();
+    }
+    const decision = decideAfterFailure(failure, row.attempts, rateLimited, policy);
+    logger.warn(
+      {
+        outbox_id: row.id,
+        chat_id: row.chatId,
+        error_code: failure.code,
+        attempt: row.attempts,
+        ...(decision.kind === "retry" ? { retry_in_ms: decision.delayMs } : { unreachable: decision.unreachable }),
+      },
+      decision.kind === "retry" ? "delivery failed; will retry" : "delivery failed",
+    );
+    if (decision.kind === "retry") {
+      stats.retried++;
+      await persist("a retry", row, () => recordRetry(db, owner, row, { delayMs: decision.delayMs, error: decision.error, refund: !decision.countsAsAttempt }), persistCtx);
+      return;
+    }
+    stats.failed++;
+    rateLimitedTimes.delete(row.id);
+    await persist("a failure", row, () => recordFinal(db, owner, row, { status: "failed", error: decision.error, unreachable: decision.unreachable }, onOutcome, logger), persistCtx);
+  }
+
+  function launch(row: OutboxRow, leaseDeadline: number): Promise<void> {
+    const task: Promise<void> = deliver(row, leaseDeadline)
+      .catch((err) => logger.error({ err, outbox_id: row.id }, "delivery task failed"))
+      .finally(() => {
+        inFlight.delete(task);
+        wake();
+      });
+    inFlight.add(task);
+    return task;
+  }
+
+  async function claimAndLaunch(limit: number): Promise<Promise<void>[]> {
+    // Taken before the claim's transaction starts, so this deadline is never later than the
+    // lease the database records (now() + leaseMs at the start of that transaction).
+    const claimedAt = clock.now();
+    const rows = await claimDue(db, { owner, limit, leaseMs, perChatIntervalMs });
+    stats.claimed += rows.length;
+    return rows.map((row) => launch(row, claimedAt + leaseMs));
+  }
+
+  async function loop(): Promise<void> {
+    let claimFailures = 0;
+    while (running) {
+      woken = false;
+      const paused = limiter.pausedUntil() - clock.now();
+      if (paused > 0) {
+        await idle(paused);
+        continue;
+      }
+      const free = maxInFlight - inFlight.size;
+      // Claim in batches rather than one row per finished send: fewer, larger claims.
+      if (free <= 0 || (inFlight.size > 0 && free < claimBatch)) {
+        await idle(pollMs);
+        continue;
+      }
+      let claimed: number;
+      try {
+        claimed = (await claimAndLaunch(free)).length;
+        claimFailures = 0;
+      } catch (err) {
+        claimFailures++;
+        const retryMs = Math.min(30_000, pollMs * 2 ** Math.min(claimFailures, 6));
+        logger.warn({ err, attempt: claimFailures, retry_in_ms: retryMs }, "could not claim messages; will retry");
+        await idle(retryMs);
+        continue;
+      }
+      if (claimed < free) await idle(pollMs);
+    }
+  }
+
+  return {
+    owner,
+    start(): void {
+      if (running) return;
+      running = true;
+      stopping = new AbortController();
+      loopDone = loop().catch((err) => logger.error({ err }, "delivery loop stopped"));
+      logger.info({ owner, rate_per_second: o.ratePerSecond, max_in_flight: maxInFlight }, "delivery worker started");
+    },
+
+    /**
+     * Stops claiming, gives back claimed messages still waiting for a slot, and waits for the
+     * sends already on the wire and their records.
+     */
+    async stop(): Promise<void> {
+      running = false;
+      stopping.abort();
+      wake();
+      await loopDone;
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+
+    /** New messages were queued: look now instead of at the next poll. */
+    nudge: wake,
+
+    /** One claim-and-send round, finished; returns how many messages it claimed. */
+    async tick(): Promise<number> {
+      const tasks = await claimAndLaunch(maxInFlight - inFlight.size);
+      await Promise.all(tasks);
+      return tasks.length;
+    },
+
+    stats: (): Readonly<DeliveryStats> => ({ ...stats }),
+  };
+}
+
+export type DeliveryWorker = ReturnType<typeof createDeliveryWorker>;

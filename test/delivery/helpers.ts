@@ -1,0 +1,71 @@
+import { asc } from "drizzle-orm";
+import { Api } from "grammy";
+import type { Db } from "../../src/db/client";
+import { outbox, type OutboxRow } from "../../src/db/schema";
+import { enqueue, type OutgoingMessage } from "../../src/delivery/outbox";
+import { createDeliveryWorker, type DeliveryWorkerDeps, type DeliveryWorkerOptions } from "../../src/delivery/worker";
+import type { FakeTelegram } from "../helpers/fake-telegram";
+import { TEST_TOKEN, captureLogs } from "../helpers/harness";
+
+/** Options that keep a test fast: no rate to speak of, short leases, quick retries. */
+export const FAST: DeliveryWorkerOptions = {
+  ratePerSecond: 1000,
+  perChatIntervalMs: 0,
+  maxAttempts: 5,
+  leaseMs: 3_000,
+  pollMs: 20,
+  retryBaseMs: 20,
+  retryCapMs: 100,
+};
+
+/** The real grammY client, talking HTTP to the fake Bot API. */
+export function apiFor(fake: FakeTelegram): Api {
+  return new Api(TEST_TOKEN, { apiRoot: fake.apiRoot });
+}
+
+export function testWorker(db: Db, fake: FakeTelegram, options: Partial<DeliveryWorkerOptions> = {}, extra: Partial<DeliveryWorkerDeps> = {}) {
+  const logs = captureLogs();
+  const worker = createDeliveryWorker({ db, api: apiFor(fake), logger: logs.logger, options: { ...FAST, ...options }, ...extra });
+  return Object.assign(worker, { logs: logs.lines });
+}
+
+/** `n` messages round-robin over `chats` chats (ids from 7001), texts "<prefix>-<i>". */
+export function backlog(n: number, chats: number, prefix = "m"): OutgoingMessage[] {
+  return Array.from({ length: n }, (_, i) => ({
+    dedupeKey: `${prefix}-${i}`,
+    kind: "broadcast" as const,
+    chatId: 7001 + (i % chats),
+    text: `${prefix}-${i}`,
+  }));
+}
+
+export async function queue(db: Db, messages: OutgoingMessage[]): Promise<void> {
+  for (let i = 0; i < messages.length; i += 500) await db.transaction((tx) => enqueue(tx, messages.slice(i, i + 500)));
+}
+
+export function outboxRows(db: Db): Promise<OutboxRow[]> {
+  return db.select().from(outbox).orderBy(asc(outbox.id));
+}
+
+export async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Every queued row has reached a final state. */
+export async function allDone(db: Db): Promise<OutboxRow[] | undefined> {
+  const rows = await outboxRows(db);
+  return rows.every((r) => r.status !== "queued") ? rows : undefined;
+}
+
+/** How often each text was delivered, per the fake API's log. */
+export function deliveryCounts(fake: FakeTelegram): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const d of fake.delivered()) counts.set(d.text, (counts.get(d.text) ?? 0) + 1);
+  return counts;
+}

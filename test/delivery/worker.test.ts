@@ -1,0 +1,170 @@
+import { eq, sql } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { messageHistory, messageRecipients, outbox, users } from "../../src/db/schema";
+import { enqueue } from "../../src/delivery/outbox";
+import type { DeliveryOutcome } from "../../src/delivery/worker";
+import { createTestDatabase, rawExec, type TestDatabase } from "../helpers/db";
+import { FakeTelegram } from "../helpers/fake-telegram";
+import { allDone, backlog, deliveryCounts, outboxRows, queue, testWorker, until } from "./helpers";
+
+let database: TestDatabase;
+let fake: FakeTelegram;
+const stops: Array<() => Promise<void>> = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(() => database.dispose());
+beforeEach(async () => {
+  fake = await FakeTelegram.start();
+  await rawExec(database, "TRUNCATE outbox, message_recipients, message_history, users RESTART IDENTITY");
+});
+afterEach(async () => {
+  for (const stop of stops.splice(0)) await stop();
+  await fake.close();
+});
+
+function started(...args: Parameters<typeof testWorker>) {
+  const worker = testWorker(...args);
+  worker.start();
+  stops.push(() => worker.stop());
+  return worker;
+}
+
+describe("delivery worker", () => {
+  it("sends every queued message exactly once, records its Telegram id, and keeps each chat's order", async () => {
+    await queue(database.db, backlog(60, 6));
+    started(database.db, fake);
+    const rows = await until("all sent", () => allDone(database.db));
+
+    expect(rows.map((r) => r.status)).toEqual(rows.map(() => "sent"));
+    const counts = deliveryCounts(fake);
+    expect(counts.size).toBe(60);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    for (const row of rows) {
+      const message = fake.message(row.chatId, row.telegramMessageId!);
+      expect(message?.text).toBe(row.text);
+      expect(row.leaseOwner).toBeNull();
+      expect(row.sentAt).toBeInstanceOf(Date);
+      expect(row.attempts).toBe(1);
+    }
+    for (let chat = 7001; chat <= 7006; chat++) {
+      const texts = fake.delivered().filter((d) => d.chatId === chat).map((d) => Number(d.text.split("-")[1]));
+      expect(texts).toEqual([...texts].sort((a, b) => a - b));
+      expect(texts).toHaveLength(10);
+    }
+  });
+
+  it("sends parse mode and keyboard as queued", async () => {
+    const keyboard = { inline_keyboard: [[{ text: "Открыть", callback_data: "b:1" }]] };
+    await database.db.transaction((tx) =>
+      enqueue(tx, [{ dedupeKey: "html", kind: "confirmation", chatId: 7001, text: "<b>Готово</b>", parseMode: "HTML", replyMarkup: keyboard }]),
+    );
+    const worker = testWorker(database.db, fake);
+    expect(await worker.tick()).toBe(1);
+    const [call] = fake.callsOf("sendMessage");
+    expect(call?.payload).toMatchObject({ chat_id: 7001, text: "<b>Готово</b>", parse_mode: "HTML", reply_markup: keyboard });
+  });
+
+  it("claims at most one message per chat per round, oldest first", async () => {
+    await queue(database.db, [...backlog(3, 1, "a"), ...backlog(1, 1, "b").map((m) => ({ ...m, chatId: 8001 }))]);
+    const worker = testWorker(database.db, fake);
+    expect(await worker.tick()).toBe(2);
+    expect(fake.delivered().map((d) => d.text).sort()).toEqual(["a-0", "b-0"]);
+    expect(await worker.tick()).toBe(1);
+    expect(await worker.tick()).toBe(1);
+    expect(await worker.tick()).toBe(0);
+    expect(fake.delivered().filter((d) => d.chatId === 7001).map((d) => d.text)).toEqual(["a-0", "a-1", "a-2"]);
+  });
+
+  it("waits the per-chat interval after a send before the chat's next message", async () => {
+    await queue(database.db, backlog(2, 1));
+    const worker = testWorker(database.db, fake, { perChatIntervalMs: 60_000 });
+    expect(await worker.tick()).toBe(1);
+    expect(await worker.tick()).toBe(0);
+  });
+
+  it("leaves scheduled messages until due, without holding back the chat's others", async () => {
+    await queue(database.db, [{ ...backlog(1, 1, "later")[0]!, notBefore: new Date(Date.now() + 3_600_000) }, ...backlog(1, 1, "now")]);
+    const worker = testWorker(database.db, fake);
+    expect(await worker.tick()).toBe(1);
+    expect(await worker.tick()).toBe(0);
+    expect(fake.delivered().map((d) => d.text)).toEqual(["now-0"]);
+  });
+
+  it("takes over a message whose lease expired (its process died) but not one another process holds", async () => {
+    await queue(database.db, [...backlog(2, 1, "dead"), ...backlog(2, 1, "alive").map((m) => ({ ...m, chatId: 8001 }))]);
+    await database.db
+      .update(outbox)
+      .set({ leaseOwner: "dead-process", leaseUntil: sql`now() - interval '1 second'`, attempts: 1 })
+      .where(eq(outbox.dedupeKey, "dead-0"));
+    await database.db
+      .update(outbox)
+      .set({ leaseOwner: "live-process", leaseUntil: sql`now() + interval '1 minute'`, attempts: 1 })
+      .where(eq(outbox.dedupeKey, "alive-0"));
+    const worker = testWorker(database.db, fake);
+    expect(await worker.tick()).toBe(1);
+    expect(await worker.tick()).toBe(1);
+    expect(await worker.tick()).toBe(0);
+    // The live lease holds its chat: neither it nor the chat's next message was touched.
+    expect(fake.delivered().map((d) => d.text)).toEqual(["dead-0", "dead-1"]);
+    const rows = await outboxRows(database.db);
+    expect(rows.find((r) => r.dedupeKey === "dead-0")).toMatchObject({ status: "sent", attempts: 2 });
+    expect(rows.find((r) => r.dedupeKey === "alive-1")).toMatchObject({ status: "queued", attempts: 0 });
+  });
+
+  it("records broadcast recipients and successful deliveries in the same transaction, and calls onOutcome in it", async () => {
+    const [history] = await database.db.insert(messageHistory).values({ messageText: "Новости", totalRecipients: 3, successfulDeliveries: 0 }).returning();
+    const recipients = await database.db
+      .insert(messageRecipients)
+      .values([7001, 7002, 7003].map((userId) => ({ messageId: history!.id, userId, deliveryStatus: "pending" as const })))
+      .returning();
+    await database.db.insert(users).values({ userId: 7002, firstName: "Blocked" });
+    await queue(
+      database.db,
+      recipients.map((r) => ({ dedupeKey: `bc-${r.id}`, kind: "broadcast" as const, chatId: r.userId!, text: "Новости", recipientId: r.id })),
+    );
+    fake.failChat(7002, { error_code: 403, description: "Forbidden: bot was blocked by the user" });
+    const seen: Array<{ chatId: number; outcome: DeliveryOutcome }> = [];
+    const worker = testWorker(database.db, fake, {}, {
+      onOutcome: async (tx, row, outcome) => {
+        seen.push({ chatId: row.chatId, outcome });
+        // The lead's use: queue the report once the last recipient is done, in the same transaction.
+        const [left] = await tx
+          .select({ n: sql<number>`count(*)::int` })
+          .from(outbox)
+          .where(sql`${outbox.recipientId} IS NOT NULL AND ${outbox.status} = 'queued'`);
+        if (left?.n === 0) await enqueue(tx, [{ dedupeKey: `report-${history!.id}`, kind: "broadcast_report", chatId: 1001, text: "report" }]);
+      },
+    });
+    while ((await worker.tick()) > 0);
+
+    const after = await database.db.select().from(messageRecipients).orderBy(messageRecipients.id);
+    expect(after.map((r) => r.deliveryStatus)).toEqual(["sent", "failed", "sent"]);
+    expect(after[0]!.telegramMessageId).toBeGreaterThan(0);
+    expect(after[1]!.error).toBe("403: Forbidden: bot was blocked by the user");
+    const [h] = await database.db.select().from(messageHistory);
+    expect(h!.successfulDeliveries).toBe(2);
+    expect(seen.map((s) => [s.chatId, s.outcome.status]).sort()).toEqual([
+      [1001, "sent"],
+      [7001, "sent"],
+      [7002, "failed"],
+      [7003, "sent"],
+    ]);
+    expect(fake.delivered().map((d) => d.text)).toContain("report");
+  });
+
+  it("still records the delivery when onOutcome throws, undoing only onOutcome's writes", async () => {
+    await queue(database.db, backlog(1, 1));
+    const worker = testWorker(database.db, fake, {}, {
+      onOutcome: async (tx) => {
+        await enqueue(tx, [{ dedupeKey: "never", kind: "admin_notice", chatId: 1, text: "never" }]);
+        throw new Error("report failed");
+      },
+    });
+    expect(await worker.tick()).toBe(1);
+    const rows = await outboxRows(database.db);
+    expect(rows.map((r) => [r.dedupeKey, r.status])).toEqual([["m-0", "sent"]]);
+    expect(worker.logs.some((l) => l.level === 50 && l.outbox_id === rows[0]!.id)).toBe(true);
+  });
+});
