@@ -7,6 +7,7 @@ import { isDatabaseUnavailable } from "./bot/errors";
 import { createBot } from "./bot";
 import { registerAdminCommands } from "./bot/commands";
 import { createLogger, type Logger } from "./logger";
+import { createDeliveryWorker, type DeliveryWorker } from "./delivery/worker";
 
 /** At start the database may still be booting: wait for it instead of crash-looping. */
 async function migrateWhenReachable(database: Database, logger: Logger, signal: AbortSignal): Promise<void> {
@@ -37,14 +38,16 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
   const stopping = new AbortController();
   let runner: RunnerHandle | undefined;
+  let worker: DeliveryWorker | undefined;
   let database: Database | undefined;
 
   const shutdown = async (signal: string) => {
     if (stopping.signal.aborted) return;
     stopping.abort();
-    logger.info({ signal }, "stopping: finishing the updates in hand");
+    logger.info({ signal }, "stopping: finishing the updates and sends in hand");
     try {
-      if (runner?.isRunning()) await runner.stop();
+      // Both need the database until they are done: sends already on the wire are recorded.
+      await Promise.all([runner?.isRunning() ? runner.stop() : undefined, worker?.stop()]);
       await database?.close();
       logger.info("stopped");
       process.exit(0);
@@ -64,6 +67,14 @@ async function main(): Promise<void> {
   const bot = createBot({ config, logger, db: database.db, clock: () => new Date() });
   await bot.init();
   await registerAdminCommands(bot.api, config.adminIds, logger);
+  if (stopping.signal.aborted) return;
+  worker = createDeliveryWorker({
+    db: database.db,
+    api: bot.api,
+    logger: logger.child({ component: "delivery" }),
+    options: { ratePerSecond: config.delivery.ratePerSecond, maxAttempts: config.delivery.maxAttempts },
+  });
+  worker.start();
   runner = run(bot, { runner: { fetch: { allowed_updates: ["message", "callback_query"] } } });
   logger.info({ bot: bot.botInfo.username, admins: config.adminIds.length }, "bot is running (long polling)");
 }
