@@ -8,7 +8,7 @@ export type BookingScope = { userId?: number; status?: BookingStatus };
 /** Where a page starts: the newest rows, or the rows older / newer than a booking already shown. */
 export type PageAnchor = { dir: "first" } | { dir: "older" | "newer"; id: number };
 
-const bookingRowColumns = {
+export const bookingRowColumns = {
   ...getTableColumns(bookings),
   courseName: courses.name,
   courseStartText: courses.startDateText,
