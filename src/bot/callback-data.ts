@@ -116,3 +116,20 @@ export function parseStudent(data: string): StudentCallback | undefined {
   if (m[1]) return { op: "book", courseId: id, stream: m[2]! };
   return { op: m[4] === "x" ? "cancel" : "cancel-yes", id };
 }
+
+// ── Templates: `t:e:<kind>` edit, `t:r:<kind>` reset?, `t:R:<kind>` reset! ──
+
+export type TemplateCallback = { op: "edit" | "reset" | "reset-yes"; kind: "confirmation" | "cancellation" | "reminder" };
+
+const KIND_CODE = { confirmation: "c", cancellation: "x", reminder: "r" } as const;
+const CODE_KIND = { c: "confirmation", x: "cancellation", r: "reminder" } as const;
+const TEMPLATE_OP = { edit: "e", reset: "r", "reset-yes": "R" } as const;
+
+export const packTemplate = (data: TemplateCallback): string => `t:${TEMPLATE_OP[data.op]}:${KIND_CODE[data.kind]}`;
+
+export function parseTemplate(data: string): TemplateCallback | undefined {
+  const m = /^t:([erR]):([cxr])$/.exec(data);
+  if (!m) return undefined;
+  const op = m[1] === "e" ? "edit" : m[1] === "r" ? "reset" : "reset-yes";
+  return { op, kind: CODE_KIND[m[2] as keyof typeof CODE_KIND] };
+}

@@ -6,6 +6,7 @@ export const ADMIN_COMMANDS: BotCommand[] = [
   { command: "bookings", description: "Последние заявки: фильтры и листание" },
   { command: "user", description: "Заявки студента по id или @username" },
   { command: "booking", description: "Карточка заявки по номеру" },
+  { command: "templates", description: "Тексты сообщений студентам" },
   { command: "help", description: "Что умеет бот" },
 ];
 

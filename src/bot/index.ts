@@ -9,6 +9,7 @@ import { bookingsFeature } from "./features/bookings";
 import { helpFeature } from "./features/help";
 import { studentFeature } from "./features/student";
 import { studentSide } from "./features/student-side";
+import { templatesFeature } from "./features/templates";
 import { unhandledFeature } from "./features/unhandled";
 import { createListMenu } from "./menus/list-menu";
 import { withUpdateLogger } from "./middleware";
@@ -37,6 +38,7 @@ export function createBot(deps: Deps, options: BotOptions = {}): Bot<BotContext>
   const list = createListMenu(deps);
   admin.use(conversations());
   admin.use(cancelReasonConversation(deps));
+  admin.use(templatesFeature(deps));
   admin.use(studentFeature(deps, list));
   admin.use(list.middleware);
   admin.use(bookingsFeature(list), bookingCardFeature(deps), helpFeature());

@@ -115,6 +115,13 @@ describe("a student", () => {
     expect(await rawQuery(database, "SELECT kind FROM outbox WHERE booking_id = $1 AND kind <> 'admin_notice'", [booking!.id])).toEqual([]);
   });
 
+  it("with nothing booked, 'my bookings' says so", async () => {
+    const newcomer: User = { id: 424_300, is_bot: false, first_name: "Новенький" };
+    await h.send("/start", newcomer);
+    const calls = await h.press(h.lastSent(newcomer.id), "📋 Мои заявки", newcomer);
+    expect(calls[1]!.payload).toEqual({ chat_id: newcomer.id, text: "У вас пока нет заявок. Записаться: /start", parse_mode: "HTML" });
+  });
+
   it("cannot cancel someone else's booking with a forged button", async () => {
     const [other] = await rawQuery(database, "INSERT INTO bookings (user_id, course_id, course_stream) VALUES (5, 1, '8th_stream') RETURNING id");
     const calls = await h.pressData(h.lastSent(IRA.id), `s:y:${Number(other!.id).toString(36)}`, IRA);

@@ -26,6 +26,18 @@ export function captureLogs() {
   return { lines, logger: createLogger({ logLevel: "debug" }, stream) };
 }
 
+/** Telegram's limits, checked on every call the bot makes in a test. */
+function assertTelegramWouldAccept({ method, payload }: Pick<ApiCall, "method" | "payload">): void {
+  if (typeof payload.text === "string" && payload.text.length > 4096) throw new Error(`${method}: text over 4096 characters`);
+  for (const row of payload.reply_markup?.inline_keyboard ?? []) {
+    if (row.length === 0) throw new Error(`${method}: empty keyboard row in ${JSON.stringify(payload.reply_markup)}`);
+    for (const button of row) {
+      const data = (button as { callback_data?: string }).callback_data;
+      if (data !== undefined && Buffer.byteLength(data) > 64) throw new Error(`${method}: callback_data over 64 bytes: ${data}`);
+    }
+  }
+}
+
 export const buttonRows = (markup: unknown): string[][] =>
   ((markup as { inline_keyboard?: InlineKeyboardButton[][] } | undefined)?.inline_keyboard ?? []).map((row) =>
     row.map((b) => b.text),
@@ -45,7 +57,9 @@ export async function createHarness(db: Db, env: Record<string, string> = {}) {
     const before = api.calls.length;
     await run();
     // What the admin sees: the method and what was sent, not the fake API's bookkeeping.
-    return api.calls.slice(before).map(({ method, payload }) => ({ method, payload }));
+    const calls = api.calls.slice(before).map(({ method, payload }) => ({ method, payload }));
+    for (const call of calls) assertTelegramWouldAccept(call);
+    return calls;
   }
 
   const harness = {

@@ -78,7 +78,7 @@ export function studentSide(deps: Deps) {
     if (data.op === "mine") {
       const own = formatOwnBookings(await listOwnBookings(deps.db, student.id), config.timeZone);
       await ctx.answerCallbackQuery();
-      return ctx.reply(own.text, { parse_mode: "HTML", reply_markup: own.keyboard });
+      return ctx.reply(own.text, { parse_mode: "HTML", ...(own.keyboard ? { reply_markup: own.keyboard } : {}) });
     }
 
     const booking = await getBooking(deps.db, data.id);

@@ -43,17 +43,21 @@ export function formatWelcome(
 
 
 /** The student's own bookings, with a cancel button for those not confirmed yet. */
-export function formatOwnBookings(rows: OwnBooking[], timeZone: string): { text: string; keyboard: InlineKeyboard } {
+export function formatOwnBookings(rows: OwnBooking[], timeZone: string): { text: string; keyboard?: InlineKeyboard } {
+  if (rows.length === 0) return { text: "У вас пока нет заявок. Записаться: /start" };
   const keyboard = new InlineKeyboard();
-  if (rows.length === 0) return { text: "У вас пока нет заявок. Записаться: /start", keyboard };
+  const cancellable = rows.filter((r) => r.confirmed === 0 || r.confirmed === 1);
   const lines = ["<b>Ваши заявки</b>"];
   for (const r of rows) {
     lines.push(
       `${statusText(r.confirmed)} · ${courseTitle(r.courseId, r.courseName)}, ${streamTitle(r.courseStream, r.streamTitle)} · от ${formatDateTime(r.createdAt, timeZone)}`,
     );
-    if (r.confirmed === 0 || r.confirmed === 1) keyboard.text(`Отменить заявку #${r.id}`, packStudent({ op: "cancel", id: r.id })).row();
   }
-  return { text: lines.join("\n"), keyboard };
+  cancellable.forEach((r, i) => {
+    if (i > 0) keyboard.row();
+    keyboard.text(`Отменить заявку #${r.id}`, packStudent({ op: "cancel", id: r.id }));
+  });
+  return { text: lines.join("\n"), ...(cancellable.length > 0 ? { keyboard } : {}) };
 }
 
 /** The notice every admin gets about a new booking (HTML). */

@@ -1,0 +1,94 @@
+import { Composer, InlineKeyboard } from "grammy";
+import { createConversation, type Conversation } from "@grammyjs/conversations";
+import {
+  TEMPLATES,
+  TEMPLATE_KINDS,
+  loadTemplate,
+  resetTemplate,
+  saveTemplate,
+  templateProblem,
+  type TemplateKind,
+} from "../../delivery/templates";
+import { packTemplate, parseTemplate } from "../callback-data";
+import type { BotContext, Deps, InnerContext } from "../context";
+import { askTemplateText, formatTemplateList, templatePreview } from "../format/templates";
+import { withUpdateLogger } from "../middleware";
+import { texts } from "../texts";
+
+const EDIT_TEMPLATE = "edit-template";
+const ANSWER_TIMEOUT_MS = 30 * 60_000;
+
+async function templateList(deps: Deps) {
+  const entries = await Promise.all(TEMPLATE_KINDS.map(async (kind) => [kind, await loadTemplate(deps.db, kind)] as const));
+  return formatTemplateList(Object.fromEntries(entries) as Record<TemplateKind, { body: string; custom: boolean }>);
+}
+
+/**
+ * `/templates`: the texts students get, each editable in a conversation that checks the
+ * placeholders and shows a preview before saving, and resettable to the built-in default.
+ */
+export function templatesFeature(deps: Deps) {
+  async function editTemplate(conversation: Conversation<BotContext, InnerContext>, ctx: InnerContext, kind: TemplateKind) {
+    await ctx.reply(askTemplateText(kind));
+    let body: string | undefined;
+    let preview: { message_id: number } | undefined;
+    for (;;) {
+      const update = await conversation.wait({ maxMilliseconds: ANSWER_TIMEOUT_MS });
+      const text = update.message?.text;
+      if (text !== undefined && /^\/cancel(@\w+)?$/.test(text.trim())) return update.reply(texts.cancelled);
+      if (text?.startsWith("/")) await conversation.halt({ next: true });
+      if (text !== undefined) {
+        const problem = templateProblem(kind, text);
+        if (problem) {
+          await update.reply(`${problem} Пришлите исправленный текст или /cancel.`);
+          continue;
+        }
+        body = text;
+        preview = await update.reply(templatePreview(text), {
+          reply_markup: new InlineKeyboard().text("💾 Сохранить", "tp:s").text("✖️ Не сохранять", "tp:n"),
+        });
+        continue;
+      }
+      const data = update.callbackQuery?.data;
+      const onPreview = preview && update.callbackQuery?.message?.message_id === preview.message_id;
+      if (!onPreview || (data !== "tp:s" && data !== "tp:n")) await conversation.skip({ next: true });
+      await update.editMessageReplyMarkup();
+      if (data === "tp:n") {
+        await update.answerCallbackQuery();
+        return update.reply(texts.cancelled);
+      }
+      const adminId = update.from!.id;
+      await conversation.external(() => saveTemplate(deps.db, kind, body!, adminId));
+      update.log.info({ kind, admin_id: adminId }, "template saved");
+      await update.answerCallbackQuery({ text: "Сохранено" });
+      return update.reply(`✅ Текст «${TEMPLATES[kind].title}» сохранён. Новые сообщения пойдут с ним.`);
+    }
+  }
+
+  const feature = new Composer<BotContext>();
+  feature.use(createConversation(editTemplate, { id: EDIT_TEMPLATE, plugins: [withUpdateLogger(deps.logger)] }));
+  feature.command("templates", async (ctx) => {
+    const list = await templateList(deps);
+    await ctx.reply(list.text, { parse_mode: "HTML", reply_markup: list.keyboard });
+  });
+  feature.callbackQuery(/^t:/, async (ctx) => {
+    const data = parseTemplate(ctx.callbackQuery.data);
+    if (!data) return ctx.answerCallbackQuery({ text: texts.staleButton });
+    if (data.op === "edit") {
+      await ctx.answerCallbackQuery();
+      return ctx.conversation.enter(EDIT_TEMPLATE, data.kind);
+    }
+    if (data.op === "reset") {
+      await ctx.answerCallbackQuery();
+      return ctx.reply(`Вернуть сообщению «${TEMPLATES[data.kind].title}» текст по умолчанию?`, {
+        reply_markup: new InlineKeyboard().text("↺ Да, вернуть", packTemplate({ op: "reset-yes", kind: data.kind })),
+      });
+    }
+    await resetTemplate(deps.db, data.kind);
+    ctx.log.info({ kind: data.kind }, "template reset to default");
+    await ctx.answerCallbackQuery({ text: "Готово" });
+    const list = await templateList(deps);
+    await ctx.editMessageText(list.text, { parse_mode: "HTML", reply_markup: list.keyboard });
+  });
+  return feature;
+}
