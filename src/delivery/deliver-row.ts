@@ -14,7 +14,9 @@ export type DeliveryOutcome =
 /**
  * Runs inside the transaction that records a final outcome (sent, or failed for good), after the
  * outbox and broadcast rows are updated: e.g. queue a broadcast's report when its last recipient
- * is done. It runs under a savepoint: if it throws, its writes are undone and logged, and the
+ * is done. For a broadcast row the `message_history` row is already locked by then, so such a
+ * "none left?" count sees every other recipient's outcome and exactly one transaction finds
+ * none left. It runs under a savepoint: if it throws, its writes are undone and logged, and the
  * delivery is still recorded (a sent message must never go back to the queue).
  */
 export type OnOutcome = (tx: Db, row: OutboxRow, outcome: DeliveryOutcome) => Promise<void> | void;

@@ -109,7 +109,13 @@ export async function markUserUnreachable(tx: Db, args: { userId: number; reason
   await tx.update(users).set({ unreachableAt: sql`now()`, unreachableReason: args.reason }).where(eq(users.userId, args.userId));
 }
 
-/** The broadcast log the real system's dashboard reads. */
+/**
+ * The broadcast log the real system's dashboard reads. The broadcast's `message_history` row is
+ * locked for every outcome (sent or failed), so the outcomes of one broadcast are recorded one
+ * after another: a check made after this call in the same transaction (onOutcome: "was this
+ * the last recipient?") sees every other recipient's committed outcome, and exactly one
+ * transaction finds none left.
+ */
 export async function recordRecipientOutcome(
   tx: Db,
   args: { recipientId: number; status: "sent" | "failed"; telegramMessageId?: number; error?: string },
@@ -123,10 +129,13 @@ export async function recordRecipientOutcome(
     )
     .where(eq(messageRecipients.id, args.recipientId))
     .returning({ messageId: messageRecipients.messageId });
-  if (args.status === "sent" && recipient?.messageId != null) {
+  if (recipient?.messageId == null) return;
+  if (args.status === "sent") {
     await tx
       .update(messageHistory)
       .set({ successfulDeliveries: sql`coalesce(${messageHistory.successfulDeliveries}, 0) + 1` })
       .where(eq(messageHistory.id, recipient.messageId));
+  } else {
+    await tx.select({ id: messageHistory.id }).from(messageHistory).where(eq(messageHistory.id, recipient.messageId)).for("update");
   }
 }

@@ -113,45 +113,50 @@ describe("delivery worker", () => {
     expect(rows.find((r) => r.dedupeKey === "alive-1")).toMatchObject({ status: "queued", attempts: 0 });
   });
 
-  it("records broadcast recipients and successful deliveries in the same transaction, and calls onOutcome in it", async () => {
-    const [history] = await database.db.insert(messageHistory).values({ messageText: "Новости", totalRecipients: 3, successfulDeliveries: 0 }).returning();
+  const chats = [7001, 7002, 7003, 7004, 7005, 7006, 7007, 7008];
+  it.each([
+    { case: "some blocked", blocked: [7002, 7005] },
+    { case: "all blocked", blocked: chats },
+  ])("records broadcast recipients and deliveries in one transaction with onOutcome ($case)", async ({ blocked }) => {
+    const [history] = await database.db.insert(messageHistory).values({ messageText: "Новости", totalRecipients: 8, successfulDeliveries: 0 }).returning();
     const recipients = await database.db
       .insert(messageRecipients)
-      .values([7001, 7002, 7003].map((userId) => ({ messageId: history!.id, userId, deliveryStatus: "pending" as const })))
+      .values(chats.map((userId) => ({ messageId: history!.id, userId, deliveryStatus: "pending" as const })))
       .returning();
-    await database.db.insert(users).values({ userId: 7002, firstName: "Blocked" });
+    await database.db.insert(users).values(blocked.map((userId) => ({ userId, firstName: "Blocked" })));
     await queue(
       database.db,
       recipients.map((r) => ({ dedupeKey: `bc-${r.id}`, kind: "broadcast" as const, chatId: r.userId!, text: "Новости", recipientId: r.id })),
     );
-    fake.failChat(7002, { error_code: 403, description: "Forbidden: bot was blocked by the user" });
+    for (const chat of blocked) fake.failChat(chat, { error_code: 403, description: "Forbidden: bot was blocked by the user" });
     const seen: Array<{ chatId: number; outcome: DeliveryOutcome }> = [];
     const worker = testWorker(database.db, fake, {}, {
       onOutcome: async (tx, row, outcome) => {
         seen.push({ chatId: row.chatId, outcome });
-        // The lead's use: queue the report once the last recipient is done, in the same transaction.
+        if (row.recipientId === null) return;
+        // The lead's use: queue the report once the last recipient is done, in the same
+        // transaction. All 8 are recorded concurrently: exactly one must find none left.
         const [left] = await tx
           .select({ n: sql<number>`count(*)::int` })
           .from(outbox)
           .where(sql`${outbox.recipientId} IS NOT NULL AND ${outbox.status} = 'queued'`);
-        if (left?.n === 0) await enqueue(tx, [{ dedupeKey: `report-${history!.id}`, kind: "broadcast_report", chatId: 1001, text: "report" }]);
+        if (left?.n === 0) await enqueue(tx, [{ dedupeKey: `report-${row.chatId}`, kind: "broadcast_report", chatId: 1001, text: "report" }]);
       },
     });
     while ((await worker.tick()) > 0);
 
     const after = await database.db.select().from(messageRecipients).orderBy(messageRecipients.id);
-    expect(after.map((r) => r.deliveryStatus)).toEqual(["sent", "failed", "sent"]);
-    expect(after[0]!.telegramMessageId).toBeGreaterThan(0);
-    expect(after[1]!.error).toBe("403: Forbidden: bot was blocked by the user");
+    expect(after.map((r) => r.deliveryStatus)).toEqual(chats.map((c) => (blocked.includes(c) ? "failed" : "sent")));
+    for (const r of after) {
+      if (r.deliveryStatus === "sent") expect(r.telegramMessageId).toBeGreaterThan(0);
+      else expect(r.error).toBe("403: Forbidden: bot was blocked by the user");
+    }
     const [h] = await database.db.select().from(messageHistory);
-    expect(h!.successfulDeliveries).toBe(2);
-    expect(seen.map((s) => [s.chatId, s.outcome.status]).sort()).toEqual([
-      [1001, "sent"],
-      [7001, "sent"],
-      [7002, "failed"],
-      [7003, "sent"],
-    ]);
-    expect(fake.delivered().map((d) => d.text)).toContain("report");
+    expect(h!.successfulDeliveries).toBe(chats.length - blocked.length);
+    expect(seen.filter((s) => s.chatId !== 1001).map((s) => [s.chatId, s.outcome.status]).sort()).toEqual(
+      chats.map((c) => [c, blocked.includes(c) ? "failed" : "sent"]),
+    );
+    expect(fake.delivered().filter((d) => d.text === "report")).toHaveLength(1);
   });
 
   it("still records the delivery when onOutcome throws, undoing only onOutcome's writes", async () => {
