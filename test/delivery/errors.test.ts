@@ -1,0 +1,115 @@
+import { eq } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { users } from "../../src/db/schema";
+import { createTestDatabase, rawExec, type TestDatabase } from "../helpers/db";
+import { FakeTelegram } from "../helpers/fake-telegram";
+import { TEST_TOKEN } from "../helpers/harness";
+import { allDone, backlog, outboxRows, queue, testWorker, until } from "./helpers";
+
+let database: TestDatabase;
+let fake: FakeTelegram;
+let worker: ReturnType<typeof testWorker> | undefined;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(() => database.dispose());
+beforeEach(async () => {
+  fake = await FakeTelegram.start();
+  await rawExec(database, "TRUNCATE outbox, users RESTART IDENTITY");
+});
+afterEach(async () => {
+  await worker?.stop();
+  worker = undefined;
+  await fake.close();
+});
+
+async function deliverOne(options: Parameters<typeof testWorker>[2] = {}) {
+  await queue(database.db, backlog(1, 1));
+  worker = testWorker(database.db, fake, options);
+  worker.start();
+  const [row] = await until("a final state", () => allDone(database.db));
+  return { row: row!, calls: fake.callsOf("sendMessage") };
+}
+
+describe("delivery failures", () => {
+  it("429: waits retry_after, without using up an attempt, then sends once", async () => {
+    fake.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } });
+    const { row, calls } = await deliverOne();
+    expect(row).toMatchObject({ status: "sent", attempts: 1, lastError: "429: Too Many Requests: retry after 1" });
+    expect(calls.map((c) => c.outcome)).toEqual([429, "ok"]);
+    // The log, not a stopwatch: the retry reached Telegram no sooner than retry_after allowed.
+    expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(990);
+    expect(fake.delivered()).toHaveLength(1);
+  });
+
+  it("5xx: backs off and retries, then sends", async () => {
+    fake.failNext("sendMessage", { error_code: 502, description: "Bad Gateway" }, 2);
+    const { row, calls } = await deliverOne();
+    expect(calls.map((c) => c.outcome)).toEqual([502, 502, "ok"]);
+    expect(row).toMatchObject({ status: "sent", attempts: 3, lastError: "502: Bad Gateway" });
+  });
+
+  it("5xx for ever: failed after maxAttempts, the reason kept and logged", async () => {
+    fake.failChat(7001, { error_code: 500, description: "Internal Server Error" });
+    const { row, calls } = await deliverOne({ maxAttempts: 3 });
+    expect(calls).toHaveLength(3);
+    expect(row).toMatchObject({ status: "failed", attempts: 3, lastError: "500: Internal Server Error", leaseOwner: null, sentAt: null });
+    const warnings = worker!.logs.filter((l) => l.level === 40 && l.outbox_id === row.id);
+    expect(warnings.map((w) => [w.chat_id, w.error_code, w.msg])).toEqual([
+      [7001, 500, "delivery failed; will retry"],
+      [7001, 500, "delivery failed; will retry"],
+      [7001, 500, "delivery failed"],
+    ]);
+  });
+
+  it("403: failed at once and the student marked unreachable", async () => {
+    await database.db.insert(users).values({ userId: 7001, firstName: "Студент" });
+    fake.failChat(7001, { error_code: 403, description: "Forbidden: bot was blocked by the user" });
+    const { row, calls } = await deliverOne();
+    expect(calls).toHaveLength(1);
+    expect(row).toMatchObject({ status: "failed", attempts: 1, lastError: "403: Forbidden: bot was blocked by the user" });
+    const [user] = await database.db.select().from(users).where(eq(users.userId, 7001));
+    expect(user!.unreachableAt).toBeInstanceOf(Date);
+    expect(user!.unreachableReason).toBe("403: Forbidden: bot was blocked by the user");
+  });
+
+  it("400: failed at once, the student not marked", async () => {
+    await database.db.insert(users).values({ userId: 7001, firstName: "Студент" });
+    fake.failChat(7001, { error_code: 400, description: "Bad Request: chat not found" });
+    const { row, calls } = await deliverOne();
+    expect(calls).toHaveLength(1);
+    expect(row).toMatchObject({ status: "failed", attempts: 1, lastError: "400: Bad Request: chat not found" });
+    const [user] = await database.db.select().from(users).where(eq(users.userId, 7001));
+    expect(user!.unreachableAt).toBeNull();
+  });
+
+  it("no answer: the request is abandoned after the time-out and retried", async () => {
+    fake.delayNext("sendMessage", Number.POSITIVE_INFINITY);
+    const { row, calls } = await deliverOne({ sendTimeoutMs: 300, leaseMs: 3_000 });
+    expect(calls.map((c) => c.outcome)).toEqual([undefined, "ok"]);
+    expect(row).toMatchObject({ status: "sent", attempts: 2, lastError: "network: no answer within 300 ms" });
+  });
+
+  it("a refused connection is a network error, retried", async () => {
+    await fake.close();
+    await queue(database.db, backlog(1, 1));
+    worker = testWorker(database.db, fake, { maxAttempts: 2 });
+    expect(await worker.tick()).toBe(1);
+    const [row] = await outboxRows(database.db);
+    expect(row).toMatchObject({ status: "queued", attempts: 1 });
+    expect(row!.lastError).toMatch(/^network: Network request for 'sendMessage' failed!/);
+    fake = await FakeTelegram.start(); // for afterEach
+  });
+
+  it("never writes the bot token to the log or the database", async () => {
+    fake.failNext("sendMessage", { error_code: 500, description: "Internal Server Error" });
+    fake.failChat(7002, { error_code: 403, description: "Forbidden: user is deactivated" });
+    await queue(database.db, backlog(2, 2));
+    worker = testWorker(database.db, fake);
+    worker.start();
+    const rows = await until("final states", () => allDone(database.db));
+    expect(JSON.stringify(worker.logs)).not.toContain(TEST_TOKEN.split(":")[1]);
+    expect(JSON.stringify(rows)).not.toContain(TEST_TOKEN.split(":")[1]);
+  });
+});

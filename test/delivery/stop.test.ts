@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../helpers/db";
+import { FakeTelegram } from "../helpers/fake-telegram";
+import { backlog, outboxRows, queue, testWorker, until } from "./helpers";
+
+let database: TestDatabase;
+let fake: FakeTelegram;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  fake = await FakeTelegram.start();
+});
+afterAll(async () => {
+  await fake.close();
+  await database.dispose();
+});
+
+it("stop() lets a send on the wire finish and records it, and gives back the messages still waiting", async () => {
+  await queue(database.db, backlog(4, 4));
+  // The first send is slow to answer; the others wait for their slots (2 a second).
+  fake.delayNext("sendMessage", 500);
+  const worker = testWorker(database.db, fake, { ratePerSecond: 2, leaseMs: 10_000 });
+  worker.start();
+  await until("the first send on the wire", () => fake.callsOf("sendMessage").length === 1);
+  await worker.stop();
+
+  expect(fake.callsOf("sendMessage").map((c) => c.outcome)).toEqual(["ok"]);
+  const rows = await outboxRows(database.db);
+  expect(rows[0]).toMatchObject({ status: "sent", leaseOwner: null });
+  expect(rows[0]!.telegramMessageId).toBeGreaterThan(0);
+  // Claimed but not yet sent: back in the queue as if never tried, for the next start.
+  for (const row of rows.slice(1)) expect(row).toMatchObject({ status: "queued", leaseOwner: null, leaseUntil: null, attempts: 0 });
+  expect(worker.stats()).toMatchObject({ claimed: 4, sent: 1, released: 3 });
+
+  // Stopped means stopped: nothing more is sent.
+  worker.nudge();
+  await new Promise((r) => setTimeout(r, 100));
+  expect(fake.callsOf("sendMessage")).toHaveLength(1);
+
+  // A later worker (a restart) sends the rest.
+  const next = testWorker(database.db, fake);
+  while ((await next.tick()) > 0);
+  expect(fake.delivered().map((d) => d.text).sort()).toEqual(["m-0", "m-1", "m-2", "m-3"]);
+});
