@@ -192,6 +192,9 @@ export const messageHistory = pgTable("message_history", {
   recipientType: text("recipient_type"),
   recipientGroup: text("recipient_group"),
   scheduledAt: timestamp("scheduled_at", { withTimezone: true }),
+  /** The admin who sent it, and the message of theirs that shows its progress. */
+  createdBy: bigint("created_by", { mode: "number" }),
+  progressMessageId: bigint("progress_message_id", { mode: "number" }),
 });
 
 export const messageRecipients = pgTable(

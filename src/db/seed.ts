@@ -60,6 +60,19 @@ export async function seedDemoData(database: Database, options: SeedOptions): Pr
     );
   }
   await database.query(`SELECT setval(pg_get_serial_sequence('courses', 'id'), (SELECT max(id) FROM courses))`);
+  // Something for students to book right away: two open streams with start dates, and the
+  // referral codes the demo bookings use (a `/start FRIEND10` link gives 10% off).
+  await database.query(
+    `UPDATE streams SET is_open = true, starts_at = $1 WHERE code = '8th_stream' AND starts_at IS NULL`,
+    [new Date(now + 10 * 86_400_000)],
+  );
+  await database.query(
+    `UPDATE streams SET is_open = true, starts_at = $1 WHERE code = 'mentoring' AND starts_at IS NULL`,
+    [new Date(now + 40 * 86_400_000)],
+  );
+  for (const [code, discount] of REFERRALS) {
+    await database.query(`INSERT INTO referral_codes (code, discount_percent) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING`, [code, discount]);
+  }
 
   const [{ base } = { base: 0 }] = await database.query<{ base: string | number }>(
     `SELECT coalesce(max(user_id), 7000000000) AS base FROM users`,
@@ -88,18 +101,27 @@ export async function seedDemoData(database: Database, options: SeedOptions): Pr
     );
   }
 
+  // One live booking per student, course and stream (the unique index): a repeat pick becomes
+  // a cancelled booking, as happens when a student re-books after cancelling.
+  const live = new Set<string>();
   for (let done = 0; done < options.bookings; done += batchSize) {
     const size = Math.min(batchSize, options.bookings - done);
     const cols = { user: [] as number[], username: [] as (string | null)[], name: [] as string[], course: [] as number[], stream: [] as string[], status: [] as number[], at: [] as Date[], code: [] as (string | null)[], discount: [] as number[] };
     for (let k = 0; k < size; k++) {
       const s = pick(students);
       const referral = rand() < 0.25 ? pick(REFERRALS) : undefined;
+      const course = rand() < 0.7 ? 1 : pick(DEMO_COURSES).id;
+      const stream = pick(STREAMS);
+      let bookingStatus = status();
+      const key = `${s.userId}:${course}:${stream}`;
+      if (bookingStatus !== -1 && live.has(key)) bookingStatus = -1;
+      else if (bookingStatus !== -1) live.add(key);
       cols.user.push(s.userId);
       cols.username.push(s.username);
       cols.name.push(s.firstName);
-      cols.course.push(rand() < 0.7 ? 1 : pick(DEMO_COURSES).id);
-      cols.stream.push(pick(STREAMS));
-      cols.status.push(status());
+      cols.course.push(course);
+      cols.stream.push(stream);
+      cols.status.push(bookingStatus);
       cols.at.push(new Date(now - Math.floor(rand() * spanMs)));
       cols.code.push(referral?.[0] ?? null);
       cols.discount.push(referral?.[1] ?? 0);

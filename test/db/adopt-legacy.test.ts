@@ -71,7 +71,7 @@ INSERT INTO message_history (message_text, total_recipients, successful_deliveri
 INSERT INTO message_recipients (message_id, user_id, username, delivery_status, telegram_message_id) VALUES (1, 111, 'legacy_anna', 'sent', 4242);
 `;
 
-const NEW_COLUMNS = ["referral_code", "unreachable_at", "unreachable_reason", "error"];
+const NEW_COLUMNS = ["referral_code", "unreachable_at", "unreachable_reason", "error", "created_by", "progress_message_id"];
 
 /** Every legacy table, every column, as text: any change to any row shows up. */
 async function snapshot(database: TestDatabase): Promise<Record<string, string[]>> {
@@ -214,7 +214,9 @@ describe("adopting the real system's database", () => {
       referralCode: "REF1",
       discountPercent: 10,
       courseName: "Вайб кодинг",
+      courseStartText: "1 декабря",
       streamTitle: "3-й поток",
+      streamStartsAt: null,
     });
     expect(await getBooking(database.db, 3)).toMatchObject({ confirmed: 0, courseStream: "9th_stream", streamTitle: null, discountPercent: 0 });
     expect(await getBooking(database.db, 4)).toMatchObject({ courseName: "Старый курс", streamTitle: "Менторинг", discountPercent: null });

@@ -68,7 +68,9 @@ describe("getBooking", () => {
       referralCode: "FRIEND",
       discountPercent: 15,
       courseName: "Вайб кодинг",
+      courseStartText: null,
       streamTitle: "Менторинг",
+      streamStartsAt: null,
     });
   });
 

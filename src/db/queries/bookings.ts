@@ -49,8 +49,19 @@ function relativeTo(op: "<" | ">", anchorId: number): SQL {
   return sql`(${bookings.createdAt}, ${bookings.id}) ${sql.raw(op)} (SELECT b.created_at, b.id FROM bookings b WHERE b.id = ${anchorId})`;
 }
 
-async function anyRow(db: Db, where: SQL[]): Promise<boolean> {
-  const found = await db.select({ one: sql`1` }).from(bookings).where(and(...where)).limit(1);
+/**
+ * Whether any row lies beyond `id` in that direction. The ORDER BY matters: without it the
+ * planner may scan the table from the wrong end, which on a table stored in time order (as a
+ * live one is) reads almost every row before finding one.
+ */
+async function anyBeyond(db: Db, where: SQL[], op: "<" | ">", id: number): Promise<boolean> {
+  const order = op === ">" ? [asc(bookings.createdAt), asc(bookings.id)] : [desc(bookings.createdAt), desc(bookings.id)];
+  const found = await db
+    .select({ one: sql`1` })
+    .from(bookings)
+    .where(and(...where, relativeTo(op, id)))
+    .orderBy(...order)
+    .limit(1);
   return found.length > 0;
 }
 
@@ -81,7 +92,7 @@ export async function listBookingsPage(
       .orderBy(desc(bookings.createdAt), desc(bookings.id))
       .limit(size + 1);
     if (rows.length === 0) return firstPage(db, scope, size);
-    const hasNewer = await anyRow(db, [...where, relativeTo(">", rows[0]!.id)]);
+    const hasNewer = await anyBeyond(db, where, ">", rows[0]!.id);
     return { rows: rows.slice(0, size), hasNewer, hasOlder: rows.length > size, isFirst: false };
   }
 
@@ -92,7 +103,7 @@ export async function listBookingsPage(
   // Fewer than a full page above us means this is the top: show the real first page, full.
   if (rows.length <= size) return firstPage(db, scope, size);
   const page = rows.slice(0, size).reverse();
-  const hasOlder = await anyRow(db, [...where, relativeTo("<", page[page.length - 1]!.id)]);
+  const hasOlder = await anyBeyond(db, where, "<", page[page.length - 1]!.id);
   return { rows: page, hasNewer: true, hasOlder, isFirst: false };
 }
 

@@ -1,0 +1,98 @@
+import { createBenchBot, measureBrowsing, pageThrough } from "./browsing";
+import { compareOffsetKeyset, explainListQueries, measureAppendOrdered } from "./sql";
+import { int, mb, memory, ms, summarize, timingTable } from "./stats";
+import { pgliteTarget, postgresTarget, setUp } from "./targets";
+
+const HEAVY_BOOKINGS = 2000;
+/** PostgreSQL runs page through at most this many pages; PGlite runs through the whole table. */
+const PG_PAGE_THROUGH = 2000;
+
+const out = (text = "") => process.stdout.write(`${text}\n`);
+const progress = (text: string) => process.stderr.write(`  … ${text}\n`);
+
+export async function runTarget(options: { kind: "pglite" | "postgres"; url?: string; rows: number; repeat: number }): Promise<void> {
+  const { kind, rows, repeat } = options;
+  const start = memory();
+  const target = kind === "postgres" ? await postgresTarget(options.url!) : await pgliteTarget();
+  const { database } = target;
+  // Ctrl-C: still drop the throwaway database.
+  const onSignal = () => void target.dispose().finally(() => process.exit(130));
+  process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
+  const opened = memory();
+  try {
+    out(`== ${target.name} · ${int(rows)} bookings ==`);
+    progress(`seeding ${int(rows)} bookings`);
+    const setup = await setUp(database, rows, HEAVY_BOOKINGS);
+    const inserted = rows + setup.students;
+    out(
+      `setup: migrate ${ms(setup.migrateMs)} ms · seed ${int(rows)} bookings + ${int(setup.students)} students in ${(setup.seedMs / 1000).toFixed(1)} s ` +
+        `(${int(inserted / (setup.seedMs / 1000))} rows/s) · heavy student +${setup.heavy.bookings} in ${ms(setup.heavyMs)} ms` +
+        (setup.analyzeMs === undefined ? " · no ANALYZE (PGlite has no autovacuum)" : ` · VACUUM ANALYZE ${ms(setup.analyzeMs)} ms`),
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    const idle = memory();
+
+    const b = await createBenchBot(database);
+    const total = rows + HEAVY_BOOKINGS;
+    const deepPage = Math.max(2, Math.min(5000, Math.floor(total / b.pageSize) - 1));
+    // Warm-up (JIT, connection pool, plan caches), not measured.
+    for (let i = 0; i < 5; i++) await b.press(await b.send("/bookings"), "Старше ▶");
+
+    progress("browsing through the bot");
+    const browsing = await measureBrowsing(b, database, { repeat, rows: total, heavy: setup.heavy, deepPage });
+    out();
+    out(`bot, end to end (page size ${b.pageSize}; page 50 by presses starts at row ${int(browsing.reached.page50Offset)}; deep page = ${int(deepPage)})`);
+    out(timingTable("case", browsing.rows));
+
+    progress("LIMIT/OFFSET vs keyset");
+    const cmp = await compareOffsetKeyset(database, { repeat, pageSize: b.pageSize, pages: [50, deepPage] });
+    out();
+    out("queries alone (no bot)");
+    out(timingTable("query", cmp.rows));
+    out(cmp.ratios.map((r) => `offset/keyset at page ${int(r.page)}: ${(r.offset / r.keyset).toFixed(1)}× (p50 ${ms(r.offset)} vs ${ms(r.keyset)} ms)`).join(" · "));
+
+    if (database.kind === "postgres") {
+      progress("EXPLAIN ANALYZE");
+      out();
+      out("EXPLAIN ANALYZE of the list queries (as the query layer sends them)");
+      out(await explainListQueries(database, { pageSize: b.pageSize, heavy: setup.heavy, deepPage }));
+    }
+
+    const limit = database.kind === "postgres" ? PG_PAGE_THROUGH : Number.POSITIVE_INFINITY;
+    progress(`paging through ${Number.isFinite(limit) ? `${limit} pages` : "the whole table"}`);
+    const walk = await pageThrough(b, limit);
+    const w = summarize(walk.samples);
+    out();
+    out(
+      `paging with "Старше ▶": ${int(walk.pages)} pages${walk.reachedEnd ? " (the whole table)" : ""} in ${walk.seconds.toFixed(1)} s · ` +
+        `per press p50 ${ms(w.p50)} · p95 ${ms(w.p95)} · max ${ms(w.max)} ms`,
+    );
+    out(
+      `memory (this process): RSS at start ${mb(start.rss)} · database opened ${mb(opened.rss)} · idle after setup ${mb(idle.rss)} (JS heap ${mb(idle.heap)}) · before paging ${mb(walk.before.rss)} · ` +
+        `after paging ${mb(walk.after.rss)} (JS heap ${mb(walk.after.heap)})` +
+        (database.kind === "pglite" ? " — PGlite's WASM heap is inside this RSS" : " — the PostgreSQL server's memory is not"),
+    );
+
+    progress("heap in time order (CLUSTER)");
+    const pages = [2, 50, deepPage];
+    const ordered = await measureAppendOrdered(database, { repeat, pageSize: b.pageSize, pages });
+    let msg = await b.send("/bookings");
+    const page2: number[] = [];
+    for (let r = 0; r < repeat; r++) {
+      const t = performance.now();
+      msg = await b.press(msg, "Старше ▶");
+      page2.push(performance.now() - t);
+      msg = await b.press(msg, "◀ Новее");
+    }
+    out();
+    out(
+      `heap rewritten in created_at order, as a live table grows (CLUSTER${database.kind === "postgres" ? " + VACUUM ANALYZE" : ""} ${ms(ordered.clusterMs)} ms)`,
+    );
+    out(timingTable("case", [{ label: 'bot: press "Старше ▶" → page 2', samples: page2 }, ...ordered.rows]));
+    if (ordered.plan) out(ordered.plan);
+    await b.api.close();
+  } finally {
+    process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
+    await target.dispose();
+  }
+}
