@@ -7,6 +7,8 @@ import { isDatabaseUnavailable } from "./bot/errors";
 import { createBot } from "./bot";
 import { registerAdminCommands } from "./bot/commands";
 import { createLogger, type Logger } from "./logger";
+import { finishBroadcastOnLastRecipient, startBroadcastProgress } from "./delivery/broadcasts";
+import { startReminders } from "./delivery/reminders";
 import { createDeliveryWorker, type DeliveryWorker } from "./delivery/worker";
 
 /** At start the database may still be booting: wait for it instead of crash-looping. */
@@ -39,6 +41,7 @@ async function main(): Promise<void> {
   const stopping = new AbortController();
   let runner: RunnerHandle | undefined;
   let worker: DeliveryWorker | undefined;
+  const background: Array<{ stop(): Promise<void> }> = [];
   let database: Database | undefined;
 
   const shutdown = async (signal: string) => {
@@ -47,7 +50,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, "stopping: finishing the updates and sends in hand");
     try {
       // Both need the database until they are done: sends already on the wire are recorded.
-      await Promise.all([runner?.isRunning() ? runner.stop() : undefined, worker?.stop()]);
+      await Promise.all([runner?.isRunning() ? runner.stop() : undefined, worker?.stop(), ...background.map((b) => b.stop())]);
       await database?.close();
       logger.info("stopped");
       process.exit(0);
@@ -68,13 +71,24 @@ async function main(): Promise<void> {
   await bot.init();
   await registerAdminCommands(bot.api, config.adminIds, logger);
   if (stopping.signal.aborted) return;
-  worker = createDeliveryWorker({
+  const delivery = createDeliveryWorker({
     db: database.db,
     api: bot.api,
     logger: logger.child({ component: "delivery" }),
     options: { ratePerSecond: config.delivery.ratePerSecond, maxAttempts: config.delivery.maxAttempts },
+    onOutcome: finishBroadcastOnLastRecipient,
   });
-  worker.start();
+  worker = delivery;
+  delivery.start();
+  background.push(
+    startReminders(database.db, {
+      hours: config.reminderHours,
+      timeZone: config.timeZone,
+      logger: logger.child({ component: "reminders" }),
+      onQueued: () => delivery.nudge(),
+    }),
+    startBroadcastProgress({ db: database.db, api: bot.api, logger: logger.child({ component: "broadcasts" }) }),
+  );
   runner = run(bot, { runner: { fetch: { allowed_updates: ["message", "callback_query"] } } });
   logger.info({ bot: bot.botInfo.username, admins: config.adminIds.length }, "bot is running (long polling)");
 }

@@ -4,6 +4,7 @@ import { sequentialize } from "@grammyjs/runner";
 import type { BotContext, Deps } from "./context";
 import { createErrorHandler } from "./errors";
 import { bookingCardFeature } from "./features/booking-card";
+import { broadcastFeature } from "./features/broadcast";
 import { cancelReasonConversation } from "./features/cancel-reason";
 import { bookingsFeature } from "./features/bookings";
 import { helpFeature } from "./features/help";
@@ -39,6 +40,7 @@ export function createBot(deps: Deps, options: BotOptions = {}): Bot<BotContext>
   admin.use(conversations());
   admin.use(cancelReasonConversation(deps));
   admin.use(templatesFeature(deps));
+  admin.use(broadcastFeature(deps));
   admin.use(studentFeature(deps, list));
   admin.use(list.middleware);
   admin.use(bookingsFeature(list), bookingCardFeature(deps), helpFeature());
