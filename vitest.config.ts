@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 // The database and bot suites run once on PGlite and, when TEST_DATABASE_URL is set,
 // once more against that PostgreSQL server: one query layer, two engines, same tests.
-const dbSuites = ["test/db/**/*.test.ts", "test/bot/**/*.test.ts", "test/delivery/**/*.test.ts"];
+const dbSuites = ["test/db/**/*.test.ts", "test/bot/**/*.test.ts", "test/delivery/**/*.test.ts", "test/fuzz/**/*.test.ts", "test/http/**/*.test.ts"];
 
 export default defineConfig({
   test: {

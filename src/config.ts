@@ -58,6 +58,12 @@ const EnvSchema = v.object({
     v.pipe(v.string(), v.trim(), v.toLowerCase(), v.picklist(["on", "off"], "must be on or off")),
     "on",
   ),
+  HTTP_PORT: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, "must be a port number"), v.transform(Number), v.minValue(1), v.maxValue(65535))),
+  HTTP_HOST: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1)), "127.0.0.1"),
+  API_TOKEN: v.optional(v.pipe(v.string(), v.trim(), v.minLength(16, "must be at least 16 characters"))),
+  WEBHOOK_URL: v.optional(v.pipe(v.string(), v.trim(), v.url("must be a URL"), v.startsWith("https://", "must start with https://"))),
+  WEBHOOK_SECRET: v.optional(v.pipe(v.string(), v.trim(), v.regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16-256 of A-Z a-z 0-9 _ -"))),
+  WEBHOOK_PORT: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, "must be a port number"), v.transform(Number), v.minValue(1), v.maxValue(65535)), "8443"),
   PAGE_SIZE: v.optional(
     v.pipe(
       v.string(),
@@ -88,6 +94,10 @@ export type Config = {
   reminderHours: number;
   /** Whether students can book through this bot (off when another bot takes the bookings). */
   studentBooking: boolean;
+  /** The read API for the old dashboard and scripts: off unless HTTP_PORT is set. */
+  http: { port: number; host: string; token: string } | undefined;
+  /** Webhook instead of long polling: off unless WEBHOOK_URL is set. */
+  webhook: { url: string; secret: string; port: number } | undefined;
 };
 
 export class ConfigError extends Error {
@@ -102,6 +112,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (missing.length > 0) {
     const hints = { BOT_TOKEN: "the token @BotFather gave you", ADMIN_IDS: "comma-separated Telegram user ids of the admins" };
     throw new ConfigError(`Invalid configuration:\n${missing.map((key) => `  ${key}: is required (${hints[key]})`).join("\n")}`);
+  }
+  const pairs: Array<[string, string, string]> = [
+    ["HTTP_PORT", "API_TOKEN", "is required when HTTP_PORT is set (the API's bearer token)"],
+    ["WEBHOOK_URL", "WEBHOOK_SECRET", "is required when WEBHOOK_URL is set (Telegram's secret_token)"],
+  ];
+  const unpaired = pairs.filter(([when, need]) => present[when] !== undefined && present[need] === undefined);
+  if (unpaired.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n${unpaired.map(([, need, why]) => `  ${need}: ${why}`).join("\n")}`);
   }
   const result = v.safeParse(EnvSchema, present);
   if (!result.success) {
@@ -123,5 +141,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     delivery: { ratePerSecond: e.DELIVERY_RATE, maxAttempts: e.DELIVERY_MAX_ATTEMPTS },
     reminderHours: e.REMINDER_HOURS,
     studentBooking: e.STUDENT_BOOKING === "on",
+    http: e.HTTP_PORT !== undefined ? { port: e.HTTP_PORT, host: e.HTTP_HOST, token: e.API_TOKEN! } : undefined,
+    webhook: e.WEBHOOK_URL !== undefined ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET!, port: e.WEBHOOK_PORT } : undefined,
   };
 }

@@ -28,6 +28,8 @@ describe("parseConfig", () => {
       delivery: { ratePerSecond: 25, maxAttempts: 8 },
       reminderHours: 24,
       studentBooking: true,
+      http: undefined,
+      webhook: undefined,
     });
   });
 
@@ -56,6 +58,8 @@ describe("parseConfig", () => {
       delivery: { ratePerSecond: 30, maxAttempts: 3 },
       reminderHours: 2,
       studentBooking: false,
+      http: undefined,
+      webhook: undefined,
     });
   });
 
@@ -172,5 +176,27 @@ describe("lenient where it costs nothing", () => {
 
   it("refuses 0 as an admin id", () => {
     expect(() => parseConfig({ BOT_TOKEN: "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ", ADMIN_IDS: "0" })).toThrow(/ADMIN_IDS/);
+  });
+});
+
+describe("optional servers", () => {
+  const base = { BOT_TOKEN: "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ", ADMIN_IDS: "1" };
+  it("HTTP_PORT needs API_TOKEN, WEBHOOK_URL needs WEBHOOK_SECRET", () => {
+    expect(() => parseConfig({ ...base, HTTP_PORT: "8080" })).toThrow(/API_TOKEN: is required when HTTP_PORT is set/);
+    expect(() => parseConfig({ ...base, WEBHOOK_URL: "https://bot.example.com/tg" })).toThrow(/WEBHOOK_SECRET: is required/);
+  });
+  it("reads both when complete", () => {
+    const config = parseConfig({
+      ...base,
+      HTTP_PORT: "8080",
+      API_TOKEN: "a-long-enough-token-123",
+      WEBHOOK_URL: "https://bot.example.com/tg",
+      WEBHOOK_SECRET: "s3cret-s3cret-s3cret",
+    });
+    expect(config.http).toEqual({ port: 8080, host: "127.0.0.1", token: "a-long-enough-token-123" });
+    expect(config.webhook).toEqual({ url: "https://bot.example.com/tg", secret: "s3cret-s3cret-s3cret", port: 8443 });
+  });
+  it("refuses a webhook that is not https", () => {
+    expect(() => parseConfig({ ...base, WEBHOOK_URL: "http://x.example.com", WEBHOOK_SECRET: "s3cret-s3cret-s3cret" })).toThrow(/WEBHOOK_URL/);
   });
 });
