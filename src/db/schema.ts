@@ -216,3 +216,12 @@ export const messageRecipients = pgTable(
 export type OutboxRow = typeof outbox.$inferSelect;
 export type NewOutboxRow = typeof outbox.$inferInsert;
 export type BookingEvent = typeof bookingEvents.$inferSelect;
+
+/**
+ * Bookings per status, kept exact by statement-level triggers on `bookings` (migration 0003),
+ * so the filter buttons' counts cost four rows, not a scan of a million.
+ */
+export const bookingStatusCounts = pgTable("booking_status_counts", {
+  status: integer("status").primaryKey(),
+  n: bigint("n", { mode: "number" }).notNull().default(0),
+});

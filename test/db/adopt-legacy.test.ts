@@ -248,7 +248,8 @@ describe("adopting the real system's database", () => {
     const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, "meta/_journal.json"), "utf8")) as { entries: Array<{ tag: string }> };
     for (const { tag } of journal.entries) {
       const text = readFileSync(join(MIGRATIONS_FOLDER, `${tag}.sql`), "utf8");
-      for (const statement of text.split("--> statement-breakpoint")) await rawExec(database, statement);
+      // As drizzle applies them: each file's statements inside one transaction.
+      await rawExec(database, `BEGIN;\n${text.split("--> statement-breakpoint").join(";\n")};\nCOMMIT;`);
     }
     expect(await snapshot(database)).toEqual(before);
     expect(await rawQuery(database, "SELECT count(*)::int AS n FROM streams")).toEqual([{ n: 7 }]);
