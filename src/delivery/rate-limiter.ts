@@ -28,18 +28,13 @@ export type RateLimiterOptions = {
   clock?: DeliveryClock;
 };
 
-export type Reservation = { at: number; cancel(): void };
+export type Reservation = {
+  at: number;
+  cancel(): void;
+  /** The send starts now (it may be later than booked: timers fire late, never early). */
+  start(): void;
+};
 
-/**
- * Books send times so that two sends are always at least `1000 / ratePerSecond` ms apart
- * (hence never more than `ratePerSecond` in any one-second window) and two sends to one chat
- * at least `perChatIntervalMs` apart.
- *
- * Send times are booked in a calendar rather than a single "next free" cursor: a chat that
- * must wait for its own interval books a slot in the future without holding back the other
- * chats, which take the free slots before it. A 429 pauses everything; bookings that fall
- * into the pause are taken again after it.
- */
 export function createRateLimiter(options: RateLimiterOptions) {
   if (!(options.ratePerSecond > 0)) throw new RangeError("ratePerSecond must be positive");
   const clock = options.clock ?? systemClock;
@@ -47,6 +42,8 @@ export function createRateLimiter(options: RateLimiterOptions) {
   const perChat = Math.max(0, options.perChatIntervalMs);
   /** Booked send times, ascending; those older than `spacing` no longer matter and are dropped. */
   let booked: number[] = [];
+  /** When the latest send really started. */
+  let lastStart = Number.NEGATIVE_INFINITY;
   const chatNext = new Map<number, number>();
   let pausedUntil = 0;
 
@@ -68,29 +65,46 @@ export function createRateLimiter(options: RateLimiterOptions) {
     return t;
   }
 
+  function book(at: number): void {
+    const i = booked.findIndex((b) => b > at);
+    booked.splice(i < 0 ? booked.length : i, 0, at);
+  }
+
+  function unbook(at: number): void {
+    const i = booked.indexOf(at);
+    if (i >= 0) booked.splice(i, 1);
+  }
+
   function reserve(chatId: number): Reservation {
     const now = clock.now();
     prune(now);
     const previousChatNext = chatNext.get(chatId);
-    const at = firstFreeSlot(Math.max(now, pausedUntil, previousChatNext ?? 0));
-    const i = booked.findIndex((b) => b > at);
-    booked.splice(i < 0 ? booked.length : i, 0, at);
+    const at = firstFreeSlot(Math.max(now, pausedUntil, previousChatNext ?? 0, lastStart + spacing));
+    book(at);
     chatNext.set(chatId, at + perChat);
-    let cancelled = false;
-    return {
+    let open = true;
+    const reservation: Reservation = {
       at,
       cancel() {
-        if (cancelled) return;
-        cancelled = true;
-        const j = booked.indexOf(at);
-        if (j >= 0) booked.splice(j, 1);
+        if (!open) return;
+        open = false;
+        unbook(at);
         // Only undo the chat's booking if no later one replaced it.
         if (chatNext.get(chatId) === at + perChat) {
           if (previousChatNext === undefined) chatNext.delete(chatId);
           else chatNext.set(chatId, previousChatNext);
         }
       },
+      start() {
+        const t = clock.now();
+        open = false;
+        unbook(at);
+        book(t);
+        lastStart = Math.max(lastStart, t);
+        chatNext.set(chatId, Math.max(chatNext.get(chatId) ?? 0, t + perChat));
+      },
     };
+    return reservation;
   }
 
   return {
@@ -101,9 +115,11 @@ export function createRateLimiter(options: RateLimiterOptions) {
      * slot is given back).
      */
     async acquire(chatId: number, signal?: AbortSignal): Promise<boolean> {
+      let slot = reserve(chatId);
       for (;;) {
-        const slot = reserve(chatId);
-        const wait = slot.at - clock.now();
+        // Timers fire late, never early, and two late ones may fire together: the spacing is
+        // kept between the moments sends really start, not only between bookings.
+        const wait = Math.max(slot.at, lastStart + spacing) - clock.now();
         if (wait > 0) await clock.sleep(wait, signal);
         if (signal?.aborted) {
           slot.cancel();
@@ -112,8 +128,11 @@ export function createRateLimiter(options: RateLimiterOptions) {
         // A 429 arrived while this send was waiting: book again after the pause.
         if (clock.now() < pausedUntil) {
           slot.cancel();
+          slot = reserve(chatId);
           continue;
         }
+        if (clock.now() < lastStart + spacing) continue;
+        slot.start();
         return true;
       }
     },

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { hostname } from "node:os";
 import type { Api } from "grammy";
 import type { Db } from "../db/client";
@@ -81,7 +82,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
   const stats: DeliveryStats = { claimed: 0, sent: 0, failed: 0, retried: 0, rateLimited: 0, released: 0 };
   let running = false;
   let loopDone: Promise<void> = Promise.resolve();
-  let stopping = new AbortController();
+  let stopping = stopController();
   let wakeSignal = new AbortController();
   let woken = false;
 
@@ -212,7 +213,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
     start(): void {
       if (running) return;
       running = true;
-      stopping = new AbortController();
+      stopping = stopController();
       loopDone = loop().catch((err) => logger.error({ err }, "delivery loop stopped"));
       logger.info({ owner, rate_per_second: o.ratePerSecond, max_in_flight: maxInFlight }, "delivery worker started");
     },
@@ -244,3 +245,10 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
 }
 
 export type DeliveryWorker = ReturnType<typeof createDeliveryWorker>;
+
+function stopController(): AbortController {
+  const controller = new AbortController();
+  // Every message waiting for a send slot listens to it (up to maxInFlight at once).
+  setMaxListeners(0, controller.signal);
+  return controller;
+}

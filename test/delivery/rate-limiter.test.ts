@@ -78,6 +78,23 @@ describe("rate limiter", () => {
     expect(limiter.reserve(3).at).toBe(1150);
   });
 
+  it("keeps the spacing between real starts when timers fire late together", async () => {
+    const clock = manualClock();
+    const limiter = createRateLimiter({ ratePerSecond: 10, perChatIntervalMs: 0, clock });
+    const starts: number[] = [];
+    const send = (chat: number) => limiter.acquire(chat).then(() => starts.push(clock.now()));
+    void send(1); // 0
+    void send(2); // booked 100
+    void send(3); // booked 200
+    await clock.advanceTo(0);
+    await clock.advanceTo(250); // both late timers fire in one go
+    expect(starts).toEqual([0, 250]);
+    await clock.advanceTo(349);
+    expect(starts).toEqual([0, 250]);
+    await clock.advanceTo(350);
+    expect(starts).toEqual([0, 250, 350]);
+  });
+
   it("gives the slot back when the wait is aborted", async () => {
     const clock = manualClock();
     const limiter = createRateLimiter({ ratePerSecond: 10, perChatIntervalMs: 1000, clock });
