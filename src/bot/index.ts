@@ -9,6 +9,7 @@ import { cancelReasonConversation } from "./features/cancel-reason";
 import { bookingsFeature } from "./features/bookings";
 import { helpFeature } from "./features/help";
 import { studentFeature } from "./features/student";
+import { statsFeature } from "./features/stats";
 import { studentSide } from "./features/student-side";
 import { templatesFeature } from "./features/templates";
 import { unhandledFeature } from "./features/unhandled";
@@ -43,7 +44,7 @@ export function createBot(deps: Deps, options: BotOptions = {}): Bot<BotContext>
   admin.use(broadcastFeature(deps));
   admin.use(studentFeature(deps, list));
   admin.use(list.middleware);
-  admin.use(bookingsFeature(list), bookingCardFeature(deps), helpFeature());
+  admin.use(bookingsFeature(list), bookingCardFeature(deps), statsFeature(deps), helpFeature());
   admin.use(unhandledFeature());
 
   guarded

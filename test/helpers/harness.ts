@@ -47,10 +47,10 @@ export const buttonRows = (markup: unknown): string[][] =>
  * The real bot wired to a test database and the fake Bot API. `send` and `press` feed real
  * updates and return the API calls the bot made in answer.
  */
-export async function createHarness(db: Db, env: Record<string, string> = {}) {
+export async function createHarness(db: Db, env: Record<string, string> = {}, options: { clock?: () => Date } = {}) {
   const api = await FakeTelegram.start();
   const logs = captureLogs();
-  const deps: Deps = { config: testConfig(env), logger: logs.logger, db, clock: () => new Date() };
+  const deps: Deps = { config: testConfig(env), logger: logs.logger, db, clock: options.clock ?? (() => new Date()) };
   const bot = createBot(deps, { botInfo: BOT_INFO, client: { apiRoot: api.apiRoot } });
 
   async function collect(run: () => Promise<void>): Promise<Array<Pick<ApiCall, "method" | "payload">>> {

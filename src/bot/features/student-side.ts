@@ -43,7 +43,7 @@ export function studentSide(deps: Deps) {
     await ctx.reply(welcome.text, { parse_mode: "HTML", reply_markup: welcome.keyboard });
   });
 
-  feature.command(["bookings", "user", "booking", "templates", "broadcast"], (ctx) => ctx.reply(texts.notAdmin));
+  feature.command(["bookings", "user", "booking", "templates", "broadcast", "stats", "export", "health"], (ctx) => ctx.reply(texts.notAdmin));
   feature.hears(/^\/[bu]\d+(@\w+)?$/, (ctx) => ctx.reply(texts.notAdmin));
 
   feature.callbackQuery(/^s:/, async (ctx) => {

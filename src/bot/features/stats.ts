@@ -1,0 +1,14 @@
+import { Composer } from "grammy";
+import { loadStats } from "../../db/queries/stats";
+import type { BotContext, Deps } from "../context";
+import { formatStats } from "../format/stats";
+
+/** `/stats` — bookings per status, course and stream, new ones, conversion, delivery success. */
+export function statsFeature(deps: Deps) {
+  const feature = new Composer<BotContext>();
+  feature.command("stats", async (ctx) => {
+    const stats = await loadStats(deps.db, { timeZone: deps.config.timeZone, now: deps.clock() });
+    await ctx.reply(formatStats(stats), { parse_mode: "HTML" });
+  });
+  return feature;
+}

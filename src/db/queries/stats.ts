@@ -1,0 +1,72 @@
+import { and, asc, count, eq, gte, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { bookings, courses, outbox, streams } from "../schema";
+import { countBookingsByStatus, type StatusCounts } from "./bookings";
+
+export type StreamStats = {
+  courseId: number | null;
+  courseName: string | null;
+  stream: string | null;
+  streamTitle: string | null;
+  counts: StatusCounts;
+};
+
+export type Stats = {
+  counts: StatusCounts;
+  newToday: number;
+  newThisWeek: number;
+  byStream: StreamStats[];
+  delivery: { sent: number; failed: number; queued: number };
+};
+
+/**
+ * The figures of /stats. "Today" starts at midnight in the display time zone; delivery counts
+ * the last 30 days of messages to students.
+ */
+export async function loadStats(db: Db, options: { timeZone: string; now: Date }): Promise<Stats> {
+  const midnight = sql`(date_trunc('day', ${options.now}::timestamptz AT TIME ZONE ${options.timeZone}) AT TIME ZONE ${options.timeZone})`;
+  const [counts, [fresh], grouped, deliveryRows] = await Promise.all([
+    countBookingsByStatus(db, {}),
+    db
+      .select({
+        today: sql<number>`count(*) FILTER (WHERE ${bookings.createdAt} >= ${midnight})::int`,
+        week: sql<number>`count(*)::int`,
+      })
+      .from(bookings)
+      .where(gte(bookings.createdAt, sql`${midnight} - interval '6 days'`)),
+    db
+      .select({
+        courseId: bookings.courseId,
+        courseName: courses.name,
+        stream: bookings.courseStream,
+        streamTitle: streams.title,
+        status: bookings.confirmed,
+        n: count(),
+      })
+      .from(bookings)
+      .leftJoin(courses, eq(courses.id, bookings.courseId))
+      .leftJoin(streams, eq(streams.code, bookings.courseStream))
+      .groupBy(bookings.courseId, courses.name, bookings.courseStream, streams.title, bookings.confirmed)
+      .orderBy(asc(bookings.courseId), asc(bookings.courseStream)),
+    db
+      .select({ status: outbox.status, n: count() })
+      .from(outbox)
+      .where(and(gte(outbox.createdAt, sql`${options.now}::timestamptz - interval '30 days'`), sql`${outbox.kind} IN ('confirmation', 'cancellation', 'reminder', 'broadcast')`))
+      .groupBy(outbox.status),
+  ]);
+
+  const byKey = new Map<string, StreamStats>();
+  for (const g of grouped) {
+    const key = `${g.courseId}\u0000${g.stream}`;
+    let entry = byKey.get(key);
+    if (!entry) {
+      entry = { courseId: g.courseId, courseName: g.courseName, stream: g.stream, streamTitle: g.streamTitle, counts: { all: 0, 0: 0, 1: 0, 2: 0, [-1]: 0 } };
+      byKey.set(key, entry);
+    }
+    entry.counts.all += g.n;
+    if (g.status in entry.counts) entry.counts[g.status] += g.n;
+  }
+  const delivery = { sent: 0, failed: 0, queued: 0 };
+  for (const d of deliveryRows) delivery[d.status] += d.n;
+  return { counts, newToday: fresh?.today ?? 0, newThisWeek: fresh?.week ?? 0, byStream: [...byKey.values()], delivery };
+}
