@@ -9,10 +9,10 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     projects: [
-      { test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
-      { test: { name: "pglite", include: dbSuites, env: { TEST_DB: "pglite" } } },
+      { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
+      { extends: true, test: { name: "pglite", include: dbSuites, env: { TEST_DB: "pglite" } } },
       ...(process.env.TEST_DATABASE_URL
-        ? [{ test: { name: "postgres", include: [...dbSuites, "test/postgres/**/*.test.ts"], env: { TEST_DB: "postgres" } } }]
+        ? [{ extends: true as const, test: { name: "postgres", include: [...dbSuites, "test/postgres/**/*.test.ts"], env: { TEST_DB: "postgres" } } }]
         : []),
     ],
   },

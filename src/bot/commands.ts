@@ -7,6 +7,7 @@ export const ADMIN_COMMANDS: BotCommand[] = [
   { command: "user", description: "Заявки студента по id или @username" },
   { command: "booking", description: "Карточка заявки по номеру" },
   { command: "stats", description: "Статистика заявок и доставки" },
+  { command: "export", description: "Выгрузка заявок в CSV" },
   { command: "templates", description: "Тексты сообщений студентам" },
   { command: "broadcast", description: "Рассылка студентам" },
   { command: "help", description: "Что умеет бот" },

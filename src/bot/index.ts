@@ -7,6 +7,7 @@ import { bookingCardFeature } from "./features/booking-card";
 import { broadcastFeature } from "./features/broadcast";
 import { cancelReasonConversation } from "./features/cancel-reason";
 import { bookingsFeature } from "./features/bookings";
+import { exportFeature } from "./features/export";
 import { helpFeature } from "./features/help";
 import { studentFeature } from "./features/student";
 import { statsFeature } from "./features/stats";
@@ -44,7 +45,7 @@ export function createBot(deps: Deps, options: BotOptions = {}): Bot<BotContext>
   admin.use(broadcastFeature(deps));
   admin.use(studentFeature(deps, list));
   admin.use(list.middleware);
-  admin.use(bookingsFeature(list), bookingCardFeature(deps), statsFeature(deps), helpFeature());
+  admin.use(bookingsFeature(list), bookingCardFeature(deps), statsFeature(deps), exportFeature(deps), helpFeature());
   admin.use(unhandledFeature());
 
   guarded

@@ -37,6 +37,39 @@ export type ApiLimits = { perSecond?: number; perChatMs?: number; retryAfter?: n
 type Matcher = { method: string; chatId?: number };
 
 /**
+ * A file upload (sendDocument) as grammY writes it (lenient multipart: unquoted filenames, no
+ * spaces after colons, which strict parsers refuse). Plain fields come back as values, and a
+ * field naming a part by `attach://<name>` as that part's `{ filename, bytes }`.
+ */
+function parseMultipart(raw: Buffer, type: string): Payload {
+  const boundary = /boundary=(.+)$/.exec(type)?.[1];
+  if (!boundary) return {};
+  const delimiter = Buffer.from(`--${boundary}`);
+  const parts: Array<{ name: string; filename?: string; bytes: Buffer }> = [];
+  let start = raw.indexOf(delimiter);
+  while (start >= 0) {
+    const next = raw.indexOf(delimiter, start + delimiter.length);
+    if (next < 0) break;
+    const part = raw.subarray(start + delimiter.length + 2, next - 2); // skip CRLF after and before
+    const split = part.indexOf("\r\n\r\n");
+    const head = part.subarray(0, split).toString("utf8");
+    const name = /name="?([^";\r\n]+)"?/i.exec(head)?.[1] ?? "";
+    const filename = /filename="?([^";\r\n]+)"?/i.exec(head)?.[1];
+    parts.push({ name, ...(filename ? { filename } : {}), bytes: part.subarray(split + 4) });
+    start = next;
+  }
+  const files = new Map(parts.filter((p) => p.filename).map((p) => [p.name, p]));
+  const payload: Record<string, unknown> = {};
+  for (const p of parts.filter((p) => !p.filename)) {
+    const value = p.bytes.toString("utf8");
+    const attached = /^attach:\/\/(.+)$/.exec(value)?.[1];
+    const file = attached ? files.get(attached) : undefined;
+    payload[p.name] = file ? { filename: file.filename, bytes: file.bytes } : /^[[{]/.test(value) ? JSON.parse(value) : /^-?\d+$/.test(value) ? Number(value) : value;
+  }
+  return payload as Payload;
+}
+
+/**
  * A Bot API stand-in on 127.0.0.1: records every call, answers like Telegram (increasing
  * message ids, "message is not modified" on identical edits), and fails on request.
  * Works for the bot in this process and for child processes alike (it is real HTTP).
@@ -120,8 +153,9 @@ export class FakeTelegram {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const method = /\/bot[^/]+\/(\w+)$/.exec(req.url ?? "")?.[1] ?? "unknown";
-    const body = Buffer.concat(chunks).toString("utf8");
-    const payload = (body && req.headers["content-type"]?.includes("json") ? JSON.parse(body) : {}) as Payload;
+    const raw = Buffer.concat(chunks);
+    const type = req.headers["content-type"] ?? "";
+    const payload = (type.includes("json") && raw.length ? JSON.parse(raw.toString("utf8")) : type.includes("multipart") ? parseMultipart(raw, type) : {}) as Payload;
     const call: ApiCall = { method, payload, at: Date.now() };
     this.calls.push(call);
 
@@ -193,6 +227,13 @@ export class FakeTelegram {
         this.updates = [];
         return updates;
       }
+      case "sendDocument":
+        return {
+          message_id: this.nextMessageId++,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: p.chat_id, type: "private", first_name: "Admin" },
+          document: { file_id: `doc-${this.nextMessageId}`, file_unique_id: `u-${this.nextMessageId}` },
+        };
       case "sendMessage": {
         const message = {
           message_id: this.nextMessageId++,

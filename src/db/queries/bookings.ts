@@ -134,3 +134,20 @@ export async function getBooking(db: Db, id: number): Promise<BookingRow | undef
   const [row] = await bookingRows(db).where(eq(bookings.id, id)).limit(1);
   return row;
 }
+
+/**
+ * Every booking in the scope, newest first, in batches walked by keyset: memory stays at one
+ * batch however many rows there are (for the CSV export of a million bookings).
+ */
+export async function* iterateBookings(db: Db, scope: BookingScope, batch = 2_000): AsyncGenerator<BookingRow[]> {
+  let anchor: number | undefined;
+  for (;;) {
+    const rows = await bookingRows(db)
+      .where(and(...scopeConditions(scope), ...(anchor === undefined ? [] : [relativeTo("<", anchor)])))
+      .orderBy(desc(bookings.createdAt), desc(bookings.id))
+      .limit(batch);
+    if (rows.length > 0) yield rows;
+    if (rows.length < batch) return;
+    anchor = rows[rows.length - 1]!.id;
+  }
+}
