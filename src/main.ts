@@ -6,6 +6,7 @@ import { runMigrations } from "./db/migrate";
 import { isDatabaseUnavailable } from "./bot/errors";
 import { createBot } from "./bot";
 import { registerAdminCommands } from "./bot/commands";
+import { ALLOWED_UPDATES, createWebhookServer, registerWebhook } from "./bot/webhook";
 import { createLogger, type Logger } from "./logger";
 import { finishBroadcastOnLastRecipient, startBroadcastProgress } from "./delivery/broadcasts";
 import { startReminders } from "./delivery/reminders";
@@ -89,8 +90,18 @@ async function main(): Promise<void> {
     }),
     startBroadcastProgress({ db: database.db, api: bot.api, logger: logger.child({ component: "broadcasts" }) }),
   );
-  runner = run(bot, { runner: { fetch: { allowed_updates: ["message", "callback_query"] } } });
-  logger.info({ bot: bot.botInfo.username, admins: config.adminIds.length }, "bot is running (long polling)");
+  if (config.webhook) {
+    const server = createWebhookServer(bot, config.webhook, logger);
+    await new Promise<void>((resolve) => server.listen(config.webhook!.port, resolve));
+    background.push({ stop: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+    await registerWebhook(bot, config.webhook);
+    logger.info({ bot: bot.botInfo.username, port: config.webhook.port }, "bot is running (webhook)");
+  } else {
+    // A webhook left over from an earlier deployment would make getUpdates fail.
+    await bot.api.deleteWebhook();
+    runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
+    logger.info({ bot: bot.botInfo.username, admins: config.adminIds.length }, "bot is running (long polling)");
+  }
 }
 
 main().catch((err) => {
