@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openPostgres } from "../../src/db/client";
+import { MIGRATIONS_FOLDER } from "../../src/db/migrate";
+import { checkHealth, type HealthReport } from "../../src/http/health";
+import { createTestDatabase, migrationCount, rawQuery, type TestDatabase } from "../helpers/db";
+import { startTestApi, type TestApi } from "./helpers";
+
+async function health(api: TestApi): Promise<{ status: number; body: HealthReport }> {
+  const res = await api.get("/api/test-db");
+  return { status: res.status, body: (await res.json()) as HealthReport };
+}
+
+describe("a migrated database", () => {
+  let database: TestDatabase;
+  let api: TestApi;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    api = await startTestApi(database.db);
+  });
+  afterAll(async () => {
+    await api?.close();
+    await database?.dispose();
+  });
+
+  it("an empty outbox → 200, migrations current", async () => {
+    expect(await health(api)).toEqual({
+      status: 200,
+      body: {
+        ok: true,
+        database: "reachable",
+        migrations: { applied: migrationCount(), expected: migrationCount(), current: true },
+        outbox: { queued: 0, oldest_queued_age_seconds: null, last_error: null },
+      },
+    });
+  });
+
+  it("reports the backlog, the oldest queued message's age and the newest failure", async () => {
+    const add = (key: string, status: string, ageSeconds: number, lastError: string | null) =>
+      rawQuery(
+        database,
+        `INSERT INTO outbox (dedupe_key, kind, chat_id, text, status, last_error, created_at)
+         VALUES ($1, 'confirmation', 42, 'hi', $2, $3, now() - $4 * interval '1 second')`,
+        [key, status, lastError, ageSeconds],
+      );
+    await add("q1", "queued", 90, null);
+    await add("q2", "queued", 5, "429: Too Many Requests: retry after 3");
+    await add("f1", "failed", 3600, "403: Forbidden: bot was blocked by the user");
+    await add("f2", "failed", 600, "400: Bad Request: chat not found");
+    await add("s1", "sent", 7200, null);
+
+    const { status, body } = await health(api);
+    expect(status).toBe(200);
+    expect(body.outbox).toEqual({ queued: 2, oldest_queued_age_seconds: expect.any(Number), last_error: "400: Bad Request: chat not found" });
+    expect(body.outbox.oldest_queued_age_seconds).toBeGreaterThanOrEqual(90);
+    expect(body.outbox.oldest_queued_age_seconds).toBeLessThan(150);
+  });
+
+  it("checkHealth is the same report, for /health and db:check", async () => {
+    expect(await checkHealth(database.db, { migrationsFolder: MIGRATIONS_FOLDER })).toEqual((await health(api)).body);
+  });
+
+  it("an injected health check is used as is, and a throwing one is a 500", async () => {
+    const report: HealthReport = {
+      ok: false,
+      database: "reachable",
+      migrations: { applied: 9, expected: 9, current: true },
+      outbox: { queued: 5000, oldest_queued_age_seconds: 7200, last_error: null },
+    };
+    const injected = await startTestApi(database.db, { health: async () => report });
+    try {
+      expect(await health(injected)).toEqual({ status: 503, body: report });
+    } finally {
+      await injected.close();
+    }
+    const custom = await startTestApi(database.db, { health: () => Promise.reject(new Error("disk on fire")) });
+    try {
+      const res = await custom.get("/api/test-db");
+      expect(res.status).toBe(500);
+      expect(await res.json()).toEqual({ error: "Health check failed" });
+      expect(JSON.stringify(custom.logs.find((l) => l.msg === "health check failed"))).toContain("disk on fire");
+    } finally {
+      await custom.close();
+    }
+  });
+});
+
+describe("a database never migrated", () => {
+  let database: TestDatabase;
+  let api: TestApi;
+  beforeAll(async () => {
+    database = await createTestDatabase({ migrate: false });
+    api = await startTestApi(database.db);
+  });
+  afterAll(async () => {
+    await api?.close();
+    await database?.dispose();
+  });
+
+  it("is reachable but not current → 503", async () => {
+    expect(await health(api)).toEqual({
+      status: 503,
+      body: {
+        ok: false,
+        database: "reachable",
+        migrations: { applied: 0, expected: migrationCount(), current: false },
+        outbox: { queued: null, oldest_queued_age_seconds: null, last_error: null },
+      },
+    });
+  });
+});
+
+describe("a database that cannot be reached", () => {
+  const gone = openPostgres("postgres://postgres@127.0.0.1:1/none", { connectionTimeoutMillis: 500 });
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi(gone.db);
+  });
+  afterAll(async () => {
+    await api?.close();
+    await gone.close();
+  });
+
+  it("→ 503 unreachable, and the reason in the log", async () => {
+    expect(await health(api)).toEqual({
+      status: 503,
+      body: {
+        ok: false,
+        database: "unreachable",
+        migrations: { applied: null, expected: migrationCount(), current: false },
+        outbox: { queued: null, oldest_queued_age_seconds: null, last_error: null },
+      },
+    });
+    const line = api.logs.find((l) => l.msg === "health check: database unreachable");
+    expect(line).toMatchObject({ level: 40, req_id: expect.any(String) });
+    expect(JSON.stringify(line)).toContain("ECONNREFUSED");
+  });
+});
