@@ -33,8 +33,12 @@ export type DeliveryBenchResult = {
   lost: number;
   duplicated: number;
   failed: number;
-  /** Most sends the fake API saw in any one-second window, and the closest two sends to one chat. */
+  /**
+   * Most sends the fake API saw arrive in any one-second window (strictly, and allowing 5 ms of
+   * jitter between a send's start and its arrival), and the closest two sends to one chat.
+   */
   maxPerSecond: number;
+  maxPerSecondJitter5: number;
   minPerChatGapMs: number;
 };
 
@@ -124,11 +128,14 @@ export async function runDeliveryBench(options: DeliveryBenchOptions, progress: 
     const [failed] = await database.query<{ n: number }>("SELECT count(*)::int AS n FROM outbox WHERE status = 'failed'");
 
     const times = fake.callsOf("sendMessage").map((c) => c.at);
-    let maxPerSecond = 0;
-    for (let i = 0, j = 0; i < times.length; i++) {
-      while (times[i]! - times[j]! >= 1000) j++;
-      maxPerSecond = Math.max(maxPerSecond, i - j + 1);
-    }
+    const mostInWindow = (windowMs: number) => {
+      let most = 0;
+      for (let i = 0, j = 0; i < times.length; i++) {
+        while (times[i]! - times[j]! >= windowMs) j++;
+        most = Math.max(most, i - j + 1);
+      }
+      return most;
+    };
     const lastByChat = new Map<number, number>();
     let minPerChatGapMs = Number.POSITIVE_INFINITY;
     for (const d of delivered) {
@@ -147,7 +154,8 @@ export async function runDeliveryBench(options: DeliveryBenchOptions, progress: 
       lost,
       duplicated,
       failed: failed?.n ?? 0,
-      maxPerSecond,
+      maxPerSecond: mostInWindow(1000),
+      maxPerSecondJitter5: mostInWindow(995),
       minPerChatGapMs,
     };
   } finally {
@@ -163,7 +171,7 @@ export function formatDeliveryBench(r: DeliveryBenchResult): string {
     `${r.messages.toLocaleString("en-US")} messages to ${r.chats.toLocaleString("en-US")} chats · worker rate ${r.ratePerSecond}/s · fake API limits 30/s overall, 1/s per chat`,
     `throughput: ${r.messagesPerSecond.toFixed(1)} messages/s · total ${r.seconds.toFixed(1)} s`,
     `429s received: ${r.rateLimited} · lost: ${r.lost} · duplicated: ${r.duplicated} · failed: ${r.failed}`,
-    `fake API log: at most ${r.maxPerSecond} sends in any 1 s window · closest two sends to one chat ${Number.isFinite(r.minPerChatGapMs) ? `${r.minPerChatGapMs} ms` : "-"} apart`,
+    `fake API log: at most ${r.maxPerSecond} arrivals in any 1 s window (${r.maxPerSecondJitter5} allowing 5 ms of arrival jitter) · closest two sends to one chat ${Number.isFinite(r.minPerChatGapMs) ? `${r.minPerChatGapMs} ms` : "-"} apart`,
   ].join("\n");
 }
 

@@ -1,5 +1,4 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../db/client";
 import { messageHistory, messageRecipients, outbox, users, type OutboxRow } from "../db/schema";
 
@@ -15,52 +14,60 @@ export type ClaimArgs = { owner: string; limit: number; leaseMs: number; perChat
 /**
  * Leases up to `limit` due messages, the oldest first and at most one per chat, for `owner`.
  *
- * A message is taken only if it is its chat's next one: no older queued message of that chat is
- * due or already tried (scheduled ones still in the future do not hold the chat back), no
- * message of that chat is leased by anyone, and none was sent to it in the last
- * `perChatIntervalMs`. So per-chat order is kept, and two processes never send to one chat at
- * once. `FOR UPDATE SKIP LOCKED` lets concurrent claimers pass over each other's rows; a row
- * leased by a transaction that commits meanwhile is re-checked by PostgreSQL against its new
- * `lease_until` and dropped.
+ * A message is taken only if it is its chat's next one: the lowest id among the chat's queued
+ * messages that are due or already tried (scheduled ones still in the future do not hold the
+ * chat back), no message of that chat is leased by anyone (every leased row has been tried, so
+ * the window sees it), and none was sent to it in the last `perChatIntervalMs`. So per-chat
+ * order is kept, and two processes never send to one chat at once. `FOR UPDATE SKIP LOCKED`
+ * lets concurrent claimers pass over each other's rows; a row leased by a transaction that
+ * commits meanwhile is re-checked by PostgreSQL against its new `lease_until` and dropped.
+ *
+ * One pass over the queued rows with a window, rather than correlated NOT EXISTS per row: the
+ * plan stays linear whatever the statistics say. That matters on PGlite, which never runs
+ * autoanalyze: with the table's statistics from when it was empty, the correlated form was
+ * planned as a nested loop over the whole queue per row (2.8 s per claim at 10,000 queued).
  */
 export async function claimDue(db: Db, args: ClaimArgs): Promise<OutboxRow[]> {
   if (args.limit <= 0) return [];
-  const older = alias(outbox, "older");
-  const leased = alias(outbox, "leased");
-  const recent = alias(outbox, "recent");
   return db.transaction(async (tx) => {
-    const due = await tx
-      .select({ id: outbox.id })
-      .from(outbox)
-      .where(
-        sql`${outbox.status} = 'queued'
-          AND ${outbox.notBefore} <= now()
-          AND (${outbox.leaseUntil} IS NULL OR ${outbox.leaseUntil} < now())
-          AND NOT EXISTS (
-            SELECT 1 FROM outbox AS older
-            WHERE ${older.chatId} = ${outbox.chatId} AND ${older.status} = 'queued' AND ${older.id} < ${outbox.id}
-              AND (${older.notBefore} <= now() OR ${older.attempts} > 0 OR ${older.lastError} IS NOT NULL))
-          AND NOT EXISTS (
-            SELECT 1 FROM outbox AS leased
-            WHERE ${leased.chatId} = ${outbox.chatId} AND ${leased.status} = 'queued' AND ${leased.id} <> ${outbox.id}
-              AND ${leased.leaseUntil} >= now())
-          AND NOT EXISTS (
-            SELECT 1 FROM outbox AS recent
-            WHERE ${recent.chatId} = ${outbox.chatId} AND ${recent.sentAt} > now() - ${ms(args.perChatIntervalMs)})`,
-      )
-      .orderBy(outbox.notBefore, outbox.id)
-      .limit(args.limit)
-      .for("update", { skipLocked: true });
+    const due = rowsOf<{ id: number | string }>(
+      await tx.execute(sql`
+        SELECT o.id FROM outbox o
+        WHERE o.id IN (
+          SELECT head.id FROM (
+            SELECT id, chat_id, not_before,
+                   min(id) OVER chat AS first_id,
+                   count(*) FILTER (WHERE lease_until >= now()) OVER chat AS leased
+            FROM outbox
+            WHERE status = 'queued' AND (not_before <= now() OR attempts > 0 OR last_error IS NOT NULL)
+            WINDOW chat AS (PARTITION BY chat_id)
+          ) AS head
+          WHERE head.id = head.first_id AND head.leased = 0 AND head.not_before <= now()
+            AND NOT EXISTS (
+              SELECT 1 FROM outbox recent
+              WHERE recent.chat_id = head.chat_id AND recent.sent_at > now() - ${ms(args.perChatIntervalMs)})
+          ORDER BY head.not_before, head.id
+          LIMIT ${args.limit}
+        )
+        AND o.status = 'queued' AND (o.lease_until IS NULL OR o.lease_until < now())
+        ORDER BY o.not_before, o.id
+        FOR UPDATE OF o SKIP LOCKED`),
+    );
     if (due.length === 0) return [];
     return tx
       .update(outbox)
       .set({ leaseUntil: sql`now() + ${ms(args.leaseMs)}`, leaseOwner: args.owner, attempts: sql`${outbox.attempts} + 1` })
       .where(inArray(
         outbox.id,
-        due.map((r) => r.id),
+        due.map((r) => Number(r.id)),
       ))
       .returning();
   });
+}
+
+/** node-postgres and PGlite both answer raw SQL with `{ rows }`. */
+function rowsOf<T>(result: unknown): T[] {
+  return (result as { rows: T[] }).rows;
 }
 
 const mine = (id: number, owner: string) => and(eq(outbox.id, id), eq(outbox.leaseOwner, owner), eq(outbox.status, "queued"));

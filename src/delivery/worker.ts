@@ -1,6 +1,4 @@
-import { randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
-import { hostname } from "node:os";
 import type { Api } from "grammy";
 import type { Db } from "../db/client";
 import type { OutboxRow } from "../db/schema";
@@ -8,32 +6,11 @@ import type { Logger } from "../logger";
 import { persist, recordFinal, recordRetry, sendRow, type OnOutcome, type SendResult } from "./deliver-row";
 import { claimDue } from "./queries";
 import { createRateLimiter, systemClock, type DeliveryClock } from "./rate-limiter";
-import { decideAfterFailure, type RetryPolicy } from "./retry-policy";
+import { decideAfterFailure } from "./retry-policy";
+import { resolveWorkerOptions, type DeliveryWorkerOptions } from "./worker-options";
 
 export type { DeliveryOutcome, OnOutcome } from "./deliver-row";
-
-export type DeliveryWorkerOptions = {
-  /** Sends a second, all chats together (Telegram allows about 30). */
-  ratePerSecond: number;
-  /** Least time between two messages to one chat (Telegram: about one a second). */
-  perChatIntervalMs?: number;
-  /** Tries before a 5xx/network failure is final. */
-  maxAttempts: number;
-  /** How long a claim holds a message; a process killed mid-send frees it after this. */
-  leaseMs?: number;
-  /** How often to look for due messages when idle (`nudge()` wakes it earlier). */
-  pollMs?: number;
-  /** Messages claimed and not yet recorded, at most (waiting for a slot or being sent). */
-  maxInFlight?: number;
-  /** Names this process in `outbox.lease_owner`. */
-  owner?: string;
-  /** A send without an answer by then counts as a network error. */
-  sendTimeoutMs?: number;
-  retryBaseMs?: number;
-  retryCapMs?: number;
-  /** 429s of one message that do not use up an attempt. */
-  freeRateLimits?: number;
-};
+export type { DeliveryWorkerOptions } from "./worker-options";
 
 export type DeliveryWorkerDeps = {
   db: Db;
@@ -55,27 +32,9 @@ export type DeliveryStats = { claimed: number; sent: number; failed: number; ret
 export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
   const { db, api, logger, onOutcome } = deps;
   const clock = deps.clock ?? systemClock;
-  const o = deps.options;
-  const perChatIntervalMs = o.perChatIntervalMs ?? 1_000;
-  const leaseMs = o.leaseMs ?? 60_000;
-  const pollMs = o.pollMs ?? 500;
-  const maxInFlight = o.maxInFlight ?? Math.max(2, Math.ceil(2 * o.ratePerSecond));
-  const owner = o.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
-  // The answer and its record must both land inside the lease, or another process could take
-  // the row and send it again: a send starts only when its whole time-out plus a margin for
-  // the record still fit in the lease.
-  const recordMarginMs = Math.min(10_000, leaseMs / 4);
-  const sendTimeoutMs = o.sendTimeoutMs ?? Math.min(20_000, leaseMs / 3);
-  if (sendTimeoutMs + recordMarginMs >= leaseMs) throw new RangeError("leaseMs must exceed sendTimeoutMs by a margin for the record");
-  const claimBatch = Math.max(1, Math.floor(maxInFlight / 4));
-  const policy: RetryPolicy = {
-    maxAttempts: o.maxAttempts,
-    retryBaseMs: o.retryBaseMs ?? 1_000,
-    retryCapMs: o.retryCapMs ?? 300_000,
-    freeRateLimits: o.freeRateLimits ?? 20,
-    ...(deps.random ? { random: deps.random } : {}),
-  };
-  const limiter = createRateLimiter({ ratePerSecond: o.ratePerSecond, perChatIntervalMs, clock });
+  const { owner, leaseMs, sendTimeoutMs, recordMarginMs, pollMs, maxInFlight, claimBatch, perChatIntervalMs, policy, ratePerSecond } =
+    resolveWorkerOptions(deps.options, deps.random);
+  const limiter = createRateLimiter({ ratePerSecond, perChatIntervalMs, clock });
   const inFlight = new Set<Promise<void>>();
   /** 429s per message in this process (the generous cap does not need to survive a restart). */
   const rateLimitedTimes = new Map<number, number>();
@@ -188,7 +147,6 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
         continue;
       }
       const free = maxInFlight - inFlight.size;
-      // Claim in batches rather than one row per finished send: fewer, larger claims.
       if (free <= 0 || (inFlight.size > 0 && free < claimBatch)) {
         await idle(pollMs);
         continue;
@@ -215,7 +173,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
       running = true;
       stopping = stopController();
       loopDone = loop().catch((err) => logger.error({ err }, "delivery loop stopped"));
-      logger.info({ owner, rate_per_second: o.ratePerSecond, max_in_flight: maxInFlight }, "delivery worker started");
+      logger.info({ owner, rate_per_second: ratePerSecond, max_in_flight: maxInFlight }, "delivery worker started");
     },
 
     /**
