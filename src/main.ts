@@ -3,9 +3,10 @@ import { run, type RunnerHandle } from "@grammyjs/runner";
 import { ConfigError, parseConfig } from "./config";
 import { openDatabase, type Database } from "./db/client";
 import { runMigrations } from "./db/migrate";
-import { isDatabaseUnavailable } from "./bot/errors";
+import { isDatabaseUnavailable } from "./db/errors";
 import { createBot } from "./bot";
 import { registerAdminCommands } from "./bot/commands";
+import { startHttpServer } from "./http/server";
 import { ALLOWED_UPDATES, createWebhookServer, registerWebhook } from "./bot/webhook";
 import { createLogger, type Logger } from "./logger";
 import { finishBroadcastOnLastRecipient, startBroadcastProgress } from "./delivery/broadcasts";
@@ -67,6 +68,12 @@ async function main(): Promise<void> {
   logger.info({ database: config.database.kind === "pglite" ? `pglite:${config.database.dir}` : "postgres" }, "database opened");
   await migrateWhenReachable(database, logger, stopping.signal);
   if (stopping.signal.aborted) return;
+
+  if (config.http) {
+    const api = await startHttpServer({ db: database.db, logger: logger.child({ component: "http" }), config: config.http });
+    background.push({ stop: () => api.close() });
+    logger.info({ host: config.http.host, port: api.port }, "read API listening");
+  }
 
   const bot = createBot({ config, logger, db: database.db, clock: () => new Date() });
   await bot.init();

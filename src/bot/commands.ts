@@ -9,6 +9,7 @@ export const ADMIN_COMMANDS: BotCommand[] = [
   { command: "stats", description: "Статистика заявок и доставки" },
   { command: "export", description: "Выгрузка заявок в CSV" },
   { command: "templates", description: "Тексты сообщений студентам" },
+  { command: "health", description: "Состояние бота: база, миграции, очередь" },
   { command: "broadcast", description: "Рассылка студентам" },
   { command: "help", description: "Что умеет бот" },
 ];

@@ -2,12 +2,14 @@ import { Bot, type BotConfig } from "grammy";
 import { conversations } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import type { BotContext, Deps } from "./context";
+import { botStateStorage } from "../db/queries/bot-state";
 import { createErrorHandler } from "./errors";
 import { bookingCardFeature } from "./features/booking-card";
 import { broadcastFeature } from "./features/broadcast";
 import { cancelReasonConversation } from "./features/cancel-reason";
 import { bookingsFeature } from "./features/bookings";
 import { exportFeature } from "./features/export";
+import { healthFeature } from "./features/health";
 import { helpFeature } from "./features/help";
 import { studentFeature } from "./features/student";
 import { statsFeature } from "./features/stats";
@@ -39,7 +41,11 @@ export function createBot(deps: Deps, options: BotOptions = {}): Bot<BotContext>
 
   const admin = guarded.chatType("private").filter((ctx) => admins.has(ctx.from.id));
   const list = createListMenu(deps);
-  admin.use(conversations());
+  // Needs no conversation state, so it answers even while the database is down.
+  admin.use(healthFeature(deps));
+  // Conversation state lives in the database: a restart, or another instance behind the same
+  // webhook, carries on where the admin was.
+  admin.use(conversations({ storage: { type: "key", prefix: "conv:", adapter: botStateStorage(deps.db) } }));
   admin.use(cancelReasonConversation(deps));
   admin.use(templatesFeature(deps));
   admin.use(broadcastFeature(deps));

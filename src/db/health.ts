@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { sql, type SQL } from "drizzle-orm";
-import { isDatabaseUnavailable } from "../bot/errors";
-import type { Db } from "../db/client";
+import { isDatabaseUnavailable } from "./errors";
+import type { Db } from "./client";
 import type { Logger } from "../logger";
 
 /** What `/api/test-db`, the bot's `/health` and `npm run db:check` report. Numbers are null when unknown. */

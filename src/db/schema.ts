@@ -170,6 +170,8 @@ export const outbox = pgTable(
     index("idx_outbox_chat_sent").on(t.chatId, t.sentAt),
     index("idx_outbox_booking").on(t.bookingId),
     index("idx_outbox_recipient").on(t.recipientId),
+    // "The last delivery error" for health checks, without walking the whole outbox.
+    index("idx_outbox_failed").on(t.id).where(sql`${t.status} = 'failed'`),
   ],
 );
 
@@ -224,4 +226,14 @@ export type BookingEvent = typeof bookingEvents.$inferSelect;
 export const bookingStatusCounts = pgTable("booking_status_counts", {
   status: integer("status").primaryKey(),
   n: bigint("n", { mode: "number" }).notNull().default(0),
+});
+
+/**
+ * Conversation state (an admin half-way through /user, /broadcast, a template edit), kept in the
+ * database so a restart or another instance behind the same webhook picks it up.
+ */
+export const botState = pgTable("bot_state", {
+  key: text("key").primaryKey(),
+  value: jsonb("value").notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });

@@ -1,4 +1,4 @@
-import { isDatabaseUnavailable } from "../bot/errors";
+import { isDatabaseUnavailable } from "../db/errors";
 import type { Db } from "../db/client";
 import { listBookingsPage } from "../db/queries/bookings";
 import { toBookingJson } from "./booking-json";

@@ -6,7 +6,7 @@ import { MIGRATIONS_FOLDER } from "../db/migrate";
 import type { Logger } from "../logger";
 import { bearerChecker } from "./auth";
 import { BOOKINGS_PATH, bookingsRoute } from "./bookings-route";
-import { checkHealth, type HealthReport } from "./health";
+import { checkHealth, type HealthReport } from "../db/health";
 import { errorReply, writeReply, type Reply, type Route } from "./reply";
 
 export type HttpDeps = {

@@ -20,7 +20,7 @@ it("shows the admin commands to admins only, and survives an admin who never ope
     { commands: ADMIN_COMMANDS, scope: { type: "chat", chat_id: 11 } },
     { commands: ADMIN_COMMANDS, scope: { type: "chat", chat_id: 22 } },
   ]);
-  expect(ADMIN_COMMANDS.map((c) => c.command)).toEqual(["bookings", "user", "booking", "stats", "export", "templates", "broadcast", "help"]);
+  expect(ADMIN_COMMANDS.map((c) => c.command)).toEqual(["bookings", "user", "booking", "stats", "export", "templates", "health", "broadcast", "help"]);
   expect(logs.lines).toContainEqual(expect.objectContaining({ chat_id: 11, level: 40 }));
   expect(JSON.stringify(logs.lines)).not.toContain("TEST-token");
 });

@@ -143,3 +143,17 @@ describe("/user", () => {
     });
   });
 });
+
+describe("a conversation across a restart", () => {
+  it("is picked up by another bot instance on the same database", async () => {
+    await h.send("/user");
+    const other = await createHarness(database.db, { PAGE_SIZE: "2" });
+    try {
+      const answer = await other.send("@Maria_iv");
+      expect(answer[0]!.payload.text).toContain(HEADER[0]);
+    } finally {
+      await other.close();
+    }
+    expect((await h.send("hello"))[0]!.payload.text).toBe("Не понял. Что я умею — /help");
+  });
+});

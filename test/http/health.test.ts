@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgres } from "../../src/db/client";
 import { MIGRATIONS_FOLDER } from "../../src/db/migrate";
-import { checkHealth, type HealthReport } from "../../src/http/health";
+import { checkHealth, type HealthReport } from "../../src/db/health";
 import { createTestDatabase, migrationCount, rawQuery, type TestDatabase } from "../helpers/db";
 import { startTestApi, type TestApi } from "./helpers";
 
