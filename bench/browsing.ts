@@ -3,7 +3,7 @@ import type { Message } from "grammy/types";
 import { createBot } from "../src/bot";
 import { packListState } from "../src/bot/callback-data";
 import type { BotContext, Deps } from "../src/bot/context";
-import { FILTER_NAME } from "../src/bot/format/list";
+import { filterName } from "../src/bot/format/list";
 import { FILTERS } from "../src/bot/list-state";
 import { parseConfig } from "../src/config";
 import type { Database } from "../src/db/client";
@@ -96,7 +96,7 @@ export async function measureBrowsing(
     }
   }
   for (const [k, i] of order.entries()) {
-    out.push({ label: `press filter "${FILTER_NAME[FILTERS[i]!]}" (first page)`, samples: perFilter[k]! });
+    out.push({ label: `press filter "${filterName(FILTERS[i]!)}" (first page)`, samples: perFilter[k]! });
   }
 
   // Page 50 the way an admin gets there: 49 presses of "Старше ▶"; then back and forth 49 ↔ 50.

@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Message } from "grammy/types";
-import { texts } from "../src/bot/texts";
+import { ru } from "../src/bot/i18n";
 import { BOT_INFO, type Payload } from "../test/helpers/fake-telegram";
 
-const FAILURE_NOTICES = new Set<string>([texts.somethingWentWrong, texts.databaseUnavailable, texts.staleButton]);
+const FAILURE_NOTICES = new Set<string>([ru.somethingWentWrong, ru.databaseUnavailable, ru.staleButton]);
 
 /**
  * A lean Bot API stand-in for the benchmark. Unlike test/helpers/fake-telegram.ts it keeps no

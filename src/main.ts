@@ -6,6 +6,8 @@ import { runMigrations } from "./db/migrate";
 import { isDatabaseUnavailable } from "./db/errors";
 import { createBot } from "./bot";
 import { registerAdminCommands } from "./bot/commands";
+import { TEXTS } from "./bot/i18n";
+import { adminLang, languageStore } from "./bot/language";
 import { startHttpServer } from "./http/server";
 import { ALLOWED_UPDATES, createWebhookServer, registerWebhook } from "./bot/webhook";
 import { createLogger, type Logger } from "./logger";
@@ -77,7 +79,8 @@ async function main(): Promise<void> {
 
   const bot = createBot({ config, logger, db: database.db, clock: () => new Date() });
   await bot.init();
-  await registerAdminCommands(bot.api, config.adminIds, logger);
+  const languages = languageStore(database.db);
+  await registerAdminCommands(bot.api, config.adminIds, logger, async (id) => TEXTS[await adminLang(languages, id)]);
   if (stopping.signal.aborted) return;
   const delivery = createDeliveryWorker({
     db: database.db,

@@ -8,6 +8,7 @@ import type { CardAction } from "./callback-data";
 import type { Deps } from "./context";
 import { cardKeyboard, formatCardMessage, type CardData } from "./format/card";
 import { statusText } from "./format/values";
+import type { Texts } from "./i18n";
 
 /** A card ready to send: plain data, so a conversation can keep it between replays. */
 export type CardMessage = { text: string; reply_markup: InlineKeyboardMarkup; toast?: string };
@@ -23,25 +24,23 @@ export async function loadCard(deps: Deps, id: number): Promise<CardData | undef
   return { row, student, events, messages };
 }
 
-export function cardMessage(deps: Deps, card: CardData, notice?: string, toast?: string): CardMessage {
+export function cardMessage(deps: Deps, card: CardData, t: Texts, notice?: string, toast?: string): CardMessage {
   return {
-    text: formatCardMessage(card, deps.config.timeZone, notice),
-    reply_markup: { inline_keyboard: cardKeyboard(card.row).inline_keyboard },
+    text: formatCardMessage(card, deps.config.timeZone, notice, t),
+    reply_markup: { inline_keyboard: cardKeyboard(card.row, t).inline_keyboard },
     ...(toast ? { toast } : {}),
   };
 }
 
-function outcomeNotice(result: Exclude<ChangeResult, { kind: "not-found" }>): { notice: string; toast: string } {
-  const now = statusText(result.booking.confirmed);
+function outcomeNotice(result: Exclude<ChangeResult, { kind: "not-found" }>, t: Texts): { notice: string; toast: string } {
+  const now = statusText(result.booking.confirmed, t);
   switch (result.kind) {
-    case "changed": {
-      const message = result.notified ? " Студенту отправляется сообщение." : "";
-      return { notice: `✅ Готово: ${statusText(result.from)} → ${now}.${message}`, toast: "Готово" };
-    }
+    case "changed":
+      return { notice: t.card.changed(statusText(result.from, t), now, result.notified), toast: t.done };
     case "stale":
-      return { notice: `⚠️ Заявку уже изменили, пока вы смотрели: сейчас ${now}. Ничего не сделано.`, toast: "Заявку уже изменили" };
+      return { notice: t.card.stale(now), toast: t.card.staleShort };
     case "not-allowed":
-      return { notice: `⚠️ Для заявки в статусе ${now} это действие недоступно.`, toast: "Действие недоступно" };
+      return { notice: t.card.notAllowed(now), toast: t.card.notAllowedShort };
   }
 }
 
@@ -49,6 +48,7 @@ function outcomeNotice(result: Exclude<ChangeResult, { kind: "not-found" }>): { 
 export async function actOnBooking(
   deps: Deps,
   request: { id: number; action: CardAction; seen: BookingStatus; actor: Actor; reason?: string | null },
+  t: Texts,
 ): Promise<CardMessage | undefined> {
   const result = await changeBookingStatus(deps.db, {
     bookingId: request.id,
@@ -65,6 +65,6 @@ export async function actOnBooking(
   );
   const card = await loadCard(deps, request.id);
   if (!card) return undefined;
-  const { notice, toast } = outcomeNotice(result);
-  return cardMessage(deps, card, notice, toast);
+  const { notice, toast } = outcomeNotice(result, t);
+  return cardMessage(deps, card, t, notice, toast);
 }

@@ -3,6 +3,7 @@ import type { ConversationFlavor } from "@grammyjs/conversations";
 import type { Config } from "../config";
 import type { Db } from "../db/client";
 import type { Logger } from "../logger";
+import type { Lang, Texts } from "./i18n";
 import type { ListView } from "./menus/list-menu";
 
 /** Everything the bot needs from the outside; tests build it with a test database. */
@@ -16,6 +17,9 @@ export type Deps = {
 type Extras = {
   /** Logger bound to this update's id. */
   log: Logger;
+  /** The reader's language and its phrases. */
+  lang: Lang;
+  t: Texts;
   /** The list the menu is about to render (set just before sending). */
   listView?: ListView;
 };

@@ -1,7 +1,7 @@
 import { BotError, GrammyError, type Context } from "grammy";
 import type { Logger } from "../logger";
 import { isDatabaseUnavailable } from "../db/errors";
-import { texts } from "./texts";
+import { TEXTS } from "./i18n";
 
 export { isDatabaseUnavailable } from "../db/errors";
 
@@ -15,7 +15,8 @@ export function createErrorHandler(logger: Logger) {
     const unavailable = isDatabaseUnavailable(err.error);
     const log = logger.child({ update_id: ctx.update.update_id });
     log.error({ err: err.error, databaseUnavailable: unavailable }, "update failed");
-    const notice = unavailable ? texts.databaseUnavailable : texts.somethingWentWrong;
+    const t = (ctx as Context & { t?: (typeof TEXTS)["ru"] }).t ?? TEXTS.ru;
+    const notice = unavailable ? t.databaseUnavailable : t.somethingWentWrong;
     try {
       if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: notice, show_alert: unavailable });
       else if (ctx.chat) await ctx.reply(notice);

@@ -11,12 +11,14 @@ import { bookingsFeature } from "./features/bookings";
 import { exportFeature } from "./features/export";
 import { healthFeature } from "./features/health";
 import { helpFeature } from "./features/help";
+import { langFeature } from "./features/lang";
 import { studentFeature } from "./features/student";
 import { statsFeature } from "./features/stats";
 import { studentSide } from "./features/student-side";
 import { templatesFeature } from "./features/templates";
 import { unhandledFeature } from "./features/unhandled";
 import { createListMenu } from "./menus/list-menu";
+import { languageStore, withLanguage } from "./language";
 import { withUpdateLogger } from "./middleware";
 
 export type BotOptions = Pick<BotConfig<BotContext>, "botInfo" | "client">;
@@ -37,12 +39,13 @@ export function createBot(deps: Deps, options: BotOptions = {}): Bot<BotContext>
   // Updates of one chat run one after another (conversations rely on it); chats run in parallel.
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
   bot.use(withUpdateLogger(logger));
+  bot.use(withLanguage(languageStore(deps.db), admins));
   const guarded = bot.errorBoundary(createErrorHandler(logger));
 
   const admin = guarded.chatType("private").filter((ctx) => admins.has(ctx.from.id));
   const list = createListMenu(deps);
   // Needs no conversation state, so it answers even while the database is down.
-  admin.use(healthFeature(deps));
+  admin.use(healthFeature(deps), langFeature(deps));
   // Conversation state lives in the database: a restart, or another instance behind the same
   // webhook, carries on where the admin was.
   admin.use(conversations({ storage: { type: "key", prefix: "conv:", adapter: botStateStorage(deps.db) } }));

@@ -3,6 +3,8 @@ import { GrammyError } from "grammy";
 import { and, count, eq, gt, isNotNull, isNull, or, sql } from "drizzle-orm";
 import { broadcastProgress } from "../bookings/broadcast";
 import { formatBroadcastProgress, formatBroadcastReport } from "../bot/format/broadcast";
+import { TEXTS } from "../bot/i18n";
+import { adminLang, languageStore } from "../bot/language";
 import type { Db } from "../db/client";
 import { messageHistory, messageRecipients } from "../db/schema";
 import type { Logger } from "../logger";
@@ -39,8 +41,9 @@ export async function finishIfDone(tx: Db, messageId: number): Promise<boolean> 
   if (!done) return false;
   const progress = await broadcastProgress(tx, messageId);
   if (done.createdBy !== null && progress) {
+    const t = TEXTS[await adminLang(languageStore(tx), done.createdBy)];
     await enqueue(tx, [
-      { dedupeKey: `broadcast:${messageId}:report`, kind: "broadcast_report", chatId: done.createdBy, text: formatBroadcastReport(progress) },
+      { dedupeKey: `broadcast:${messageId}:report`, kind: "broadcast_report", chatId: done.createdBy, text: formatBroadcastReport(progress, t) },
     ]);
   }
   return true;
@@ -52,6 +55,7 @@ export async function finishIfDone(tx: Db, messageId: number): Promise<boolean> 
  */
 export function startBroadcastProgress(deps: { db: Db; api: Pick<Api, "editMessageText">; logger: Logger; everyMs?: number }) {
   const shown = new Map<number, string>();
+  const languages = languageStore(deps.db);
   const settled = new Set<number>();
   let running: Promise<void> = Promise.resolve();
 
@@ -71,7 +75,7 @@ export function startBroadcastProgress(deps: { db: Db; api: Pick<Api, "editMessa
       if (settled.has(id)) continue;
       const progress = await broadcastProgress(deps.db, id);
       if (!progress?.createdBy || !progress.progressMessageId) continue;
-      const text = formatBroadcastProgress(progress);
+      const text = formatBroadcastProgress(progress, TEXTS[await adminLang(languages, progress.createdBy)]);
       if (shown.get(id) !== text) {
         try {
           await deps.api.editMessageText(progress.createdBy, progress.progressMessageId, text);

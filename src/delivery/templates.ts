@@ -5,17 +5,14 @@ import { messageTemplates } from "../db/schema";
 /** The messages students get, each with the placeholders its text may use. */
 export const TEMPLATES = {
   confirmation: {
-    title: "Подтверждение",
     placeholders: ["first_name", "course", "stream", "start_date"],
     body: "{first_name}, ваша заявка подтверждена! 🎉\nКурс: {course}, {stream}.\nСтарт: {start_date}.\nДо встречи на занятиях!",
   },
   cancellation: {
-    title: "Отмена",
     placeholders: ["first_name", "course", "stream", "start_date", "reason"],
     body: "{first_name}, ваша заявка на курс «{course}» ({stream}) отменена.\nПричина: {reason}.\nЕсли это ошибка — просто напишите нам.",
   },
   reminder: {
-    title: "Напоминание",
     placeholders: ["first_name", "course", "stream", "start_date"],
     body: "{first_name}, напоминаем: курс «{course}» ({stream}) стартует {start_date}. До встречи!",
   },
@@ -29,15 +26,15 @@ export type TemplateValues = Partial<Record<(typeof TEMPLATES)[TemplateKind]["pl
 export const MAX_TEMPLATE_LENGTH = 3000;
 const PLACEHOLDER = /\{([^{}\s]*)\}/g;
 
+export type TemplateProblem = { kind: "empty" } | { kind: "too-long"; max: number } | { kind: "unknown-placeholders"; unknown: string[]; allowed: string[] };
+
 /** Why a template text cannot be saved, or undefined when it can. */
-export function templateProblem(kind: TemplateKind, body: string): string | undefined {
-  if (body.trim() === "") return "Текст пустой.";
-  if (body.length > MAX_TEMPLATE_LENGTH) return `Текст длиннее ${MAX_TEMPLATE_LENGTH} символов.`;
+export function templateProblem(kind: TemplateKind, body: string): TemplateProblem | undefined {
+  if (body.trim() === "") return { kind: "empty" };
+  if (body.length > MAX_TEMPLATE_LENGTH) return { kind: "too-long", max: MAX_TEMPLATE_LENGTH };
   const allowed: readonly string[] = TEMPLATES[kind].placeholders;
   const unknown = [...body.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((name) => !allowed.includes(name));
-  if (unknown.length > 0) {
-    return `Неизвестные подстановки: ${[...new Set(unknown)].map((n) => `{${n}}`).join(", ")}. Можно: ${allowed.map((n) => `{${n}}`).join(", ")}.`;
-  }
+  if (unknown.length > 0) return { kind: "unknown-placeholders", unknown: [...new Set(unknown)], allowed: [...allowed] };
   return undefined;
 }
 

@@ -60,7 +60,7 @@ describe("/broadcast", () => {
     expect(await rawQuery(database, "SELECT id FROM message_history")).toEqual([]);
 
     const sent = await h.press(h.lastSent(), "📨 Отправить 2");
-    expect(sent.at(-1)!.payload.text).toBe("📨 Рассылка #1: отправлено 0 из 2 · в очереди 2");
+    expect(sent.at(-1)!.payload.text).toBe("📨 Рассылка #1: отправлено 0 из 2 · не доставлено 0 · в очереди 2");
     expect(await rawQuery(database, "SELECT total_recipients, recipient_type, recipient_group, created_by::int AS by FROM message_history")).toEqual([
       { total_recipients: 2, recipient_type: "status:2", recipient_group: "course:1,stream:7th_stream", by: ADMIN.id },
     ]);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { Api } from "grammy";
-import { ADMIN_COMMANDS, registerAdminCommands } from "../../src/bot/commands";
+import { adminCommands, registerAdminCommands } from "../../src/bot/commands";
 import { FakeTelegram } from "../helpers/fake-telegram";
 import { TEST_TOKEN, captureLogs } from "../helpers/harness";
 
@@ -17,10 +17,10 @@ it("shows the admin commands to admins only, and survives an admin who never ope
 
   expect(api.calls.map((c) => c.method)).toEqual(["deleteMyCommands", "setMyCommands", "setMyCommands"]);
   expect(api.callsOf("setMyCommands").map((c) => c.payload)).toEqual([
-    { commands: ADMIN_COMMANDS, scope: { type: "chat", chat_id: 11 } },
-    { commands: ADMIN_COMMANDS, scope: { type: "chat", chat_id: 22 } },
+    { commands: adminCommands(), scope: { type: "chat", chat_id: 11 } },
+    { commands: adminCommands(), scope: { type: "chat", chat_id: 22 } },
   ]);
-  expect(ADMIN_COMMANDS.map((c) => c.command)).toEqual(["bookings", "user", "booking", "stats", "export", "templates", "health", "broadcast", "help"]);
+  expect(adminCommands().map((c) => c.command)).toEqual(["bookings", "user", "booking", "stats", "export", "templates", "health", "broadcast", "lang", "help"]);
   expect(logs.lines).toContainEqual(expect.objectContaining({ chat_id: 11, level: 40 }));
   expect(JSON.stringify(logs.lines)).not.toContain("TEST-token");
 });

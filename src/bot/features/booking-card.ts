@@ -5,7 +5,6 @@ import { actOnBooking, cardMessage, loadCard, type CardMessage } from "../card-v
 import type { BotContext, Deps, InnerContext } from "../context";
 import { confirmQuestion } from "../format/card";
 import { parseBookingId } from "../parse-args";
-import { bookingNotFound, texts } from "../texts";
 import { CANCEL_REASON } from "./cancel-reason";
 
 const actorOf = (ctx: InnerContext) => ({ id: ctx.from!.id, name: ctx.from!.first_name, role: "admin" as const });
@@ -29,10 +28,10 @@ export function bookingCardFeature(deps: Deps) {
 
   async function showCard(ctx: BotContext, arg: string) {
     const id = parseBookingId(arg);
-    if (id === undefined) return ctx.reply(texts.bookingUsage);
+    if (id === undefined) return ctx.reply(ctx.t.card.usage);
     const card = await loadCard(deps, id);
-    if (!card) return ctx.reply(bookingNotFound(id));
-    const message = cardMessage(deps, card);
+    if (!card) return ctx.reply(ctx.t.card.notFound(id));
+    const message = cardMessage(deps, card, ctx.t);
     await ctx.reply(message.text, { parse_mode: "HTML", reply_markup: message.reply_markup });
   }
 
@@ -41,35 +40,35 @@ export function bookingCardFeature(deps: Deps) {
 
   feature.callbackQuery(/^c:/, async (ctx) => {
     const data = parseCard(ctx.callbackQuery.data);
-    if (!data) return ctx.answerCallbackQuery({ text: texts.staleButton });
+    if (!data) return ctx.answerCallbackQuery({ text: ctx.t.staleButton });
     const card = await loadCard(deps, data.id);
     if (!card) {
-      await ctx.answerCallbackQuery({ text: bookingNotFound(data.id), show_alert: true });
+      await ctx.answerCallbackQuery({ text: ctx.t.card.notFound(data.id), show_alert: true });
       return;
     }
     if (data.op === "show") {
-      await editToCard(ctx, cardMessage(deps, card));
+      await editToCard(ctx, cardMessage(deps, card, ctx.t));
       return ctx.answerCallbackQuery();
     }
     // A question or an action on a card that changed since it was drawn: show what it is now.
     if (card.row.confirmed !== data.seen || ("action" in data && !isActionAllowed(data.action, data.seen))) {
-      const result = data.op === "do" ? await actOnBooking(deps, { ...data, actor: actorOf(ctx) }) : undefined;
-      const fresh = result ?? cardMessage(deps, card, "⚠️ Заявку уже изменили, пока вы смотрели. Вот как она выглядит сейчас.", "Заявку уже изменили");
+      const result = data.op === "do" ? await actOnBooking(deps, { ...data, actor: actorOf(ctx) }, ctx.t) : undefined;
+      const fresh = result ?? cardMessage(deps, card, ctx.t, ctx.t.card.staleLook, ctx.t.card.staleShort);
       await editToCard(ctx, fresh);
       return ctx.answerCallbackQuery({ text: fresh.toast, show_alert: true });
     }
     if (data.op === "ask") {
-      const question = confirmQuestion(data.action, card.row);
+      const question = confirmQuestion(data.action, card.row, ctx.t);
       await ctx.editMessageText(question.text, { parse_mode: "HTML", reply_markup: question.keyboard });
       return ctx.answerCallbackQuery();
     }
     if (data.op === "reason") {
-      await editToCard(ctx, cardMessage(deps, card));
+      await editToCard(ctx, cardMessage(deps, card, ctx.t));
       await ctx.answerCallbackQuery();
       return ctx.conversation.enter(CANCEL_REASON, data.id, data.seen);
     }
-    const done = await actOnBooking(deps, { ...data, actor: actorOf(ctx) });
-    if (!done) return ctx.answerCallbackQuery({ text: bookingNotFound(data.id), show_alert: true });
+    const done = await actOnBooking(deps, { ...data, actor: actorOf(ctx) }, ctx.t);
+    if (!done) return ctx.answerCallbackQuery({ text: ctx.t.card.notFound(data.id), show_alert: true });
     await editToCard(ctx, done);
     await ctx.answerCallbackQuery({ text: done.toast });
   });

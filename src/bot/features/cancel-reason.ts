@@ -4,7 +4,7 @@ import type { BookingStatus } from "../../db/schema";
 import { actOnBooking } from "../card-view";
 import type { BotContext, Deps, InnerContext } from "../context";
 import { escapeHtml, truncate } from "../format/html";
-import { withUpdateLogger } from "../middleware";
+import { conversationPlugins } from "../middleware";
 
 export const CANCEL_REASON = "cancel-reason";
 const MAX_REASON = 500;
@@ -21,22 +21,23 @@ export function cancelReasonConversation(deps: Deps) {
     bookingId: number,
     seen: BookingStatus,
   ) {
-    await ctx.reply(`Напишите причину отмены заявки #${bookingId} одним сообщением — её увидит студент. /cancel — не отменять.`);
+    const t = ctx.t;
+    await ctx.reply(t.card.askReason(bookingId));
     let reason: string | undefined;
     let question: { message_id: number } | undefined;
     for (;;) {
       const update = await conversation.wait({ maxMilliseconds: ANSWER_TIMEOUT_MS });
       const text = update.message?.text?.trim();
       const data = update.callbackQuery?.data;
-      if (text !== undefined && /^\/cancel(@\w+)?$/.test(text)) return update.reply("Хорошо, заявку не отменяю.");
+      if (text !== undefined && /^\/cancel(@\w+)?$/.test(text)) return update.reply(t.card.keptIt);
       if (text?.startsWith("/")) await conversation.halt({ next: true });
       if (text !== undefined) {
         reason = truncate(text, MAX_REASON);
         question = await update.reply(
-          `Отменить заявку #${bookingId} с причиной:\n«${escapeHtml(reason)}»?`,
+          t.card.confirmReason(bookingId, escapeHtml(reason)),
           {
             parse_mode: "HTML",
-            reply_markup: new InlineKeyboard().text("🔴 Да, отменить", "cr:y").text("↩ Не отменять", "cr:n"),
+            reply_markup: new InlineKeyboard().text(t.card.yes.cancel, "cr:y").text(t.card.keepIt, "cr:n"),
           },
         );
         continue;
@@ -44,15 +45,15 @@ export function cancelReasonConversation(deps: Deps) {
       const onQuestion = question && update.callbackQuery?.message?.message_id === question.message_id;
       if (!onQuestion || (data !== "cr:y" && data !== "cr:n")) await conversation.skip({ next: true });
       if (data === "cr:n") {
-        await update.editMessageText("Хорошо, заявку не отменяю.");
+        await update.editMessageText(t.card.keptIt);
         return update.answerCallbackQuery();
       }
       const actor = { id: update.from!.id, name: update.from!.first_name, role: "admin" as const };
-      const card = await conversation.external(() => actOnBooking(deps, { id: bookingId, action: "cancel", seen, actor, reason }));
-      if (!card) return update.answerCallbackQuery({ text: `Заявка #${bookingId} не найдена.`, show_alert: true });
+      const card = await conversation.external(() => actOnBooking(deps, { id: bookingId, action: "cancel", seen, actor, reason }, t));
+      if (!card) return update.answerCallbackQuery({ text: t.card.notFound(bookingId), show_alert: true });
       await update.editMessageText(card.text, { parse_mode: "HTML", reply_markup: card.reply_markup });
       return update.answerCallbackQuery({ text: card.toast });
     }
   }
-  return createConversation(cancelWithReason, { id: CANCEL_REASON, plugins: [withUpdateLogger(deps.logger)] });
+  return createConversation(cancelWithReason, { id: CANCEL_REASON, plugins: conversationPlugins(deps) });
 }

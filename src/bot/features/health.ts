@@ -9,7 +9,7 @@ export function healthFeature(deps: Deps) {
   const feature = new Composer<BotContext>();
   feature.command("health", async (ctx) => {
     const report = await checkHealth(deps.db, { migrationsFolder: MIGRATIONS_FOLDER, logger: ctx.log });
-    await ctx.reply(formatHealth(report), { parse_mode: "HTML" });
+    await ctx.reply(formatHealth(report, ctx.t), { parse_mode: "HTML" });
   });
   return feature;
 }

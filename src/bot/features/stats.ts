@@ -8,7 +8,7 @@ export function statsFeature(deps: Deps) {
   const feature = new Composer<BotContext>();
   feature.command("stats", async (ctx) => {
     const stats = await loadStats(deps.db, { timeZone: deps.config.timeZone, now: deps.clock() });
-    await ctx.reply(formatStats(stats), { parse_mode: "HTML" });
+    await ctx.reply(formatStats(stats, ctx.t), { parse_mode: "HTML" });
   });
   return feature;
 }

@@ -8,14 +8,15 @@ import {
   registerStudent,
   type StudentProfile,
 } from "../../bookings/student-booking";
-import { getBooking } from "../../db/queries/bookings";
+import { getBooking, type BookingRow } from "../../db/queries/bookings";
 import type { OutgoingMessage } from "../../delivery/outbox";
 import { packCard, packStudent, parseStudent } from "../callback-data";
 import type { BotContext, Deps } from "../context";
+import { TEXTS, type Texts } from "../i18n";
+import { adminLang, languageStore } from "../language";
 import { formatNewBookingNotice, formatOwnBookings, formatWelcome } from "../format/student";
 import { escapeHtml } from "../format/html";
 import { courseTitle, streamTitle } from "../format/values";
-import { texts } from "../texts";
 
 const profileOf = (ctx: BotContext): StudentProfile => ({
   id: ctx.from!.id,
@@ -33,65 +34,69 @@ const profileOf = (ctx: BotContext): StudentProfile => ({
 export function studentSide(deps: Deps) {
   const feature = new Composer<BotContext>();
   const { config } = deps;
+  const languages = languageStore(deps.db);
 
   feature.command("start", async (ctx) => {
     const param = ctx.match.trim();
     const { referral } = await registerStudent(deps.db, profileOf(ctx), REFERRAL_PARAM.test(param) ? param : undefined);
     ctx.log.info({ referral: referral?.code, param: param || undefined }, "student started the bot");
-    if (!config.studentBooking) return ctx.reply(texts.studentWelcomeNoBooking(ctx.from!.first_name));
-    const welcome = formatWelcome(ctx.from!.first_name, await listOpenStreams(deps.db), referral, config.timeZone);
+    if (!config.studentBooking) return ctx.reply(ctx.t.students.welcomeNoBooking(ctx.from!.first_name));
+    const welcome = formatWelcome(ctx.from!.first_name, await listOpenStreams(deps.db), referral, config.timeZone, ctx.t);
     await ctx.reply(welcome.text, { parse_mode: "HTML", reply_markup: welcome.keyboard });
   });
 
-  feature.command(["bookings", "user", "booking", "templates", "broadcast", "stats", "export", "health"], (ctx) => ctx.reply(texts.notAdmin));
-  feature.hears(/^\/[bu]\d+(@\w+)?$/, (ctx) => ctx.reply(texts.notAdmin));
+  feature.command(["bookings", "user", "booking", "templates", "broadcast", "stats", "export", "health", "lang"], (ctx) => ctx.reply(ctx.t.notAdmin));
+  feature.hears(/^\/[bu]\d+(@\w+)?$/, (ctx) => ctx.reply(ctx.t.notAdmin));
 
   feature.callbackQuery(/^s:/, async (ctx) => {
     const data = parseStudent(ctx.callbackQuery.data);
-    if (!data || !config.studentBooking) return ctx.answerCallbackQuery({ text: texts.staleButtonStudent });
+    const t = ctx.t;
+    if (!data || !config.studentBooking) return ctx.answerCallbackQuery({ text: t.students.staleButton });
     const student = profileOf(ctx);
 
     if (data.op === "book") {
+      // Each admin reads the notice in their own language.
+      const adminTexts = await Promise.all(config.adminIds.map(async (id) => TEXTS[await adminLang(languages, id)]));
       const result = await createStudentBooking(deps.db, {
         student,
         courseId: data.courseId,
         streamCode: data.stream,
-        adminNotice: (row) => newBookingNotices(config.adminIds, row.id, formatNewBookingNotice(row)),
+        adminNotice: (row) => newBookingNotices(config.adminIds, row, adminTexts),
       });
-      if (result.kind === "closed") return ctx.answerCallbackQuery({ text: texts.streamClosed, show_alert: true });
-      if (result.kind === "duplicate") return ctx.answerCallbackQuery({ text: texts.alreadyBooked, show_alert: true });
+      if (result.kind === "closed") return ctx.answerCallbackQuery({ text: t.students.streamClosed, show_alert: true });
+      if (result.kind === "duplicate") return ctx.answerCallbackQuery({ text: t.students.alreadyBooked, show_alert: true });
       const row = result.booking;
       ctx.log.info({ booking_id: row.id, course_id: row.courseId, stream: row.courseStream }, "student booked");
-      await ctx.answerCallbackQuery({ text: "Заявка принята" });
+      await ctx.answerCallbackQuery({ text: t.students.booked });
       return ctx.reply(
         [
-          `✅ Заявка принята: ${courseTitle(row.courseId, row.courseName)}, ${streamTitle(row.courseStream, row.streamTitle)}.`,
-          row.discountPercent ? `Скидка по промокоду ${escapeHtml(row.referralCode ?? "")}: ${row.discountPercent}%.` : undefined,
-          "Что дальше: администратор проверит заявку и напишет вам об оплате. Статус — в «Мои заявки».",
+          t.students.bookedLong(courseTitle(row.courseId, row.courseName, t), streamTitle(row.courseStream, row.streamTitle, t)),
+          row.discountPercent ? t.students.bookedDiscount(escapeHtml(row.referralCode ?? ""), row.discountPercent) : undefined,
+          t.students.next,
         ]
           .filter(Boolean)
           .join("\n"),
-        { parse_mode: "HTML", reply_markup: new InlineKeyboard().text("📋 Мои заявки", packStudent({ op: "mine" })) },
+        { parse_mode: "HTML", reply_markup: new InlineKeyboard().text(t.students.mine, packStudent({ op: "mine" })) },
       );
     }
 
     if (data.op === "mine") {
-      const own = formatOwnBookings(await listOwnBookings(deps.db, student.id), config.timeZone);
+      const own = formatOwnBookings(await listOwnBookings(deps.db, student.id), config.timeZone, t);
       await ctx.answerCallbackQuery();
       return ctx.reply(own.text, { parse_mode: "HTML", ...(own.keyboard ? { reply_markup: own.keyboard } : {}) });
     }
 
     const booking = await getBooking(deps.db, data.id);
     // Someone else's booking (forged data) looks exactly like a missing one.
-    if (!booking || booking.userId !== student.id) return ctx.answerCallbackQuery({ text: texts.staleButtonStudent });
+    if (!booking || booking.userId !== student.id) return ctx.answerCallbackQuery({ text: t.students.staleButton });
     if (booking.confirmed !== 0 && booking.confirmed !== 1) {
-      return ctx.answerCallbackQuery({ text: texts.cannotCancelStudent, show_alert: true });
+      return ctx.answerCallbackQuery({ text: t.students.cannotCancel, show_alert: true });
     }
     if (data.op === "cancel") {
       await ctx.answerCallbackQuery();
-      return ctx.reply(`Отменить заявку #${booking.id} (${courseTitle(booking.courseId, booking.courseName)}, ${streamTitle(booking.courseStream, booking.streamTitle)})?`, {
+      return ctx.reply(t.students.askCancel(booking.id, courseTitle(booking.courseId, booking.courseName, t), streamTitle(booking.courseStream, booking.streamTitle, t)), {
         parse_mode: "HTML",
-        reply_markup: new InlineKeyboard().text("Да, отменить", packStudent({ op: "cancel-yes", id: booking.id })),
+        reply_markup: new InlineKeyboard().text(t.students.yesCancel, packStudent({ op: "cancel-yes", id: booking.id })),
       });
     }
     const result = await changeBookingStatus(deps.db, {
@@ -103,25 +108,28 @@ export function studentSide(deps: Deps) {
       notifyStudent: false,
     });
     await ctx.answerCallbackQuery();
-    if (result.kind !== "changed") return ctx.editMessageText(texts.cannotCancelStudent);
-    await ctx.editMessageText(`Заявка #${booking.id} отменена.`);
+    if (result.kind !== "changed") return ctx.editMessageText(t.students.cannotCancel);
+    await ctx.editMessageText(t.students.cancelledOwn(booking.id));
   });
 
-  feature.on("callback_query", (ctx) => ctx.answerCallbackQuery({ text: texts.notAdminButton }));
-  feature.on("message", (ctx) => ctx.reply(config.studentBooking ? texts.studentHint : texts.studentHintNoBooking));
+  feature.on("callback_query", (ctx) => ctx.answerCallbackQuery({ text: ctx.t.notAdminButton }));
+  feature.on("message", (ctx) => ctx.reply(config.studentBooking ? ctx.t.students.hint : ctx.t.students.hintNoBooking));
   return feature;
 }
 
-/** One notice per admin about a new booking, with a button that opens its card. */
-export function newBookingNotices(adminIds: readonly number[], bookingId: number, text: string): OutgoingMessage[] {
-  const keyboard = new InlineKeyboard().text(`Открыть заявку #${bookingId}`, packCard({ op: "show", id: bookingId }));
-  return adminIds.map((adminId) => ({
-    dedupeKey: `booking:${bookingId}:new:${adminId}`,
-    kind: "admin_notice" as const,
-    chatId: adminId,
-    text,
-    parseMode: "HTML" as const,
-    replyMarkup: { inline_keyboard: keyboard.inline_keyboard },
-    bookingId,
-  }));
+/** One notice per admin about a new booking, in their language, with a button that opens its card. */
+export function newBookingNotices(adminIds: readonly number[], row: BookingRow, adminTexts: readonly Texts[]): OutgoingMessage[] {
+  return adminIds.map((adminId, i) => {
+    const t = adminTexts[i] ?? TEXTS.ru;
+    const keyboard = new InlineKeyboard().text(t.notice.open(row.id), packCard({ op: "show", id: row.id }));
+    return {
+      dedupeKey: `booking:${row.id}:new:${adminId}`,
+      kind: "admin_notice" as const,
+      chatId: adminId,
+      text: formatNewBookingNotice(row, t),
+      parseMode: "HTML" as const,
+      replyMarkup: { inline_keyboard: keyboard.inline_keyboard },
+      bookingId: row.id,
+    };
+  });
 }

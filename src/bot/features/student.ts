@@ -4,9 +4,8 @@ import { findStudent, type StudentRef } from "../../db/queries/students";
 import type { BotContext, Deps, InnerContext } from "../context";
 import { firstPageOf } from "../list-state";
 import type { ListMenu } from "../menus/list-menu";
-import { withUpdateLogger } from "../middleware";
+import { conversationPlugins } from "../middleware";
 import { parseStudentRef } from "../parse-args";
-import { noBookingsFor, texts } from "../texts";
 
 const ASK_STUDENT = "ask-student";
 const ANSWER_TIMEOUT_MS = 10 * 60_000;
@@ -17,7 +16,7 @@ const describeRef = (ref: StudentRef) => ("userId" in ref ? `id ${ref.userId}` :
 export function studentFeature(deps: Deps, list: ListMenu) {
   async function showStudent(ctx: InnerContext, ref: StudentRef) {
     const student = await findStudent(deps.db, ref);
-    if (!student) return ctx.reply(noBookingsFor(describeRef(ref)));
+    if (!student) return ctx.reply(ctx.t.student.noBookingsFor(describeRef(ref)));
     await list.show(ctx, firstPageOf("all", student.userId), "reply");
   }
 
@@ -26,38 +25,38 @@ export function studentFeature(deps: Deps, list: ListMenu) {
    * and buttons pressed meanwhile (on other messages) pass through to their own handlers.
    */
   async function askStudent(conversation: Conversation<BotContext, InnerContext>, ctx: InnerContext) {
-    await ctx.reply(texts.askStudent);
+    await ctx.reply(ctx.t.student.ask);
     for (;;) {
       const answer = await conversation.wait({ maxMilliseconds: ANSWER_TIMEOUT_MS });
       const text = answer.message?.text?.trim();
       if (text === undefined) await conversation.skip({ next: true });
-      else if (/^\/cancel(@\w+)?$/.test(text!)) return answer.reply(texts.cancelled);
+      else if (/^\/cancel(@\w+)?$/.test(text!)) return answer.reply(ctx.t.cancelled);
       else if (text!.startsWith("/")) await conversation.halt({ next: true });
       const ref = parseStudentRef(text!);
       if (!ref) {
-        await answer.reply(texts.badStudentRef);
+        await answer.reply(ctx.t.student.badRef);
         continue;
       }
       const view = await conversation.external(async () => {
         const student = await findStudent(deps.db, ref);
-        return student ? list.load(firstPageOf("all", student.userId)) : null;
+        return student ? list.load(firstPageOf("all", student.userId), ctx.t) : null;
       });
-      if (view === null) return answer.reply(noBookingsFor(describeRef(ref)));
+      if (view === null) return answer.reply(ctx.t.student.noBookingsFor(describeRef(ref)));
       return list.send(answer, view, "reply");
     }
   }
 
   const feature = new Composer<BotContext>();
-  feature.use(createConversation(askStudent, { id: ASK_STUDENT, plugins: [withUpdateLogger(deps.logger)] }));
+  feature.use(createConversation(askStudent, { id: ASK_STUDENT, plugins: conversationPlugins(deps) }));
   feature.command("user", async (ctx) => {
     if (ctx.match.trim() === "") return ctx.conversation.enter(ASK_STUDENT);
     const ref = parseStudentRef(ctx.match);
-    if (!ref) return ctx.reply(texts.studentUsage);
+    if (!ref) return ctx.reply(ctx.t.student.usage);
     await showStudent(ctx, ref);
   });
   feature.hears(/^\/u(\d{1,16})(?:@\w+)?$/, async (ctx) => {
     const ref = parseStudentRef(ctx.match[1]!);
-    if (!ref) return ctx.reply(texts.studentUsage);
+    if (!ref) return ctx.reply(ctx.t.student.usage);
     await showStudent(ctx, ref);
   });
   return feature;

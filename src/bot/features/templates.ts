@@ -1,26 +1,18 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { createConversation, type Conversation } from "@grammyjs/conversations";
-import {
-  TEMPLATES,
-  TEMPLATE_KINDS,
-  loadTemplate,
-  resetTemplate,
-  saveTemplate,
-  templateProblem,
-  type TemplateKind,
-} from "../../delivery/templates";
+import { TEMPLATE_KINDS, loadTemplate, resetTemplate, saveTemplate, templateProblem, type TemplateKind } from "../../delivery/templates";
 import { packTemplate, parseTemplate } from "../callback-data";
 import type { BotContext, Deps, InnerContext } from "../context";
-import { askTemplateText, formatTemplateList, templatePreview } from "../format/templates";
-import { withUpdateLogger } from "../middleware";
-import { texts } from "../texts";
+import { askTemplateText, describeTemplateProblem, formatTemplateList, templateName, templatePreview } from "../format/templates";
+import type { Texts } from "../i18n";
+import { conversationPlugins } from "../middleware";
 
 const EDIT_TEMPLATE = "edit-template";
 const ANSWER_TIMEOUT_MS = 30 * 60_000;
 
-async function templateList(deps: Deps) {
+async function templateList(deps: Deps, t: Texts) {
   const entries = await Promise.all(TEMPLATE_KINDS.map(async (kind) => [kind, await loadTemplate(deps.db, kind)] as const));
-  return formatTemplateList(Object.fromEntries(entries) as Record<TemplateKind, { body: string; custom: boolean }>);
+  return formatTemplateList(Object.fromEntries(entries) as Record<TemplateKind, { body: string; custom: boolean }>, t);
 }
 
 /**
@@ -29,23 +21,24 @@ async function templateList(deps: Deps) {
  */
 export function templatesFeature(deps: Deps) {
   async function editTemplate(conversation: Conversation<BotContext, InnerContext>, ctx: InnerContext, kind: TemplateKind) {
-    await ctx.reply(askTemplateText(kind));
+    const t = ctx.t;
+    await ctx.reply(askTemplateText(kind, t));
     let body: string | undefined;
     let preview: { message_id: number } | undefined;
     for (;;) {
       const update = await conversation.wait({ maxMilliseconds: ANSWER_TIMEOUT_MS });
       const text = update.message?.text;
-      if (text !== undefined && /^\/cancel(@\w+)?$/.test(text.trim())) return update.reply(texts.cancelled);
+      if (text !== undefined && /^\/cancel(@\w+)?$/.test(text.trim())) return update.reply(t.cancelled);
       if (text?.startsWith("/")) await conversation.halt({ next: true });
       if (text !== undefined) {
         const problem = templateProblem(kind, text);
         if (problem) {
-          await update.reply(`${problem} Пришлите исправленный текст или /cancel.`);
+          await update.reply(t.templates.fixIt(describeTemplateProblem(problem, t)));
           continue;
         }
         body = text;
-        preview = await update.reply(templatePreview(text), {
-          reply_markup: new InlineKeyboard().text("💾 Сохранить", "tp:s").text("✖️ Не сохранять", "tp:n"),
+        preview = await update.reply(templatePreview(text, t), {
+          reply_markup: new InlineKeyboard().text(t.templates.save, "tp:s").text(t.templates.dontSave, "tp:n"),
         });
         continue;
       }
@@ -55,39 +48,39 @@ export function templatesFeature(deps: Deps) {
       await update.editMessageReplyMarkup();
       if (data === "tp:n") {
         await update.answerCallbackQuery();
-        return update.reply(texts.cancelled);
+        return update.reply(t.cancelled);
       }
       const adminId = update.from!.id;
       await conversation.external(() => saveTemplate(deps.db, kind, body!, adminId));
       update.log.info({ kind, admin_id: adminId }, "template saved");
-      await update.answerCallbackQuery({ text: "Сохранено" });
-      return update.reply(`✅ Текст «${TEMPLATES[kind].title}» сохранён. Новые сообщения пойдут с ним.`);
+      await update.answerCallbackQuery({ text: t.templates.saved });
+      return update.reply(t.templates.savedLong(templateName(kind, t)));
     }
   }
 
   const feature = new Composer<BotContext>();
-  feature.use(createConversation(editTemplate, { id: EDIT_TEMPLATE, plugins: [withUpdateLogger(deps.logger)] }));
+  feature.use(createConversation(editTemplate, { id: EDIT_TEMPLATE, plugins: conversationPlugins(deps) }));
   feature.command("templates", async (ctx) => {
-    const list = await templateList(deps);
+    const list = await templateList(deps, ctx.t);
     await ctx.reply(list.text, { parse_mode: "HTML", reply_markup: list.keyboard });
   });
   feature.callbackQuery(/^t:/, async (ctx) => {
     const data = parseTemplate(ctx.callbackQuery.data);
-    if (!data) return ctx.answerCallbackQuery({ text: texts.staleButton });
+    if (!data) return ctx.answerCallbackQuery({ text: ctx.t.staleButton });
     if (data.op === "edit") {
       await ctx.answerCallbackQuery();
       return ctx.conversation.enter(EDIT_TEMPLATE, data.kind);
     }
     if (data.op === "reset") {
       await ctx.answerCallbackQuery();
-      return ctx.reply(`Вернуть сообщению «${TEMPLATES[data.kind].title}» текст по умолчанию?`, {
-        reply_markup: new InlineKeyboard().text("↺ Да, вернуть", packTemplate({ op: "reset-yes", kind: data.kind })),
+      return ctx.reply(ctx.t.templates.askReset(templateName(data.kind, ctx.t)), {
+        reply_markup: new InlineKeyboard().text(ctx.t.templates.yesReset, packTemplate({ op: "reset-yes", kind: data.kind })),
       });
     }
     await resetTemplate(deps.db, data.kind);
     ctx.log.info({ kind: data.kind }, "template reset to default");
-    await ctx.answerCallbackQuery({ text: "Готово" });
-    const list = await templateList(deps);
+    await ctx.answerCallbackQuery({ text: ctx.t.done });
+    const list = await templateList(deps, ctx.t);
     await ctx.editMessageText(list.text, { parse_mode: "HTML", reply_markup: list.keyboard });
   });
   return feature;

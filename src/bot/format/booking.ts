@@ -1,5 +1,6 @@
 import type { BookingRow } from "../../db/queries/bookings";
 import type { Student } from "../../db/queries/students";
+import { ru, type Texts } from "../i18n";
 import {
   MAX_TITLE,
   courseTitle,
@@ -13,34 +14,34 @@ import {
 } from "./values";
 
 /** Three lines of a list: status and date, student, course. `/b123` opens the card. */
-export function formatBookingLine(row: BookingRow, timeZone: string): string {
-  const discount = discountText(row.discountPercent, row.referralCode);
+export function formatBookingLine(row: BookingRow, timeZone: string, t: Texts = ru): string {
+  const discount = discountText(row.discountPercent, row.referralCode, t);
   return [
-    `${statusText(row.confirmed)} · /b${row.id} · ${formatDateTime(row.createdAt, timeZone)}`,
+    `${statusText(row.confirmed, t)} · /b${row.id} · ${formatDateTime(row.createdAt, timeZone)}`,
     `${displayName(row.firstName)} · ${displayUsername(row.username)} · id <code>${row.userId}</code>`,
-    [courseTitle(row.courseId, row.courseName), streamTitle(row.courseStream, row.streamTitle), discount]
+    [courseTitle(row.courseId, row.courseName, t), streamTitle(row.courseStream, row.streamTitle, t), discount]
       .filter(Boolean)
       .join(" · "),
   ].join("\n");
 }
 
 /** The full card of one booking. */
-export function formatBookingCard(row: BookingRow, student: Student | undefined, timeZone: string): string {
+export function formatBookingCard(row: BookingRow, student: Student | undefined, timeZone: string, t: Texts = ru): string {
   const lastName = student?.lastName;
   const lines = [
-    `<b>Заявка #${row.id}</b>`,
-    statusText(row.confirmed),
-    `Создана: ${formatDateTime(row.createdAt, timeZone)}`,
+    t.card.title(row.id),
+    statusText(row.confirmed, t),
+    t.card.created(formatDateTime(row.createdAt, timeZone)),
     "",
     `👤 ${displayName(row.firstName, lastName)} · ${displayUsername(row.username)} · id <code>${row.userId}</code>`,
   ];
-  if (student?.firstSeenAt) lines.push(`Впервые в боте: ${formatDateTime(student.firstSeenAt, timeZone)}`);
+  if (student?.firstSeenAt) lines.push(t.list.firstSeen(formatDateTime(student.firstSeenAt, timeZone)));
   lines.push(
-    `Все заявки студента: /u${row.userId}`,
+    t.card.allOfStudent(row.userId),
     "",
-    `📚 Курс: ${courseTitle(row.courseId, row.courseName)}${row.courseId !== null && row.courseName ? ` (#${row.courseId})` : ""}`,
-    `🗓 Поток: ${streamTitle(row.courseStream, row.streamTitle)}${row.courseStream ? ` (<code>${safe(row.courseStream, MAX_TITLE)}</code>)` : ""}`,
-    `💸 ${discountText(row.discountPercent, row.referralCode) ?? "без скидки"}`,
+    t.card.course(`${courseTitle(row.courseId, row.courseName, t)}${row.courseId !== null && row.courseName ? ` (#${row.courseId})` : ""}`),
+    t.card.stream(`${streamTitle(row.courseStream, row.streamTitle, t)}${row.courseStream ? ` (<code>${safe(row.courseStream, MAX_TITLE)}</code>)` : ""}`),
+    `💸 ${discountText(row.discountPercent, row.referralCode, t) ?? t.noDiscount}`,
   );
   return lines.join("\n");
 }

@@ -1,6 +1,6 @@
 import type { BookingRow } from "../../db/queries/bookings";
-import { STATUS_LABEL, courseTitle, formatDateTime, streamName } from "./values";
-import type { BookingStatus } from "../../db/schema";
+import { ru, type Texts } from "../i18n";
+import { courseTitle, formatDateTime, statusLabel, streamName } from "./values";
 
 /** Semicolons: what Excel expects in a Russian locale; the BOM makes it read UTF-8 (Cyrillic). */
 export const CSV_SEPARATOR = ";";
@@ -38,18 +38,18 @@ export function csvLine(fields: Array<string | number | null | undefined>): stri
   return `${fields.map(csvField).join(CSV_SEPARATOR)}\r\n`;
 }
 
-export function bookingCsvLine(row: BookingRow, timeZone: string): string {
+export function bookingCsvLine(row: BookingRow, timeZone: string, t: Texts = ru): string {
   return csvLine([
     row.id,
     row.userId,
     row.username,
     row.firstName,
     row.courseId,
-    row.courseName ?? (row.courseId === null ? null : courseTitle(row.courseId, null)),
+    row.courseName ?? (row.courseId === null ? null : courseTitle(row.courseId, null, t)),
     row.courseStream,
-    row.courseStream ? streamName(row.courseStream, row.streamTitle) : null,
+    row.courseStream ? streamName(row.courseStream, row.streamTitle, t) : null,
     row.confirmed,
-    STATUS_LABEL[row.confirmed as BookingStatus] ?? String(row.confirmed),
+    statusLabel(row.confirmed, t),
     row.createdAt.toISOString(),
     formatDateTime(row.createdAt, timeZone),
     row.referralCode,

@@ -1,18 +1,20 @@
 import type { HealthReport } from "../../db/health";
+import { ru, type Texts } from "../i18n";
 import { escapeHtml, truncate } from "./html";
 import { formatCount } from "./values";
 
-const age = (seconds: number | null) =>
-  seconds === null ? "—" : seconds < 120 ? `${seconds} с` : seconds < 7200 ? `${Math.round(seconds / 60)} мин` : `${Math.round(seconds / 3600)} ч`;
-
 /** /health: the same facts as `npm run db:check` and GET /api/test-db. */
-export function formatHealth(report: HealthReport): string {
+export function formatHealth(report: HealthReport, t: Texts = ru): string {
+  const h = t.health;
+  const seconds = report.outbox.oldest_queued_age_seconds;
+  const age =
+    seconds === null ? "—" : seconds < 120 ? h.seconds(seconds) : seconds < 7200 ? h.minutes(Math.round(seconds / 60)) : h.hours(Math.round(seconds / 3600));
   const m = report.migrations;
   return [
-    report.ok ? "✅ <b>Всё в порядке</b>" : "⚠️ <b>Есть проблемы</b>",
-    `База данных: ${report.database === "reachable" ? "доступна" : "недоступна"}`,
-    `Миграции: ${m.applied ?? "?"} из ${m.expected}${m.applied === null || m.current ? "" : " — не все применены"}`,
-    `Очередь сообщений: ${report.outbox.queued === null ? "?" : formatCount(report.outbox.queued)} · самое старое ждёт: ${age(report.outbox.oldest_queued_age_seconds)}`,
-    `Последняя ошибка доставки: ${report.outbox.last_error ? escapeHtml(truncate(report.outbox.last_error, 300)) : "нет"}`,
+    report.ok ? h.ok : h.notOk,
+    h.database(report.database === "reachable"),
+    h.migrations(m.applied === null ? "?" : String(m.applied), m.expected, m.applied !== null && !m.current),
+    h.queue(report.outbox.queued === null ? "?" : formatCount(report.outbox.queued, t), age),
+    h.lastError(report.outbox.last_error ? escapeHtml(truncate(report.outbox.last_error, 300)) : undefined),
   ].join("\n");
 }

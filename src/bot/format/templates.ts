@@ -1,6 +1,7 @@
 import { InlineKeyboard } from "grammy";
-import { TEMPLATES, TEMPLATE_KINDS, renderTemplate, type TemplateKind, type TemplateValues } from "../../delivery/templates";
+import { TEMPLATES, TEMPLATE_KINDS, renderTemplate, type TemplateKind, type TemplateProblem, type TemplateValues } from "../../delivery/templates";
 import { packTemplate } from "../callback-data";
+import { ru, type Texts } from "../i18n";
 import { escapeHtml, truncate } from "./html";
 
 export const SAMPLE_VALUES: TemplateValues = {
@@ -11,27 +12,33 @@ export const SAMPLE_VALUES: TemplateValues = {
   reason: "нет оплаты",
 };
 
-const placeholderList = (kind: TemplateKind) => TEMPLATES[kind].placeholders.map((p) => `{${p}}`).join(", ");
+const braces = (names: readonly string[]) => names.map((p) => `{${p}}`).join(", ");
+export const templateName = (kind: TemplateKind, t: Texts = ru) => t.templates.name[kind]!;
 
 /** All templates with their current text, and a button to edit (or reset) each. */
-export function formatTemplateList(current: Record<TemplateKind, { body: string; custom: boolean }>) {
+export function formatTemplateList(current: Record<TemplateKind, { body: string; custom: boolean }>, t: Texts = ru) {
   const keyboard = new InlineKeyboard();
   const sections = TEMPLATE_KINDS.map((kind) => {
     const { body, custom } = current[kind];
-    keyboard.text(`✏️ ${TEMPLATES[kind].title}`, packTemplate({ op: "edit", kind }));
-    if (custom) keyboard.text("↺ По умолчанию", packTemplate({ op: "reset", kind }));
+    keyboard.text(t.templates.edit(templateName(kind, t)), packTemplate({ op: "edit", kind }));
+    if (custom) keyboard.text(t.templates.reset, packTemplate({ op: "reset", kind }));
     if (kind !== TEMPLATE_KINDS.at(-1)) keyboard.row();
     return [
-      `<b>${TEMPLATES[kind].title}</b> ${custom ? "(изменён)" : "(по умолчанию)"}`,
+      `<b>${templateName(kind, t)}</b> ${custom ? t.templates.custom : t.templates.standard}`,
       // Three templates of up to 3000 characters would not fit one message; the editor shows all.
       `<blockquote>${escapeHtml(truncate(body, 1000))}</blockquote>`,
     ].join("\n");
   });
-  return { text: ["✉️ <b>Сообщения студентам</b>", ...sections].join("\n\n"), keyboard };
+  return { text: [t.templates.title, ...sections].join("\n\n"), keyboard };
 }
 
-export const askTemplateText = (kind: TemplateKind) =>
-  `Пришлите новый текст сообщения «${TEMPLATES[kind].title}». Подстановки: ${placeholderList(kind)}. /cancel — отмена.`;
+export const askTemplateText = (kind: TemplateKind, t: Texts = ru) => t.templates.ask(templateName(kind, t), braces(TEMPLATES[kind].placeholders));
+
+export function describeTemplateProblem(problem: TemplateProblem, t: Texts = ru): string {
+  if (problem.kind === "empty") return t.templates.empty;
+  if (problem.kind === "too-long") return t.templates.tooLong(problem.max);
+  return t.templates.unknownPlaceholders(braces(problem.unknown), braces(problem.allowed));
+}
 
 /** Plain text: exactly what the student would get, with sample values filled in. */
-export const templatePreview = (body: string) => `Так увидит студент:\n\n${renderTemplate(body, SAMPLE_VALUES)}`;
+export const templatePreview = (body: string, t: Texts = ru) => t.templates.preview(renderTemplate(body, SAMPLE_VALUES));

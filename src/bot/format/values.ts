@@ -1,18 +1,16 @@
 import type { BookingStatus } from "../../db/schema";
+import { ru, type Texts } from "../i18n";
 import { escapeHtml, truncate } from "./html";
 
 export const STATUS_BADGE: Record<BookingStatus, string> = { 0: "⚪", 1: "🟡", 2: "🟢", [-1]: "🔴" };
-export const STATUS_LABEL: Record<BookingStatus, string> = {
-  0: "Новая заявка",
-  1: "В ожидании",
-  2: "Подтверждено",
-  [-1]: "Отменено",
-};
 
-export function statusText(status: number): string {
-  return status in STATUS_LABEL
-    ? `${STATUS_BADGE[status as BookingStatus]} ${STATUS_LABEL[status as BookingStatus]}`
-    : `❔ Статус ${status}`;
+export function statusLabel(status: number, t: Texts = ru): string {
+  return t.status[status] ?? t.unknownStatus(status);
+}
+
+export function statusText(status: number, t: Texts = ru): string {
+  const badge = STATUS_BADGE[status as BookingStatus];
+  return badge ? `${badge} ${statusLabel(status, t)}` : `❔ ${statusLabel(status, t)}`;
 }
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
@@ -36,8 +34,12 @@ export function formatDateTime(date: Date, timeZone: string): string {
   return `${p.day}.${p.month}.${p.year} ${p.hour}:${p.minute}`;
 }
 
-const numberFormat = new Intl.NumberFormat("ru-RU");
-export const formatCount = (n: number): string => numberFormat.format(n);
+const numberFormats = new Map<string, Intl.NumberFormat>();
+export function formatCount(n: number, t: Texts = ru): string {
+  let format = numberFormats.get(t.locale);
+  if (!format) numberFormats.set(t.locale, (format = new Intl.NumberFormat(t.locale)));
+  return format.format(n);
+}
 
 // Telegram caps first names at 64 characters and usernames at 32; legacy rows may hold anything,
 // so every string from the database is cut before it is escaped, and a page stays under 4096.
@@ -49,21 +51,21 @@ export const MAX_TITLE = 80;
 export const safe = (text: string, max: number): string => escapeHtml(truncate(text, max));
 
 /** `3rd_stream` → title from the `streams` table, else "3-й поток", else the code itself. Plain text. */
-export function streamName(code: string | null, title: string | null): string {
+export function streamName(code: string | null, title: string | null, t: Texts = ru): string {
   if (title) return title;
   if (!code) return "—";
   const numbered = /^(\d+)(?:st|nd|rd|th)_stream$/.exec(code);
-  return numbered ? `${numbered[1]}-й поток` : code;
+  return numbered ? t.numberedStream(numbered[1]!) : code;
 }
 
 /** `streamName`, cut and HTML-escaped. */
-export const streamTitle = (code: string | null, title: string | null): string =>
-  code || title ? safe(streamName(code, title), MAX_TITLE) : "—";
+export const streamTitle = (code: string | null, title: string | null, t: Texts = ru): string =>
+  code || title ? safe(streamName(code, title, t), MAX_TITLE) : "—";
 
 /** The course's name (HTML-safe), or "Курс #id" when the database has none. */
-export function courseTitle(courseId: number | null, name: string | null): string {
+export function courseTitle(courseId: number | null, name: string | null, t: Texts = ru): string {
   if (name) return safe(name, MAX_TITLE);
-  return courseId === null ? "—" : `Курс #${courseId}`;
+  return courseId === null ? "—" : t.courseNumber(courseId);
 }
 
 export function displayName(firstName: string | null | undefined, lastName?: string | null): string {
@@ -75,10 +77,10 @@ export function displayUsername(username: string | null | undefined): string {
   return username?.trim() ? `@${safe(username.trim(), MAX_USERNAME)}` : "no_username";
 }
 
-export function discountText(percent: number | null, referralCode: string | null): string | undefined {
+export function discountText(percent: number | null, referralCode: string | null, t: Texts = ru): string | undefined {
   const code = referralCode ? safe(referralCode, MAX_CODE) : undefined;
-  if (percent && code) return `скидка ${percent}% (<code>${code}</code>)`;
-  if (percent) return `скидка ${percent}%`;
-  if (code) return `промокод <code>${code}</code>`;
+  if (percent && code) return t.discount(percent, code);
+  if (percent) return t.discountOnly(percent);
+  if (code) return t.referralOnly(code);
   return undefined;
 }

@@ -5,10 +5,10 @@ import { countBookingsByStatus, listBookingsPage } from "../../db/queries/bookin
 import { findStudent } from "../../db/queries/students";
 import { packEdge, packListState, parseListPayload } from "../callback-data";
 import type { Deps, InnerContext } from "../context";
-import { FILTER_NAME, countOf, formatListMessage } from "../format/list";
+import { countOf, filterName, formatListMessage } from "../format/list";
 import { STATUS_BADGE, formatCount } from "../format/values";
 import { FILTERS, firstPageOf, scopeOf, type Filter, type ListState } from "../list-state";
-import { noBookingsFor, texts } from "../texts";
+import type { Texts } from "../i18n";
 
 /** A list message ready to send: its text and what its buttons need. */
 export type ListView = {
@@ -35,7 +35,7 @@ class RenderableMenu extends Menu<InnerContext> {
 /** Bump when the button layout changes: buttons of older messages then answer "outdated". */
 const LAYOUT = "list-v1";
 
-export async function loadListView(deps: Deps, requested: ListState): Promise<ListView | { noStudent: number }> {
+export async function loadListView(deps: Deps, requested: ListState, t: Texts): Promise<ListView | { noStudent: number }> {
   const { db, config } = deps;
   const userId = requested.userId;
   const [student, counts, page] = await Promise.all([
@@ -45,7 +45,7 @@ export async function loadListView(deps: Deps, requested: ListState): Promise<Li
   ]);
   if (userId !== undefined && !student) return { noStudent: userId };
   const state = page.isFirst ? { ...requested, anchor: { dir: "first" as const }, offset: 0 } : requested;
-  const { text, shown } = formatListMessage({ state, rows: page.rows, counts, student, timeZone: config.timeZone });
+  const { text, shown } = formatListMessage({ state, rows: page.rows, counts, student, timeZone: config.timeZone, t });
   return {
     state,
     counts,
@@ -61,17 +61,17 @@ export async function loadListView(deps: Deps, requested: ListState): Promise<Li
 function filterButton(filter: Filter) {
   const text = (ctx: InnerContext) => {
     const view = ctx.listView;
-    const name = filter === "all" ? FILTER_NAME.all : `${STATUS_BADGE[filter]} ${FILTER_NAME[filter]}`;
+    const name = filter === "all" ? filterName("all", ctx.t) : `${STATUS_BADGE[filter]} ${filterName(filter, ctx.t)}`;
     if (!view) return name;
     const mark = view.state.filter === filter ? "✓ " : "";
-    return `${mark}${name} ${formatCount(countOf(view.counts, filter))}`;
+    return `${mark}${name} ${formatCount(countOf(view.counts, filter), ctx.t)}`;
   };
   const payload = (ctx: InnerContext) => packListState(firstPageOf(filter, ctx.listView?.state.userId));
   return { text, payload };
 }
 
 const newerButton = (pageSize: number) => ({
-  text: (ctx: InnerContext) => (ctx.listView?.hasNewer ? "◀ Новее" : "·"),
+  text: (ctx: InnerContext) => (ctx.listView?.hasNewer ? ctx.t.list.newer : "·"),
   payload: (ctx: InnerContext) => {
     const view = ctx.listView;
     if (!view?.hasNewer || view.firstId === undefined) return packEdge("newest");
@@ -81,12 +81,12 @@ const newerButton = (pageSize: number) => ({
 });
 
 const refreshButton = {
-  text: "↻ Обновить",
+  text: (ctx: InnerContext) => ctx.t.list.refresh,
   payload: (ctx: InnerContext) => (ctx.listView ? packListState(ctx.listView.state) : ""),
 };
 
 const olderButton = {
-  text: (ctx: InnerContext) => (ctx.listView?.hasOlder ? "Старше ▶" : "·"),
+  text: (ctx: InnerContext) => (ctx.listView?.hasOlder ? ctx.t.list.older : "·"),
   payload: (ctx: InnerContext) => {
     const view = ctx.listView;
     if (!view?.hasOlder || view.lastId === undefined) return packEdge("oldest");
@@ -104,7 +104,7 @@ export function createListMenu(deps: Deps) {
     autoAnswer: false,
     // Labels carry live counts; comparing them would call every press "outdated".
     fingerprint: (ctx) => (ctx.listView || parseListPayload(ctx.match) ? LAYOUT : "invalid"),
-    onMenuOutdated: (ctx) => ctx.answerCallbackQuery({ text: texts.staleButton }),
+    onMenuOutdated: (ctx) => ctx.answerCallbackQuery({ text: ctx.t.staleButton }),
   });
   for (const filter of FILTERS.slice(0, 3)) menu.text(filterButton(filter), onPress);
   menu.row();
@@ -122,16 +122,16 @@ export function createListMenu(deps: Deps) {
       if (!data.startsWith("bk/")) return false;
       const at = /^bk\/([0-9a-f])\/([0-9a-f])\//.exec(data);
       return !at || !(parseInt(at[2]!, 16) < (rowLengths[parseInt(at[1]!, 16)] ?? 0));
-    }, (ctx) => ctx.answerCallbackQuery({ text: texts.staleButton }));
+    }, (ctx) => ctx.answerCallbackQuery({ text: ctx.t.staleButton }));
   middleware.use(menu);
 
   /** Loads a list; plain data, so a conversation can keep it between replays. */
-  const load = (state: ListState) => loadListView(deps, state);
+  const load = (state: ListState, t: Texts) => loadListView(deps, state, t);
 
   /** Sends a loaded list as a new message, or puts it in place of the pressed one. */
   async function send(ctx: InnerContext, view: ListView | { noStudent: number }, mode: "reply" | "edit"): Promise<void> {
     if ("noStudent" in view) {
-      const notice = noBookingsFor(`id ${view.noStudent}`);
+      const notice = ctx.t.student.noBookingsFor(`id ${view.noStudent}`);
       await (mode === "reply" ? ctx.reply(notice) : ctx.editMessageText(notice));
       return;
     }
@@ -154,16 +154,16 @@ export function createListMenu(deps: Deps) {
     }
   }
 
-  const show = async (ctx: InnerContext, state: ListState, mode: "reply" | "edit") => send(ctx, await load(state), mode);
+  const show = async (ctx: InnerContext, state: ListState, mode: "reply" | "edit") => send(ctx, await load(state, ctx.t), mode);
 
   async function onPress(ctx: InnerContext): Promise<void> {
     const parsed = parseListPayload(ctx.match);
     if (!parsed) {
-      await ctx.answerCallbackQuery({ text: texts.staleButton });
+      await ctx.answerCallbackQuery({ text: ctx.t.staleButton });
       return;
     }
     if ("edge" in parsed) {
-      await ctx.answerCallbackQuery({ text: parsed.edge === "newest" ? texts.newestReached : texts.oldestReached });
+      await ctx.answerCallbackQuery({ text: parsed.edge === "newest" ? ctx.t.list.newestReached : ctx.t.list.oldestReached });
       return;
     }
     await show(ctx, parsed, "edit");
