@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openPostgres } from "../../src/db/client";
+import { unreachableDatabase } from "../helpers/db";
 import { createHarness, type Harness } from "../helpers/harness";
 import { ADMIN, STRANGER, messageUpdate } from "../helpers/updates";
 
 // The database behind this bot is unreachable: had the bot read anything for a non-admin,
 // the answer would be "database unavailable" instead of the refusal.
-const unreachable = openPostgres("postgres://postgres@127.0.0.1:1/none", { connectionTimeoutMillis: 500 });
+const unreachable = unreachableDatabase();
 let h: Harness;
 beforeAll(async () => {
   h = await createHarness(unreachable.db);

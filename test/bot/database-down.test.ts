@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgres } from "../../src/db/client";
-import { TEST_DB_KIND, createTestDatabase, type TestDatabase } from "../helpers/db";
+import { TEST_DB_KIND, createTestDatabase, type TestDatabase, unreachableDatabase } from "../helpers/db";
 import { addBookings, addCourse } from "../helpers/fixtures";
 import { createHarness, type Harness } from "../helpers/harness";
 import { TcpProxy } from "../helpers/tcp-proxy";
@@ -8,7 +8,7 @@ import { TcpProxy } from "../helpers/tcp-proxy";
 const UNAVAILABLE = "⚠️ База данных недоступна. Попробуйте через минуту.";
 
 describe("when the database cannot be reached", () => {
-  const gone = openPostgres("postgres://postgres@127.0.0.1:1/none", { connectionTimeoutMillis: 500 });
+  const gone = unreachableDatabase();
   let h: Harness;
   beforeAll(async () => {
     h = await createHarness(gone.db);

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { openPostgres } from "../../src/db/client";
-import { createTestDatabase, migrationCount, rawExec, type TestDatabase } from "../helpers/db";
+import { createTestDatabase, migrationCount, rawExec, type TestDatabase, unreachableDatabase } from "../helpers/db";
 import { createHarness, type Harness } from "../helpers/harness";
 
 let database: TestDatabase;
@@ -29,7 +28,7 @@ it("/health reports the database, migrations, the queue and the last delivery er
 });
 
 it("says so when the database is down", async () => {
-  const gone = openPostgres("postgres://postgres@127.0.0.1:1/none", { connectionTimeoutMillis: 500 });
+  const gone = unreachableDatabase();
   const down = await createHarness(gone.db);
   try {
     const calls = await down.send("/health");

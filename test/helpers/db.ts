@@ -73,3 +73,8 @@ export function migrationCount(): number {
   const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as { entries: unknown[] };
   return journal.entries.length;
 }
+
+/** A database nobody answers for (port 1 refuses at once): for "database down" tests. */
+export function unreachableDatabase() {
+  return openPostgres("postgres://postgres@127.0.0.1:1/none", { connectionTimeoutMillis: 500 });
+}
