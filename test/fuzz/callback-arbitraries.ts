@@ -1,0 +1,149 @@
+import fc from "fast-check";
+import { packCard, packEdge, packListState, packStudent, packTemplate } from "../../src/bot/callback-data";
+import type { ListState } from "../../src/bot/list-state";
+import { STUDENT, fitsCallbackData, nearMiss } from "./support";
+
+/**
+ * callback_data an admin's (or anyone's) client could send: every format the bot packs
+ * (src/bot/callback-data.ts and the conversations' `cr:`, `tp:`, `bx:` buttons), valid and
+ * near misses — wrong field counts, out-of-range and negative ids, base36 past 2^31-1, leading
+ * zeros, unknown codes — and plain random strings up to 64 bytes.
+ */
+
+const MAX_SERIAL = 2_147_483_647;
+const b36 = (n: number | bigint) => (n < 0 ? `-${(-n).toString(36)}` : n.toString(36));
+
+/** Ids: real ones (small), edges of the serial range, and far outside it. */
+const idNumber = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: 1, max: 24 }) },
+  { weight: 2, arbitrary: fc.constantFrom(0, -1, MAX_SERIAL, MAX_SERIAL + 1, 2_176_782_335, 2_176_782_336, Number.MAX_SAFE_INTEGER) },
+  { weight: 1, arbitrary: fc.integer({ min: -(2 ** 31), max: 2 ** 40 }) },
+  { weight: 1, arbitrary: fc.bigInt({ min: 0n, max: 36n ** 12n }) },
+);
+const idText = fc.oneof(
+  { weight: 6, arbitrary: idNumber.map(b36) },
+  { weight: 2, arbitrary: fc.constantFrom("", "0", "00", "01", "zzzzzz", "zzzzzzz", "Z", "1.5", "1e3", " 1", "1 ", "+1", "١", "NaN", "-0") },
+  { weight: 1, arbitrary: fc.string({ maxLength: 8 }) },
+);
+const seenText = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom("-1", "0", "1", "2") },
+  { weight: 1, arbitrary: fc.constantFrom("3", "-2", "", "01", "+1", "2 ", "-0", "NaN", "--1") },
+  { weight: 1, arbitrary: fc.string({ maxLength: 3 }) },
+);
+const oneOfCodes = (codes: string[], junk = 2) =>
+  fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...codes) }, { weight: junk, arbitrary: fc.string({ maxLength: 2 }) });
+
+// ── Booking card `c:` ──
+const cardValid = fc.oneof(
+  idNumber.filter((n) => typeof n === "number" && n > 0 && n <= MAX_SERIAL).map((id) => packCard({ op: "show", id: Number(id) })),
+  fc
+    .tuple(fc.constantFrom("ask", "do"), fc.constantFrom("confirm", "pending", "cancel", "restore"), fc.integer({ min: 1, max: 24 }), fc.constantFrom(-1, 0, 1, 2))
+    .map(([op, action, id, seen]) => packCard({ op: op as "ask" | "do", action: action as "confirm", id, seen: seen as 0 })),
+  fc.tuple(fc.integer({ min: 1, max: 24 }), fc.constantFrom(-1, 0, 1, 2)).map(([id, seen]) => packCard({ op: "reason", id, seen: seen as 0 })),
+);
+const cardLoose = fc.oneof(
+  idText.map((id) => `c:s:${id}`),
+  fc.tuple(idText, seenText).map(([id, seen]) => `c:w:${id}:${seen}`),
+  fc.tuple(oneOfCodes(["a", "d"]), oneOfCodes(["c", "p", "x", "r"]), idText, seenText).map((f) => `c:${f.join(":")}`),
+  fc.tuple(oneOfCodes(["s", "w", "a", "d", "x", "S", "ad"], 3), fc.string({ maxLength: 12 })).map(([op, rest]) => `c:${op}:${rest}`),
+);
+
+// ── Student `s:` ──
+const streamCode = fc.oneof(
+  fc.constantFrom("7th_stream", "8th_stream", "any:stream/x", "3rd_stream", "unknown_stream", "7TH_STREAM", "7th_stream ", "x".repeat(50), "x".repeat(51)),
+  fc.string({ minLength: 1, maxLength: 20 }),
+);
+const studentValid = fc.oneof(
+  fc.tuple(fc.integer({ min: 1, max: 4 }), streamCode).map(([courseId, stream]) => packStudent({ op: "book", courseId, stream })),
+  fc.constant(packStudent({ op: "mine" })),
+  fc.tuple(fc.constantFrom("cancel", "cancel-yes"), fc.integer({ min: 1, max: 24 })).map(([op, id]) => packStudent({ op: op as "cancel", id })),
+);
+const studentLoose = fc.oneof(
+  fc.tuple(idText, streamCode).map(([course, stream]) => `s:b:${course}:${stream}`),
+  fc.tuple(oneOfCodes(["x", "y"]), idText).map(([op, id]) => `s:${op}:${id}`),
+  fc.tuple(oneOfCodes(["b", "m", "x", "y", "M"], 3), fc.string({ maxLength: 12 })).map(([op, rest]) => `s:${op}${rest}`),
+);
+export const studentData = fc.oneof(studentValid, nearMiss(studentValid), studentLoose).filter(fitsCallbackData);
+
+// ── Templates `t:` ──
+const templateValid = fc
+  .tuple(fc.constantFrom("edit", "reset", "reset-yes"), fc.constantFrom("confirmation", "cancellation", "reminder"))
+  .map(([op, kind]) => packTemplate({ op: op as "edit", kind: kind as "reminder" }));
+const templateLoose = fc.tuple(oneOfCodes(["e", "r", "R", "E"]), oneOfCodes(["c", "x", "r", "R", "cc"])).map(([op, kind]) => `t:${op}:${kind}`);
+
+// ── Conversation buttons `cr:`, `tp:`, `bx:` ──
+const conversationButtons = fc.oneof(
+  fc.constantFrom("cr:y", "cr:n", "tp:s", "tp:n", "bx:q", "bx:go"),
+  oneOfCodes(["c", "p", "n", "x", "a"], 3).map((code) => `bx:s:${code}`),
+  fc.oneof(fc.integer({ min: -2, max: 45 }).map(String), fc.constantFrom("", "1e1", "0x1", "constructor", "length", "__proto__", " 1")).map((i) => `bx:g:${i}`),
+  fc.tuple(fc.constantFrom("cr", "tp", "bx"), fc.string({ maxLength: 10 })).map(([p, rest]) => `${p}:${rest}`),
+);
+
+// ── The list menu `bk/<row>/<col>/<payload>/<hash>` ──
+const listState: fc.Arbitrary<ListState> = fc
+  .record({
+    userId: fc.option(fc.oneof(fc.constantFrom(STUDENT.id, 5000, 5001, 1, 9_007_199_254_740_991), fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER })), { nil: undefined }),
+    filter: fc.constantFrom("all" as const, 0 as const, 1 as const, 2 as const, -1 as const),
+    dir: fc.constantFrom("first" as const, "older" as const, "newer" as const),
+    id: fc.oneof(fc.integer({ min: 1, max: 24 }), fc.integer({ min: 1, max: MAX_SERIAL })),
+    offset: fc.oneof(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: MAX_SERIAL })),
+  })
+  .map(({ userId, filter, dir, id, offset }) => ({
+    ...(userId === undefined ? {} : { userId }),
+    filter,
+    anchor: dir === "first" ? { dir } : { dir, id },
+    offset: dir === "first" ? 0 : offset,
+  }));
+const listPayload = fc.oneof(
+  { weight: 5, arbitrary: listState.map(packListState) },
+  { weight: 1, arbitrary: fc.constantFrom(packEdge("newest"), packEdge("oldest"), "", "a", "a.", "a.a.", "a.a.o", "a.q", "u0.a", "u.a", "uzzzzzzzzzzz.a", "a.a.o.-1.1", "a.a.o.1.0", "a.a.o.01.1", "a.a.o.zzzzzz.1", "a.a.n.0.zzzzzz") },
+  { weight: 2, arbitrary: fc.string({ maxLength: 12 }) },
+);
+const position = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: 0, max: 2 }).map(String) },
+  { weight: 1, arbitrary: fc.constantFrom("3", "9", "f", "-1", "10", "", "x", "00", " 0", "F") },
+);
+
+/** `bk/…` presses; `hash` is the real fingerprint hash of a list button (read from a sent list). */
+export function listData(hash: string): fc.Arbitrary<string> {
+  const hashes = fc.oneof(
+    { weight: 4, arbitrary: fc.constant(hash) },
+    { weight: 1, arbitrary: fc.constantFrom("", "f", "h", `h${hash.slice(1)}`, `${hash}x`, hash.slice(0, -1)) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 5 }).map((s) => `f${s}`) },
+  );
+  const bk = fc.tuple(position, position, listPayload, hashes).map(([r, c, p, h]) => `bk/${r}/${c}/${p}/${h}`);
+  return fc.oneof(bk, nearMiss(bk));
+}
+
+/** Every admin callback format, valid and mutated, plus random strings; all within 64 bytes. */
+export function adminData(hash: string): fc.Arbitrary<string> {
+  return fc
+    .oneof(
+      { weight: 3, arbitrary: listData(hash) },
+      { weight: 2, arbitrary: cardValid },
+      { weight: 2, arbitrary: nearMiss(cardValid) },
+      { weight: 2, arbitrary: cardLoose },
+      { weight: 1, arbitrary: templateValid },
+      { weight: 1, arbitrary: nearMiss(fc.oneof(templateValid, templateLoose)) },
+      { weight: 2, arbitrary: conversationButtons },
+      { weight: 1, arbitrary: studentData },
+      { weight: 2, arbitrary: randomData },
+    )
+    .filter(fitsCallbackData);
+}
+
+/** Random callback_data: ASCII, any Unicode, and prefixes of ours followed by noise. */
+export const randomData: fc.Arbitrary<string> = fc
+  .oneof(
+    fc.string({ minLength: 1, maxLength: 64 }),
+    fc.string({ unit: "binary", minLength: 1, maxLength: 32 }),
+    fc.string({ unit: "grapheme", minLength: 1, maxLength: 20 }),
+    fc.tuple(fc.constantFrom("bk/", "c:", "s:", "t:", "cr:", "tp:", "bx:", "bk", "c", "other/0/0/x/f"), fc.string({ maxLength: 60 })).map(([p, s]) => p + s),
+  )
+  .filter(fitsCallbackData);
+
+/** Every admin prefix followed by anything, for the refusal checks. */
+export const adminPrefixedData: fc.Arbitrary<string> = fc
+  .tuple(fc.constantFrom("bk/", "c:", "t:", "cr:", "tp:", "bx:"), fc.oneof(fc.string({ maxLength: 40 }), cardLoose, templateLoose, conversationButtons))
+  .map(([prefix, rest]) => (rest.startsWith(prefix) ? rest : prefix + rest))
+  .filter(fitsCallbackData);

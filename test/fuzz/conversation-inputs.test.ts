@@ -1,0 +1,136 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { MAX_TEMPLATE_LENGTH } from "../../src/delivery/templates";
+import { createTestDatabase, type TestDatabase } from "../helpers/db";
+import { createHarness, type Harness } from "../helpers/harness";
+import { ADMIN } from "../helpers/updates";
+import {
+  anyText,
+  botMessage,
+  expectAcceptableCalls,
+  fuzz,
+  logWatch,
+  seedFuzzData,
+  sent,
+  tableChecksums,
+  telegramText,
+  texts,
+} from "./support";
+
+/**
+ * Property: whatever an admin sends while a conversation waits for text — the student to look
+ * up, a template's new text, a broadcast's text, a cancel reason — gets an acceptable answer
+ * without reaching the error boundary, nothing is saved before the confirming press, and
+ * /cancel leaves no conversation behind.
+ */
+
+let database: TestDatabase;
+let h: Harness;
+let initial: Record<string, string>;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await seedFuzzData(database);
+  h = await createHarness(database.db, { PAGE_SIZE: "3" });
+  initial = await tableChecksums(database);
+});
+afterAll(async () => {
+  await h?.close();
+  await database?.dispose();
+});
+
+/** Opens a conversation so that the next text message is its answer. */
+const OPEN = {
+  async user() {
+    await h.send("/user");
+  },
+  async template(kind: string) {
+    await h.pressData(botMessage(h, ADMIN.id), `t:e:${kind}`);
+  },
+  async broadcast(status: string) {
+    await h.send("/broadcast");
+    const menu = h.lastSent();
+    await h.pressData(menu, `bx:s:${status}`);
+    await h.pressData(h.api.message(ADMIN.id, menu.message_id)!, "bx:g:0");
+  },
+  async reason(id: number) {
+    await h.pressData(botMessage(h, ADMIN.id), `c:w:${id}:0`);
+  },
+};
+
+const answerText = fc
+  .oneof(
+    { weight: 6, arbitrary: anyText },
+    { weight: 1, arbitrary: fc.constantFrom("/user", "/broadcast", "/templates", "/bookings", "/cancel@bookings_admin_bot", "/cancel now", "{reason}", "{first_name} {course} {stream} {start_date} {reason}", "{nope}", "{", "}{", "{ first_name }") },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom("{first_name}", "{course}", "{stream}", "{start_date}", "x", "я", "😀"), fc.integer({ min: 1, max: 500 })).map(([s, n]) => s.repeat(n)) },
+  )
+  .map((t) => telegramText(t));
+
+describe("text sent to a waiting conversation", () => {
+  it("gets one acceptable answer, saves nothing, and /cancel leaves", async () => {
+    const watch = logWatch(h);
+    const contexts = fc.oneof(
+      fc.constant(["user"] as const),
+      fc.tuple(fc.constant("template" as const), fc.constantFrom("c", "x", "r")),
+      fc.tuple(fc.constant("broadcast" as const), fc.constantFrom("c", "p", "n", "x", "a")),
+      fc.tuple(fc.constant("reason" as const), fc.integer({ min: 1, max: 18 })),
+    );
+    await fc.assert(
+      fc.asyncProperty(contexts, answerText, async ([context, arg], text) => {
+        // /broadcast while /user waits is a known bug (below).
+        fc.pre(!(context === "user" && /^\/broadcast(@bookings_admin_bot)?(\s|$)/.test(text)));
+        watch.reset();
+        await (OPEN[context] as (a?: unknown) => Promise<void>)(arg);
+        const calls = await h.send(text);
+        expectAcceptableCalls(calls, ADMIN.id);
+        expect(sent(calls).length + calls.filter((c) => c.method === "sendDocument").length, "one answer").toBe(1);
+        await h.send("/cancel");
+        expect((await h.send("hello"))[0]!.payload.text, "no conversation left behind").toBe(texts.notUnderstood);
+        watch.expectQuiet();
+        expect(await tableChecksums(database)).toEqual(initial);
+      }),
+      fuzz(600),
+    );
+  }, 60_000);
+});
+
+describe("known bugs", () => {
+  afterEach(async () => {
+    await h.send("/cancel");
+  });
+
+  // BUG (src/bot/index.ts, the order of the admin middleware): a command that starts a
+  // conversation runs before the conversations registered after it see the update. /broadcast
+  // is handled in broadcastFeature, ahead of studentFeature's "ask-student" conversation, so
+  // while /user waits for a student, /broadcast calls ctx.conversation.enter("broadcast") with
+  // "ask-student" still active: "A conversation was already entered and 'broadcast' is not a
+  // parallel conversation" reaches the error boundary, the admin gets "⚠️ Что-то пошло не так",
+  // and /user still waits. (/user during /broadcast works: "broadcast" is registered earlier and
+  // halts on the command.) Fix: install every createConversation(...) right after
+  // conversations(), before any feature's handlers, or exitAll() before entering.
+  it.fails("/broadcast while /user waits starts the broadcast — fails today: 'A conversation was already entered'", async () => {
+    await OPEN.user();
+    const watch = logWatch(h);
+    const calls = await h.send("/broadcast");
+    expect(sent(calls).map((c) => c.payload.text)).toEqual(["📨 Рассылка. Кому отправить?"]);
+    watch.expectQuiet();
+  });
+
+  // BUG (src/delivery/templates.ts MAX_TEMPLATE_LENGTH = 3000 with src/bot/format/templates.ts
+  // templatePreview): the limit is checked on the template, not on what it becomes. Placeholders
+  // grow when filled in ("{course}", 8 characters, becomes "Вайб кодинг", 11), so 375 × "{course}"
+  // (3000 characters, accepted) previews as 4146 characters: Telegram refuses the preview with
+  // 400 "message is too long", the error boundary answers, and the admin cannot save it. The same
+  // template would go out to students with longer course names too. Fix: check the length of the
+  // rendered text (with the longest plausible values, or the preview itself) against 4096 and
+  // say so in templateProblem, or truncate the preview.
+  it.fails("a template at the length limit gets a preview Telegram accepts — fails today: the preview is 4146 characters", async () => {
+    const body = "{course}".repeat(MAX_TEMPLATE_LENGTH / 8);
+    expect(body.length).toBe(MAX_TEMPLATE_LENGTH);
+    await OPEN.template("c");
+    const watch = logWatch(h);
+    const calls = await h.send(body); // the harness throws on a text over 4096
+    expect(sent(calls)).toHaveLength(1);
+    watch.expectQuiet();
+  });
+});

@@ -1,0 +1,228 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Message, User } from "grammy/types";
+import { createTestDatabase, rawQuery, type TestDatabase } from "../helpers/db";
+import { buttonRows, createHarness, type Harness } from "../helpers/harness";
+import { ADMIN } from "../helpers/updates";
+import { STUDENT, answers, expectAcceptableCalls, logWatch, seedFuzzData, sent, texts, type FuzzData } from "./support";
+
+/**
+ * Abuse the way real people do: a double tap sends the same button twice before the first
+ * answer has changed the message. Each press must be answered once, the second one must not
+ * reach the error boundary, and an action must happen once (one status change, one message to
+ * the student, one broadcast).
+ */
+
+let database: TestDatabase;
+let h: Harness;
+let data: FuzzData;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  data = await seedFuzzData(database);
+  h = await createHarness(database.db, { PAGE_SIZE: "3" });
+});
+afterAll(async () => {
+  await h?.close();
+  await database?.dispose();
+});
+// A test that fails half-way must not leave its conversation to the next one.
+afterEach(async () => {
+  await h.send("/cancel");
+});
+
+const FAILURE_NOTICES: unknown[] = [texts.somethingWentWrong, texts.databaseUnavailable];
+
+/** The button whose label starts with `label`, on the message as it now stands. */
+function button(message: Message, label: string): string {
+  const current = h.api.message(message.chat.id, message.message_id) ?? message;
+  const found = current.reply_markup?.inline_keyboard.flat().find((b) => b.text.startsWith(label));
+  if (!found || !("callback_data" in found)) throw new Error(`no button "${label}" in ${JSON.stringify(buttonRows(current.reply_markup))}`);
+  return found.callback_data;
+}
+
+/** One press of the button whose label starts with `label`. */
+const tap = (message: Message, label: string, from: User = ADMIN) =>
+  h.pressData(h.api.message(message.chat.id, message.message_id) ?? message, button(message, label), from);
+
+/** Two presses of the same button on the same message, the second before the first changed anything visible. */
+async function doubleTap(message: Message, label: string, from: User = ADMIN) {
+  const pressed = h.api.message(message.chat.id, message.message_id) ?? message;
+  const d = button(pressed, label);
+  const watch = logWatch(h);
+  const first = await h.pressData(pressed, d, from);
+  const second = await h.pressData(pressed, d, from);
+  return { first, second, watch, from };
+}
+
+function expectBothAnswered({ first, second, watch, from }: Awaited<ReturnType<typeof doubleTap>>) {
+  for (const calls of [first, second]) {
+    expectAcceptableCalls(calls, from.id);
+    expect(answers(calls), "one answerCallbackQuery per press").toHaveLength(1);
+    expect(FAILURE_NOTICES).not.toContain(answers(calls)[0]!.payload.text);
+  }
+  watch.expectQuiet();
+}
+
+const count = async (sql: string, params: unknown[] = []) => Number((await rawQuery(database, sql, params))[0]!.n);
+
+/** An open card of a booking in this status (a new one per call, as a fresh /booking would show). */
+async function cardOf(status: number): Promise<{ id: number; card: Message }> {
+  const id = [...data.status].find(([id, s]) => s === status && data.owner.get(id) !== STUDENT.id && !used.has(id))![0];
+  used.add(id);
+  await h.send(`/booking ${id}`);
+  return { id, card: h.lastSent() };
+}
+const used = new Set<number>();
+
+describe("double taps on the list", () => {
+  it.each(["↻ Обновить", "Старше ▶", "🟢 Подтверждённые", "⚪ Новые"])("%s", async (label) => {
+    await h.send("/bookings");
+    expectBothAnswered(await doubleTap(h.lastSent(), label));
+  });
+});
+
+describe("double taps on a booking card", () => {
+  it("↻ Обновить", async () => {
+    const { card } = await cardOf(1);
+    expectBothAnswered(await doubleTap(card, "↻ Обновить"));
+  });
+
+  // BUG (src/bot/features/booking-card.ts, the `data.op === "ask"` branch): the question is put
+  // in place with a bare ctx.editMessageText, so the second tap's identical edit gets Telegram's
+  // 400 "message is not modified", which reaches the error boundary ("update failed" in the log,
+  // "⚠️ Что-то пошло не так" to the admin). Fix: use editToCard's tolerance (catch 400) there too.
+  it.fails("🟢 Подтвердить (the question) — fails today: 400 'message is not modified' reaches the error boundary", async () => {
+    const { card } = await cardOf(0);
+    expectBothAnswered(await doubleTap(card, "🟢 Подтвердить"));
+  });
+
+  it("✅ Да, подтвердить: confirmed once, one message to the student, the second tap says it already changed", async () => {
+    const { id, card } = await cardOf(1);
+    await tap(card, "🟢 Подтвердить");
+    const taps = await doubleTap(card, "✅ Да, подтвердить");
+    expectBothAnswered(taps);
+    expect(answers(taps.second)[0]!.payload.text).toBe("Заявку уже изменили");
+    expect(await count("SELECT count(*) AS n FROM booking_events WHERE booking_id = $1 AND to_status = 2", [id])).toBe(1);
+    expect(await count("SELECT count(*) AS n FROM outbox WHERE booking_id = $1 AND kind = 'confirmation'", [id])).toBe(1);
+    data.status.set(id, 2);
+  });
+
+  // BUG (src/bot/features/booking-card.ts, the `data.op === "reason"` branch, and
+  // src/bot/features/templates.ts, the `t:e` branch): entering a conversation while one is active
+  // throws "A conversation was already entered and 'cancel-reason' is not a parallel
+  // conversation"; the callback was already answered, so the error boundary answers it a second
+  // time. The second tap gets here because the active conversation lets callback queries pass
+  // (conversation.skip). Fix: before `ctx.conversation.enter(...)`, `await ctx.conversation.exitAll()`
+  // (a new request replaces the old one), or ignore the press when `ctx.conversation.active(name)`.
+  it.fails("✍️ Указать причину — fails today: the second tap enters the conversation again and throws", async () => {
+    const { card } = await cardOf(0);
+    await tap(card, "🔴 Отменить");
+    expectBothAnswered(await doubleTap(card, "✍️ Указать причину"));
+  });
+
+  it("🔴 Да, отменить (with a reason): cancelled once, one message to the student", async () => {
+    const { id, card } = await cardOf(2);
+    await tap(card, "🔴 Отменить");
+    await tap(card, "✍️ Указать причину");
+    await h.send("нет оплаты");
+    const question = h.lastSent();
+    const taps = await doubleTap(question, "🔴 Да, отменить");
+    expect(answers(taps.first)).toHaveLength(1);
+    expect(answers(taps.second)).toHaveLength(1);
+    taps.watch.expectQuiet();
+    expect(await count("SELECT count(*) AS n FROM booking_events WHERE booking_id = $1 AND to_status = -1", [id])).toBe(1);
+    expect(await count("SELECT count(*) AS n FROM outbox WHERE booking_id = $1 AND kind = 'cancellation'", [id])).toBe(1);
+    data.status.set(id, -1);
+  });
+});
+
+describe("double taps on /templates", () => {
+  it.fails("✏️ Подтверждение — fails today: the second tap enters the edit conversation again and throws", async () => {
+    await h.send("/templates");
+    expectBothAnswered(await doubleTap(h.lastSent(), "✏️ Подтверждение"));
+  });
+
+  it.fails("✏️ while /user waits for a student — fails today: a second conversation cannot be entered", async () => {
+    await h.send("/templates");
+    const list = h.lastSent();
+    await h.send("/user");
+    const watch = logWatch(h);
+    const calls = await tap(list, "✏️ Напоминание");
+    expect(answers(calls)).toHaveLength(1);
+    expect(sent(calls).map((c) => c.payload.text)).toEqual([expect.stringMatching(/^Пришлите новый текст сообщения «Напоминание»/)]);
+    watch.expectQuiet();
+  });
+
+  it("💾 Сохранить: saved once; ↺ По умолчанию asks twice, harmlessly", async () => {
+    await h.send("/templates");
+    await tap(h.lastSent(), "✏️ Отмена");
+    await h.send("{first_name}, заявка отменена: {reason}");
+    const save = await doubleTap(h.lastSent(), "💾 Сохранить");
+    expect(answers(save.first)).toHaveLength(1);
+    expect(answers(save.second)).toHaveLength(1);
+    save.watch.expectQuiet();
+    expect(await count("SELECT count(*) AS n FROM message_templates")).toBe(1);
+    await h.send("/templates");
+    expectBothAnswered(await doubleTap(h.lastSent(), "↺ По умолчанию"));
+  });
+
+  // BUG (src/bot/features/templates.ts, the reset-yes branch): after resetting, the list is put
+  // in place with a bare ctx.editMessageText; on the second tap it is identical, Telegram answers
+  // 400 "message is not modified", and the error boundary answers the already answered callback
+  // again ("Готово", then "⚠️ Что-то пошло не так"). Fix: tolerate 400 there as editToCard does.
+  it.fails("↺ Да, вернуть — fails today: 400 'message is not modified' reaches the error boundary", async () => {
+    await h.send("/templates");
+    await tap(h.lastSent(), "✏️ Напоминание");
+    await h.send("Скоро старт: {start_date}");
+    await tap(h.lastSent(), "💾 Сохранить");
+    await h.send("/templates");
+    await tap(h.lastSent(), "↺ По умолчанию");
+    expectBothAnswered(await doubleTap(h.lastSent(), "↺ Да, вернуть"));
+  });
+});
+
+describe("double taps in /broadcast", () => {
+  it("status, group and 📨 Отправить: one broadcast, each student queued once", async () => {
+    await h.send("/broadcast");
+    const menu = h.lastSent();
+    const status = await doubleTap(menu, "🟢 Подтверждённые");
+    expect(answers(status.first)).toHaveLength(1);
+    expect(answers(status.second)).toHaveLength(1);
+    status.watch.expectQuiet();
+    await tap(menu, "Все курсы и потоки");
+    await h.send("Занятие переносится на завтра");
+    const before = await count("SELECT count(*) AS n FROM outbox WHERE kind = 'broadcast'");
+    const go = await doubleTap(h.lastSent(), "📨 Отправить");
+    expect(answers(go.first)).toHaveLength(1);
+    expect(answers(go.second)).toHaveLength(1);
+    go.watch.expectQuiet();
+    expect(await count("SELECT count(*) AS n FROM message_history WHERE message_text = 'Занятие переносится на завтра'")).toBe(1);
+    const queued = await count("SELECT count(*) AS n FROM outbox WHERE kind = 'broadcast'");
+    expect(queued - before).toBeGreaterThan(0);
+    expect(await count("SELECT count(*) - count(DISTINCT chat_id) AS n FROM outbox WHERE kind = 'broadcast'")).toBe(0);
+  });
+});
+
+describe("double taps by a student", () => {
+  it("Мои заявки, and cancelling a booking: cancelled once", async () => {
+    const taps = await doubleTap((await h.send("/start", STUDENT), h.lastSent(STUDENT.id)), "📋 Мои заявки", STUDENT);
+    expectBothAnswered(taps);
+  });
+
+  it("booking a stream twice: one booking", async () => {
+    const newcomer: User = { id: 424_000_001, is_bot: false, first_name: "Новенький" };
+    await h.send("/start", newcomer);
+    const taps = await doubleTap(h.lastSent(newcomer.id), "Вайб кодинг", newcomer);
+    expect(answers(taps.first)).toHaveLength(1);
+    expect(answers(taps.second)[0]!.payload.text).toBe(texts.alreadyBooked);
+    taps.watch.expectQuiet();
+    expect(await count("SELECT count(*) AS n FROM bookings WHERE user_id = $1", [newcomer.id])).toBe(1);
+
+    await tap(h.lastSent(newcomer.id), "📋 Мои заявки", newcomer);
+    await tap(h.lastSent(newcomer.id), "Отменить заявку", newcomer);
+    const cancel = await doubleTap(h.lastSent(newcomer.id), "Да, отменить", newcomer);
+    expectBothAnswered(cancel);
+    expect(answers(cancel.second)[0]!.payload.text).toBe(texts.cannotCancelStudent);
+    expect(await count("SELECT count(*) AS n FROM booking_events e JOIN bookings b ON b.id = e.booking_id WHERE b.user_id = $1 AND e.to_status = -1", [newcomer.id])).toBe(1);
+  });
+});

@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import fc from "fast-check";
+import type { Update, User } from "grammy/types";
+import { parseStudent } from "../../src/bot/callback-data";
+import { ADMIN_COMMANDS } from "../../src/bot/commands";
+import { openPostgres } from "../../src/db/client";
+import { createHarness, type Harness } from "../helpers/harness";
+import { ADMIN, messageUpdate } from "../helpers/updates";
+import { adminPrefixedData, randomData, studentData } from "./callback-arbitraries";
+import { NASTY, anyText, botMessage, expectAcceptableCalls, fuzz, logWatch, telegramText, texts } from "./support";
+
+/**
+ * Non-admins, against a database that cannot be reached: had the bot read anything for them,
+ * the answer would be "database unavailable" (and "update failed" in the log) instead of the
+ * refusal. Extends test/bot/access.test.ts (one fixed case per command) to every command in the
+ * admins' menu with any arguments, any non-admin, the /b and /u links, every admin button
+ * prefix with anything after it, the student side's own buttons, and chats that are not private.
+ */
+
+const unreachable = openPostgres("postgres://postgres@127.0.0.1:1/none", { connectionTimeoutMillis: 500 });
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness(unreachable.db);
+});
+afterAll(async () => {
+  await h?.close();
+  await unreachable.close();
+});
+
+/** Anyone but the admin, with the names Telegram allows (1–64 characters) and any username. */
+const nonAdmin: fc.Arbitrary<User> = fc
+  .record({
+    id: fc.oneof(fc.integer({ min: 1, max: 2 ** 31 }), fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER })).filter((id) => id !== ADMIN.id),
+    first_name: anyText.map((t) => telegramText(t, 64)),
+    username: fc.option(fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{4,31}$/), { nil: undefined }),
+    language_code: fc.option(fc.constantFrom("ru", "en", "uk", "kk", "zh-hans"), { nil: undefined }),
+  })
+  .map((u) => ({ is_bot: false, ...u }) as User);
+
+const REFUSED_COMMANDS = ADMIN_COMMANDS.map((c) => c.command).filter((c) => c !== "help");
+const args = fc.oneof(fc.constant(""), anyText, fc.constantFrom(...NASTY));
+
+const notAdmin = (chatId: number) => [{ method: "sendMessage", payload: { chat_id: chatId, text: texts.notAdmin } }];
+const hint = (chatId: number) => [{ method: "sendMessage", payload: { chat_id: chatId, text: texts.studentHint } }];
+
+describe("non-admins, with the database unreachable", () => {
+  it("every admin command, with any arguments, gets the refusal and reads nothing", async () => {
+    const watch = logWatch(h);
+    const text = fc
+      .tuple(fc.constantFrom(...REFUSED_COMMANDS), fc.constantFrom("", "", "@bookings_admin_bot", "@other_bot"), args)
+      .map(([command, at, arg]) => ({ at, text: telegramText(`/${command}${at}${arg ? ` ${arg}` : ""}`) }));
+    await fc.assert(
+      fc.asyncProperty(nonAdmin, text, async (user, { at, text }) => {
+        watch.reset();
+        const calls = await h.send(text, user);
+        // Addressed to another bot, a command is not ours to refuse: the pointer to /start instead.
+        expect(calls).toEqual(at === "@other_bot" ? hint(user.id) : notAdmin(user.id));
+        watch.expectQuiet();
+      }),
+      fuzz(1000),
+    );
+  }, 60_000);
+
+  it("the /b123 and /u123 links get the refusal", async () => {
+    const watch = logWatch(h);
+    const link = fc
+      .tuple(fc.constantFrom("b", "u"), fc.oneof(fc.integer({ min: 0, max: 99 }), fc.bigInt({ min: 0n, max: 10n ** 25n })), fc.constantFrom("", "@bookings_admin_bot", "@x"))
+      .map(([l, n, at]) => `/${l}${n}${at}`);
+    await fc.assert(
+      fc.asyncProperty(nonAdmin, link, async (user, text) => {
+        watch.reset();
+        expect(await h.send(text, user)).toEqual(notAdmin(user.id));
+        watch.expectQuiet();
+      }),
+      fuzz(300),
+    );
+  }, 60_000);
+
+  it("/start, which records the student, is the one command that needs the database: they hear it is unavailable", async () => {
+    const watch = logWatch(h);
+    await fc.assert(
+      fc.asyncProperty(nonAdmin, fc.oneof(fc.constant(""), fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/), anyText), async (user, arg) => {
+        watch.reset();
+        const calls = await h.send(telegramText(`/start${arg ? ` ${arg}` : ""}`), user);
+        expect(calls).toEqual([{ method: "sendMessage", payload: { chat_id: user.id, text: texts.databaseUnavailable } }]);
+        expect(watch.lines().filter((l) => l.msg === "update failed")).toEqual([expect.objectContaining({ databaseUnavailable: true })]);
+      }),
+      fuzz(200),
+    );
+    watch.expectNoTokenLogged();
+  }, 60_000);
+
+  it("anything else they write gets a pointer to /start (or the refusal) and reads nothing", async () => {
+    const watch = logWatch(h);
+    const text = anyText.map((t) => telegramText(t)).filter((t) => !/^\/start(@bookings_admin_bot)?(\s|$)/.test(t));
+    await fc.assert(
+      fc.asyncProperty(nonAdmin, text, async (user, text) => {
+        watch.reset();
+        const calls = await h.send(text, user);
+        expect([hint(user.id), notAdmin(user.id)]).toContainEqual(calls);
+        watch.expectQuiet();
+      }),
+      fuzz(500),
+    );
+  }, 60_000);
+
+  it("every admin button, with anything after its prefix, is refused once and reads nothing", async () => {
+    const watch = logWatch(h);
+    await fc.assert(
+      fc.asyncProperty(nonAdmin, fc.oneof(adminPrefixedData, randomData.filter((d) => !d.startsWith("s:"))), async (user, d) => {
+        watch.reset();
+        const calls = await h.pressData(botMessage(h, user.id), d, user);
+        expect(calls).toEqual([{ method: "answerCallbackQuery", payload: expect.objectContaining({ text: texts.notAdminButton }) }]);
+        watch.expectQuiet();
+      }),
+      fuzz(1000),
+    );
+  }, 60_000);
+
+  it("the student side's own buttons: forged ones are refused before any query, real ones hear the database is unavailable", async () => {
+    const watch = logWatch(h);
+    await fc.assert(
+      fc.asyncProperty(nonAdmin, studentData.filter((d) => d.startsWith("s:")), async (user, d) => {
+        watch.reset();
+        const calls = await h.pressData(botMessage(h, user.id), d, user);
+        expectAcceptableCalls(calls, user.id);
+        if (parseStudent(d)) {
+          expect(calls).toEqual([{ method: "answerCallbackQuery", payload: expect.objectContaining({ text: texts.databaseUnavailable, show_alert: true }) }]);
+        } else {
+          expect(calls).toEqual([{ method: "answerCallbackQuery", payload: expect.objectContaining({ text: texts.staleButtonStudent }) }]);
+          watch.expectQuiet();
+        }
+      }),
+      fuzz(500),
+    );
+  }, 60_000);
+
+  it("outside private chats nobody — the admin included — gets an answer, and nothing is read", async () => {
+    const watch = logWatch(h);
+    const chat = fc.oneof(
+      fc.record({ id: fc.integer({ min: -(10 ** 13), max: -1 }), type: fc.constantFrom("group" as const, "supergroup" as const), title: fc.constant("Team") }),
+      fc.record({ id: fc.integer({ min: -(10 ** 13), max: -1 }), type: fc.constant("channel" as const), title: fc.constant("News") }),
+    );
+    const text = fc.oneof(fc.constantFrom("/bookings", "/start", "/help", "/b1", "/broadcast", "/user 1"), anyText).map((t) => telegramText(t));
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.constant(ADMIN), nonAdmin), chat, text, async (user, chat, text) => {
+        watch.reset();
+        const update: Update = messageUpdate(text, user);
+        (update.message as { chat: unknown }).chat = chat;
+        const before = h.api.calls.length;
+        await h.bot.handleUpdate(update);
+        expect(h.api.calls.slice(before)).toEqual([]);
+        watch.expectQuiet();
+      }),
+      fuzz(300),
+    );
+  }, 60_000);
+});

@@ -1,0 +1,137 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { run, type RunnerHandle } from "@grammyjs/runner";
+import type { User } from "grammy/types";
+import { createBot } from "../../src/bot";
+import { texts } from "./support";
+import { ALLOWED_UPDATES } from "../../src/bot/webhook";
+import { createTestDatabase, type TestDatabase } from "../helpers/db";
+import { BOT_INFO, FakeTelegram } from "../helpers/fake-telegram";
+import { captureLogs, testConfig } from "../helpers/harness";
+import { TcpProxy } from "../helpers/tcp-proxy";
+import { ADMIN, STRANGER, messageUpdate } from "../helpers/updates";
+
+/**
+ * Long polling as src/main.ts runs it (@grammyjs/runner's `run`, the same allowed_updates)
+ * against the fake Bot API while getUpdates fails: 500s, a 429 with retry_after, and the API
+ * unreachable altogether. Polling must resume by itself, and every update pushed meanwhile must
+ * be answered exactly once, each chat's in order. Every wait is bounded by a few seconds.
+ */
+
+let database: TestDatabase;
+let api: FakeTelegram;
+let runner: RunnerHandle | undefined;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  api = await FakeTelegram.start();
+  // The runner reports failed fetches on the console (main.ts does not silence it); keep test output clean.
+  vi.spyOn(console, "error").mockImplementation(() => {});
+});
+afterEach(async () => {
+  if (runner?.isRunning()) await runner.stop();
+  runner = undefined;
+  // The fake API finishes a poll the stopped runner abandoned (taking any queued updates with it,
+  // where Telegram would resend unconfirmed ones): let it finish before the next test pushes any.
+  await new Promise((r) => setTimeout(r, 250));
+});
+afterAll(async () => {
+  vi.restoreAllMocks();
+  await api?.close();
+  await database?.dispose();
+});
+
+function startPolling(apiRoot: string) {
+  const logs = captureLogs();
+  const bot = createBot({ config: testConfig(), logger: logs.logger, db: database.db, clock: () => new Date() }, { botInfo: BOT_INFO, client: { apiRoot } });
+  runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
+  return { bot, logs: logs.lines };
+}
+
+async function waitFor(what: string, done: () => boolean, ms = 5_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const repliesTo = (chatId: number) => api.callsOf("sendMessage").filter((c) => c.payload.chat_id === chatId && c.outcome === "ok");
+const users: User[] = Array.from({ length: 5 }, (_, i) => ({ id: 880_000 + i, is_bot: false, first_name: `S${i}` }));
+
+/** A burst: the admin's /help, then per student "hello" ×3 — each must be answered once, in order. */
+function pushBurst() {
+  const burst = [messageUpdate("/help", ADMIN), ...users.flatMap((u) => [1, 2, 3].map(() => messageUpdate("hello", u)))];
+  api.pushUpdates(...burst);
+  return burst;
+}
+
+function expectBurstAnsweredOnce(since: number) {
+  const admin = repliesTo(ADMIN.id).filter((c) => c.at >= since);
+  expect(admin.map((c) => c.payload.text!.split("\n")[0])).toEqual(["<b>Что я умею</b>"]);
+  for (const u of users) expect(repliesTo(u.id).filter((c) => c.at >= since).map((c) => c.payload.text)).toEqual(Array(3).fill(texts.studentHint));
+}
+
+const burstAnswered = (since: number) => () =>
+  repliesTo(ADMIN.id).some((c) => c.at >= since) && users.every((u) => repliesTo(u.id).filter((c) => c.at >= since).length >= 3);
+
+describe("long polling while the Bot API is down", () => {
+  it("getUpdates answering 500 three times: polling resumes and every update is answered once", async () => {
+    const since = Date.now();
+    api.failNext("getUpdates", { error_code: 500, description: "Internal Server Error" }, 3);
+    const polls = api.callsOf("getUpdates").length;
+    startPolling(api.apiRoot);
+    const burst = pushBurst();
+    await waitFor("the burst to be answered", burstAnswered(since));
+    await new Promise((r) => setTimeout(r, 300)); // a duplicate would show up by now
+    expectBurstAnsweredOnce(since);
+    const calls = api.callsOf("getUpdates").slice(polls);
+    expect(calls.slice(0, 3).map((c) => c.outcome)).toEqual([500, 500, 500]);
+    // The next poll confirms the burst (offset past its last update): Telegram would not resend it.
+    const lastId = burst.at(-1)!.update_id;
+    await waitFor("the confirming poll", () => api.callsOf("getUpdates").some((c) => c.payload.offset === lastId + 1));
+  });
+
+  it("getUpdates answering 429 with retry_after: polling waits as told, then resumes", async () => {
+    const since = Date.now();
+    api.failNext("getUpdates", { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } }, 1);
+    startPolling(api.apiRoot);
+    api.pushUpdates(messageUpdate("hello", STRANGER));
+    await waitFor("the reply", () => repliesTo(STRANGER.id).some((c) => c.at >= since));
+    const [failed, next] = api.callsOf("getUpdates").filter((c) => c.at >= since);
+    expect(failed!.outcome).toBe(429);
+    expect(next!.at - failed!.at).toBeGreaterThanOrEqual(1_000);
+    expect(repliesTo(STRANGER.id).filter((c) => c.at >= since)).toHaveLength(1);
+  });
+
+  it("the Bot API unreachable for a second (connections refused and cut): polling reconnects and nothing is lost", async () => {
+    const proxy = await TcpProxy.start({ host: "127.0.0.1", port: Number(new URL(api.apiRoot).port) });
+    try {
+      startPolling(`http://127.0.0.1:${proxy.port}`);
+      await waitFor("the first poll", () => api.callsOf("getUpdates").length > 0);
+      proxy.down();
+      // (A poll cut by the proxy is still finished by the fake API, emptying its queue: push after.)
+      await new Promise((r) => setTimeout(r, 200));
+      const since = Date.now();
+      pushBurst();
+      await new Promise((r) => setTimeout(r, 800));
+      expect(repliesTo(ADMIN.id).filter((c) => c.at >= since)).toEqual([]);
+      proxy.up();
+      await waitFor("the burst to be answered after the API came back", burstAnswered(since), 8_000);
+      await new Promise((r) => setTimeout(r, 300));
+      expectBurstAnsweredOnce(since);
+    } finally {
+      if (runner?.isRunning()) await runner.stop();
+      await proxy.close();
+    }
+  }, 20_000);
+
+  it("stops cleanly while a poll is in flight", async () => {
+    const since = Date.now();
+    startPolling(api.apiRoot);
+    await waitFor("a poll", () => api.callsOf("getUpdates").some((c) => c.at >= since && c.outcome === undefined));
+    const stopping = Date.now();
+    await runner!.stop();
+    expect(Date.now() - stopping).toBeLessThan(2_000);
+    expect(runner!.isRunning()).toBe(false);
+  });
+});
