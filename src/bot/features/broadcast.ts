@@ -5,6 +5,7 @@ import { finishIfDone } from "../../delivery/broadcasts";
 import type { BotContext, Deps, InnerContext } from "../context";
 import { formatCount, streamName } from "../format/values";
 import { truncate } from "../format/html";
+import { nextInput } from "../conversation-input";
 import { conversationPlugins } from "../middleware";
 
 const BROADCAST = "broadcast";
@@ -36,36 +37,30 @@ export function broadcastFeature(deps: Deps) {
       if (i % 2 === 1) statusKeyboard.row();
     });
     statusKeyboard.row().text(t.broadcast.cancel, "bx:q");
-    await ctx.reply(t.broadcast.whom, { reply_markup: statusKeyboard });
+    const question = await ctx.reply(t.broadcast.whom, { reply_markup: statusKeyboard });
 
-    /** Waits for one of our buttons; other buttons and updates pass on, commands end the conversation. */
-    async function choose(prefix: string): Promise<{ data: string; ctx: InnerContext } | undefined> {
+    /** A press of one of `choices` on the question; typing gets a pointer to the buttons. */
+    async function choose(choices: string[]): Promise<{ data: string; ctx: InnerContext } | undefined> {
       for (;;) {
-        const update = await conversation.wait({ maxMilliseconds: TIMEOUT_MS });
-        const text = update.message?.text?.trim();
-        if (text !== undefined && /^\/cancel(@\w+)?$/.test(text)) {
-          await update.reply(t.cancelled);
+        const input = await nextInput(conversation, { timeoutMs: TIMEOUT_MS, on: question, choices: [...choices, "bx:q"] });
+        if (input.kind === "cancel") {
+          await input.ctx.reply(t.cancelled);
           return undefined;
         }
-        if (text?.startsWith("/")) await conversation.halt({ next: true });
-        const data = update.callbackQuery?.data;
-        if (data === "bx:q") {
-          await update.answerCallbackQuery();
-          await update.editMessageText(t.cancelled);
-          return undefined;
+        if (input.kind === "text") {
+          await input.ctx.reply(t.broadcast.useButtons);
+          continue;
         }
-        if (data?.startsWith(prefix)) {
-          await update.answerCallbackQuery();
-          return { data: data.slice(prefix.length), ctx: update };
-        }
-        if (text !== undefined) await update.reply(t.broadcast.useButtons);
-        else await conversation.skip({ next: true });
+        await input.ctx.answerCallbackQuery();
+        if (input.data !== "bx:q") return { data: input.data, ctx: input.ctx };
+        await input.ctx.editMessageText(t.cancelled);
+        return undefined;
       }
     }
 
-    const statusPick = await choose("bx:s:");
+    const statusPick = await choose(STATUS_CHOICES.map(([code]) => `bx:s:${code}`));
     if (!statusPick) return;
-    const [statusCode, status] = STATUS_CHOICES.find(([code]) => code === statusPick.data) ?? STATUS_CHOICES[0]!;
+    const [statusCode, status] = STATUS_CHOICES.find(([code]) => `bx:s:${code}` === statusPick.data) ?? STATUS_CHOICES[0]!;
     const statusLabel = t.broadcast.audience[statusCode]!;
 
     const groups: Group[] = await conversation.external(async () => {
@@ -90,9 +85,9 @@ export function broadcastFeature(deps: Deps) {
     groupKeyboard.text(t.broadcast.cancel, "bx:q");
     await statusPick.ctx.editMessageText(t.broadcast.where(statusLabel), { reply_markup: groupKeyboard });
 
-    const groupPick = await choose("bx:g:");
+    const groupPick = await choose(groups.map((_, i) => `bx:g:${i}`));
     if (!groupPick) return;
-    const group = groups[Number(groupPick.data)] ?? groups[0]!;
+    const group = groups[Number(groupPick.data.slice("bx:g:".length))] ?? groups[0]!;
     await groupPick.ctx.editMessageText(t.broadcast.chosen(statusLabel, group.label));
     await groupPick.ctx.reply(t.broadcast.askText(MAX_TEXT));
 
@@ -100,12 +95,11 @@ export function broadcastFeature(deps: Deps) {
     let preview: { message_id: number } | undefined;
     let recipients = 0;
     for (;;) {
-      const update = await conversation.wait({ maxMilliseconds: TIMEOUT_MS });
-      const message = update.message?.text;
-      const trimmed = message?.trim();
-      if (trimmed !== undefined && /^\/cancel(@\w+)?$/.test(trimmed)) return update.reply(t.cancelled);
-      if (trimmed?.startsWith("/")) await conversation.halt({ next: true });
-      if (message !== undefined) {
+      const input = await nextInput(conversation, { timeoutMs: TIMEOUT_MS, on: preview, choices: ["bx:go", "bx:q"] });
+      const update = input.ctx;
+      if (input.kind === "cancel") return update.reply(t.cancelled);
+      if (input.kind === "text") {
+        const message = input.text;
         if (message.length > MAX_TEXT) {
           await update.reply(t.broadcast.tooLong(MAX_TEXT, message.length));
           continue;
@@ -123,11 +117,8 @@ export function broadcastFeature(deps: Deps) {
         });
         continue;
       }
-      const data = update.callbackQuery?.data;
-      const onPreview = preview && update.callbackQuery?.message?.message_id === preview.message_id;
-      if (!onPreview || (data !== "bx:go" && data !== "bx:q")) await conversation.skip({ next: true });
       await update.editMessageReplyMarkup();
-      if (data === "bx:q") {
+      if (input.data === "bx:q") {
         await update.answerCallbackQuery();
         return update.reply(t.cancelled);
       }

@@ -4,6 +4,7 @@ import type { BookingStatus } from "../../db/schema";
 import { actOnBooking } from "../card-view";
 import type { BotContext, Deps, InnerContext } from "../context";
 import { escapeHtml, truncate } from "../format/html";
+import { nextInput } from "../conversation-input";
 import { conversationPlugins } from "../middleware";
 
 export const CANCEL_REASON = "cancel-reason";
@@ -26,25 +27,18 @@ export function cancelReasonConversation(deps: Deps) {
     let reason: string | undefined;
     let question: { message_id: number } | undefined;
     for (;;) {
-      const update = await conversation.wait({ maxMilliseconds: ANSWER_TIMEOUT_MS });
-      const text = update.message?.text?.trim();
-      const data = update.callbackQuery?.data;
-      if (text !== undefined && /^\/cancel(@\w+)?$/.test(text)) return update.reply(t.card.keptIt);
-      if (text?.startsWith("/")) await conversation.halt({ next: true });
-      if (text !== undefined) {
-        reason = truncate(text, MAX_REASON);
-        question = await update.reply(
-          t.card.confirmReason(bookingId, escapeHtml(reason)),
-          {
-            parse_mode: "HTML",
-            reply_markup: new InlineKeyboard().text(t.card.yes.cancel, "cr:y").text(t.card.keepIt, "cr:n"),
-          },
-        );
+      const input = await nextInput(conversation, { timeoutMs: ANSWER_TIMEOUT_MS, on: question, choices: ["cr:y", "cr:n"] });
+      const update = input.ctx;
+      if (input.kind === "cancel") return update.reply(t.card.keptIt);
+      if (input.kind === "text") {
+        reason = truncate(input.text.trim(), MAX_REASON);
+        question = await update.reply(t.card.confirmReason(bookingId, escapeHtml(reason)), {
+          parse_mode: "HTML",
+          reply_markup: new InlineKeyboard().text(t.card.yes.cancel, "cr:y").text(t.card.keepIt, "cr:n"),
+        });
         continue;
       }
-      const onQuestion = question && update.callbackQuery?.message?.message_id === question.message_id;
-      if (!onQuestion || (data !== "cr:y" && data !== "cr:n")) await conversation.skip({ next: true });
-      if (data === "cr:n") {
+      if (input.data === "cr:n") {
         await update.editMessageText(t.card.keptIt);
         return update.answerCallbackQuery();
       }

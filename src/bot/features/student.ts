@@ -4,6 +4,7 @@ import { findStudent, type StudentRef } from "../../db/queries/students";
 import type { BotContext, Deps, InnerContext } from "../context";
 import { firstPageOf } from "../list-state";
 import type { ListMenu } from "../menus/list-menu";
+import { nextInput } from "../conversation-input";
 import { conversationPlugins } from "../middleware";
 import { parseStudentRef } from "../parse-args";
 
@@ -27,12 +28,10 @@ export function studentFeature(deps: Deps, list: ListMenu) {
   async function askStudent(conversation: Conversation<BotContext, InnerContext>, ctx: InnerContext) {
     await ctx.reply(ctx.t.student.ask);
     for (;;) {
-      const answer = await conversation.wait({ maxMilliseconds: ANSWER_TIMEOUT_MS });
-      const text = answer.message?.text?.trim();
-      if (text === undefined) await conversation.skip({ next: true });
-      else if (/^\/cancel(@\w+)?$/.test(text!)) return answer.reply(ctx.t.cancelled);
-      else if (text!.startsWith("/")) await conversation.halt({ next: true });
-      const ref = parseStudentRef(text!);
+      const input = await nextInput(conversation, { timeoutMs: ANSWER_TIMEOUT_MS });
+      const answer = input.ctx;
+      if (input.kind !== "text") return answer.reply(ctx.t.cancelled);
+      const ref = parseStudentRef(input.text);
       if (!ref) {
         await answer.reply(ctx.t.student.badRef);
         continue;

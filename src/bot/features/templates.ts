@@ -5,6 +5,7 @@ import { packTemplate, parseTemplate } from "../callback-data";
 import type { BotContext, Deps, InnerContext } from "../context";
 import { askTemplateText, describeTemplateProblem, formatTemplateList, templateName, templatePreview } from "../format/templates";
 import type { Texts } from "../i18n";
+import { nextInput } from "../conversation-input";
 import { conversationPlugins } from "../middleware";
 
 const EDIT_TEMPLATE = "edit-template";
@@ -26,11 +27,11 @@ export function templatesFeature(deps: Deps) {
     let body: string | undefined;
     let preview: { message_id: number } | undefined;
     for (;;) {
-      const update = await conversation.wait({ maxMilliseconds: ANSWER_TIMEOUT_MS });
-      const text = update.message?.text;
-      if (text !== undefined && /^\/cancel(@\w+)?$/.test(text.trim())) return update.reply(t.cancelled);
-      if (text?.startsWith("/")) await conversation.halt({ next: true });
-      if (text !== undefined) {
+      const input = await nextInput(conversation, { timeoutMs: ANSWER_TIMEOUT_MS, on: preview, choices: ["tp:s", "tp:n"] });
+      const update = input.ctx;
+      if (input.kind === "cancel") return update.reply(t.cancelled);
+      if (input.kind === "text") {
+        const text = input.text;
         const problem = templateProblem(kind, text);
         if (problem) {
           await update.reply(t.templates.fixIt(describeTemplateProblem(problem, t)));
@@ -42,11 +43,8 @@ export function templatesFeature(deps: Deps) {
         });
         continue;
       }
-      const data = update.callbackQuery?.data;
-      const onPreview = preview && update.callbackQuery?.message?.message_id === preview.message_id;
-      if (!onPreview || (data !== "tp:s" && data !== "tp:n")) await conversation.skip({ next: true });
       await update.editMessageReplyMarkup();
-      if (data === "tp:n") {
+      if (input.data === "tp:n") {
         await update.answerCallbackQuery();
         return update.reply(t.cancelled);
       }
