@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import type { ApiCall } from "../helpers/fake-telegram";
 import { TEST_TOKEN, createHarness, type Harness } from "../helpers/harness";
 import { ADMIN, STRANGER } from "../helpers/updates";
-import { fuzz, logWatch, seedFuzzData, texts } from "./support";
+import { fuzz, logWatch, seedFuzzData, t } from "./support";
 
 /**
  * The Bot API failing or slow while the bot answers: 500/502, 429 with retry_after, 403, 400 on
@@ -60,11 +60,11 @@ const ACTIONS: Record<string, Action> = {
   "/export": { send: "/export" },
   "/help": { send: "/help" },
   "hello": { send: "hello" },
-  "list ↻": { prepare: "/bookings", press: "↻ Обновить" },
-  "list ▶": { prepare: "/bookings", press: "Старше ▶" },
+  "list ↻": { prepare: "/bookings", press: t.list.refresh },
+  "list ▶": { prepare: "/bookings", press: t.list.older },
   "list filter": { prepare: "/bookings", press: "🟡 В ожидании" },
-  "card ↻": { prepare: "/booking 3", press: "↻ Обновить" },
-  "card question": { prepare: "/booking 3", press: "🔴 Отменить" },
+  "card ↻": { prepare: "/booking 3", press: t.list.refresh },
+  "card question": { prepare: "/booking 3", press: t.card.action.cancel },
 };
 
 function buttonData(message: Message, label: string): string {
@@ -128,11 +128,11 @@ describe("the Bot API failing while the bot answers", () => {
         watch.reset();
         const again = await perform(action, await prepare(action));
         // (A refresh of an unchanged list is Telegram's 400 "message is not modified": expected.)
-        const notModified = (c: ApiCall) => c.method === "editMessageText" && c.outcome === 400 && action.press === "↻ Обновить";
+        const notModified = (c: ApiCall) => c.method === "editMessageText" && c.outcome === 400 && action.press === t.list.refresh;
         expect(again.filter((c) => c.outcome !== "ok" && !notModified(c)).map((c) => [c.method, c.outcome])).toEqual([]);
         const shown = again.filter((c) => ["sendMessage", "editMessageText", "sendDocument"].includes(c.method));
         expect(shown.length).toBeGreaterThan(0);
-        for (const c of [...shown, ...okAnswers(again)]) expect([texts.somethingWentWrong, texts.databaseUnavailable]).not.toContain(c.payload.text);
+        for (const c of [...shown, ...okAnswers(again)]) expect([t.somethingWentWrong, t.databaseUnavailable]).not.toContain(c.payload.text);
         if (action.press) expect(okAnswers(again)).toHaveLength(1);
         watch.expectQuiet();
       }),
@@ -148,12 +148,12 @@ describe("the Bot API slow", () => {
     const admin = h.send("/bookings");
     const stranger = await h.send("hello", STRANGER);
     const strangerDone = Date.now() - started;
-    expect(stranger.map((c) => c.payload.text)).toEqual([texts.studentHint]);
+    expect(stranger.map((c) => c.payload.text)).toEqual([t.students.hint]);
     expect(strangerDone).toBeLessThan(1_000);
     // (`send` collects every call made meanwhile, the stranger's included.)
     const calls = (await admin).filter((c) => c.payload.chat_id === ADMIN.id);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
-    expect(calls.map((c) => c.payload.text!.split("\n")[0])).toEqual(["📋 <b>Заявки</b>"]);
+    expect(calls.map((c) => c.payload.text!.split("\n")[0])).toEqual([t.list.title]);
   });
 
   it("updates of one chat keep their order while a reply is slow", async () => {
@@ -161,7 +161,7 @@ describe("the Bot API slow", () => {
     const before = h.api.calls.length;
     await Promise.all([h.send("/help"), h.send("hello"), h.send("/bookings confirmed")]);
     const replies = h.api.calls.slice(before).filter((c) => c.method === "sendMessage" && c.payload.chat_id === ADMIN.id);
-    expect(replies.map((c) => c.payload.text!.split("\n")[0])).toEqual(["<b>Что я умею</b>", texts.notUnderstood, "📋 <b>Заявки</b>"]);
+    expect(replies.map((c) => c.payload.text!.split("\n")[0])).toEqual([t.help.split("\n")[0], t.notUnderstood, t.list.title]);
     // The second reply was asked for only after the first was answered.
     expect(replies[1]!.at - replies[0]!.at).toBeGreaterThanOrEqual(750);
   });

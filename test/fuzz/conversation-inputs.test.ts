@@ -14,7 +14,7 @@ import {
   sent,
   tableChecksums,
   telegramText,
-  texts,
+  t,
 } from "./support";
 
 /**
@@ -85,7 +85,7 @@ describe("text sent to a waiting conversation", () => {
         expectAcceptableCalls(calls, ADMIN.id);
         expect(sent(calls).length + calls.filter((c) => c.method === "sendDocument").length, "one answer").toBe(1);
         await h.send("/cancel");
-        expect((await h.send("hello"))[0]!.payload.text, "no conversation left behind").toBe(texts.notUnderstood);
+        expect((await h.send("hello"))[0]!.payload.text, "no conversation left behind").toBe(t.notUnderstood);
         watch.expectQuiet();
         expect(await tableChecksums(database)).toEqual(initial);
       }),
@@ -112,7 +112,7 @@ describe("known bugs", () => {
     await OPEN.user();
     const watch = logWatch(h);
     const calls = await h.send("/broadcast");
-    expect(sent(calls).map((c) => c.payload.text)).toEqual(["📨 Рассылка. Кому отправить?"]);
+    expect(sent(calls).map((c) => c.payload.text)).toEqual([t.broadcast.whom]);
     watch.expectQuiet();
   });
 

@@ -3,7 +3,7 @@ import type { Message, User } from "grammy/types";
 import { createTestDatabase, rawQuery, type TestDatabase } from "../helpers/db";
 import { buttonRows, createHarness, type Harness } from "../helpers/harness";
 import { ADMIN } from "../helpers/updates";
-import { STUDENT, answers, expectAcceptableCalls, logWatch, seedFuzzData, sent, texts, type FuzzData } from "./support";
+import { STUDENT, answers, expectAcceptableCalls, logWatch, seedFuzzData, sent, t, type FuzzData } from "./support";
 
 /**
  * Abuse the way real people do: a double tap sends the same button twice before the first
@@ -30,7 +30,7 @@ afterEach(async () => {
   await h.send("/cancel");
 });
 
-const FAILURE_NOTICES: unknown[] = [texts.somethingWentWrong, texts.databaseUnavailable];
+const FAILURE_NOTICES: unknown[] = [t.somethingWentWrong, t.databaseUnavailable];
 
 /** The button whose label starts with `label`, on the message as it now stands. */
 function button(message: Message, label: string): string {
@@ -101,7 +101,7 @@ describe("double taps on a booking card", () => {
     await tap(card, "🟢 Подтвердить");
     const taps = await doubleTap(card, "✅ Да, подтвердить");
     expectBothAnswered(taps);
-    expect(answers(taps.second)[0]!.payload.text).toBe("Заявку уже изменили");
+    expect(answers(taps.second)[0]!.payload.text).toBe(t.card.staleShort);
     expect(await count("SELECT count(*) AS n FROM booking_events WHERE booking_id = $1 AND to_status = 2", [id])).toBe(1);
     expect(await count("SELECT count(*) AS n FROM outbox WHERE booking_id = $1 AND kind = 'confirmation'", [id])).toBe(1);
     data.status.set(id, 2);
@@ -214,7 +214,7 @@ describe("double taps by a student", () => {
     await h.send("/start", newcomer);
     const taps = await doubleTap(h.lastSent(newcomer.id), "Вайб кодинг", newcomer);
     expect(answers(taps.first)).toHaveLength(1);
-    expect(answers(taps.second)[0]!.payload.text).toBe(texts.alreadyBooked);
+    expect(answers(taps.second)[0]!.payload.text).toBe(t.students.alreadyBooked);
     taps.watch.expectQuiet();
     expect(await count("SELECT count(*) AS n FROM bookings WHERE user_id = $1", [newcomer.id])).toBe(1);
 
@@ -222,7 +222,7 @@ describe("double taps by a student", () => {
     await tap(h.lastSent(newcomer.id), "Отменить заявку", newcomer);
     const cancel = await doubleTap(h.lastSent(newcomer.id), "Да, отменить", newcomer);
     expectBothAnswered(cancel);
-    expect(answers(cancel.second)[0]!.payload.text).toBe(texts.cannotCancelStudent);
+    expect(answers(cancel.second)[0]!.payload.text).toBe(t.students.cannotCancel);
     expect(await count("SELECT count(*) AS n FROM booking_events e JOIN bookings b ON b.id = e.booking_id WHERE b.user_id = $1 AND e.to_status = -1", [newcomer.id])).toBe(1);
   });
 });

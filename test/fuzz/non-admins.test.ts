@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { Update, User } from "grammy/types";
 import { parseStudent } from "../../src/bot/callback-data";
-import { ADMIN_COMMANDS } from "../../src/bot/commands";
-import { openPostgres } from "../../src/db/client";
+import { adminCommands } from "../../src/bot/commands";
+import { unreachableDatabase } from "../helpers/db";
 import { createHarness, type Harness } from "../helpers/harness";
 import { ADMIN, messageUpdate } from "../helpers/updates";
 import { adminPrefixedData, randomData, studentData } from "./callback-arbitraries";
-import { NASTY, anyText, botMessage, expectAcceptableCalls, fuzz, logWatch, telegramText, texts } from "./support";
+import { NASTY, TEXTS, anyText, botMessage, expectAcceptableCalls, fuzz, logWatch, pickLang, telegramText } from "./support";
 
 /**
  * Non-admins, against a database that cannot be reached: had the bot read anything for them,
@@ -17,7 +17,7 @@ import { NASTY, anyText, botMessage, expectAcceptableCalls, fuzz, logWatch, tele
  * prefix with anything after it, the student side's own buttons, and chats that are not private.
  */
 
-const unreachable = openPostgres("postgres://postgres@127.0.0.1:1/none", { connectionTimeoutMillis: 500 });
+const unreachable = unreachableDatabase();
 let h: Harness;
 beforeAll(async () => {
   h = await createHarness(unreachable.db);
@@ -37,11 +37,13 @@ const nonAdmin: fc.Arbitrary<User> = fc
   })
   .map((u) => ({ is_bot: false, ...u }) as User);
 
-const REFUSED_COMMANDS = ADMIN_COMMANDS.map((c) => c.command).filter((c) => c !== "help");
+const REFUSED_COMMANDS = adminCommands().map((c) => c.command).filter((c) => c !== "help");
 const args = fc.oneof(fc.constant(""), anyText, fc.constantFrom(...NASTY));
 
-const notAdmin = (chatId: number) => [{ method: "sendMessage", payload: { chat_id: chatId, text: texts.notAdmin } }];
-const hint = (chatId: number) => [{ method: "sendMessage", payload: { chat_id: chatId, text: texts.studentHint } }];
+/** Non-admins are answered in their Telegram language, with no database read to find it. */
+const t = (user: User) => TEXTS[pickLang(user.language_code)];
+const notAdmin = (user: User) => [{ method: "sendMessage", payload: { chat_id: user.id, text: t(user).notAdmin } }];
+const hint = (user: User) => [{ method: "sendMessage", payload: { chat_id: user.id, text: t(user).students.hint } }];
 
 describe("non-admins, with the database unreachable", () => {
   it("every admin command, with any arguments, gets the refusal and reads nothing", async () => {
@@ -54,7 +56,7 @@ describe("non-admins, with the database unreachable", () => {
         watch.reset();
         const calls = await h.send(text, user);
         // Addressed to another bot, a command is not ours to refuse: the pointer to /start instead.
-        expect(calls).toEqual(at === "@other_bot" ? hint(user.id) : notAdmin(user.id));
+        expect(calls).toEqual(at === "@other_bot" ? hint(user) : notAdmin(user));
         watch.expectQuiet();
       }),
       fuzz(1000),
@@ -69,7 +71,7 @@ describe("non-admins, with the database unreachable", () => {
     await fc.assert(
       fc.asyncProperty(nonAdmin, link, async (user, text) => {
         watch.reset();
-        expect(await h.send(text, user)).toEqual(notAdmin(user.id));
+        expect(await h.send(text, user)).toEqual(notAdmin(user));
         watch.expectQuiet();
       }),
       fuzz(300),
@@ -82,7 +84,7 @@ describe("non-admins, with the database unreachable", () => {
       fc.asyncProperty(nonAdmin, fc.oneof(fc.constant(""), fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/), anyText), async (user, arg) => {
         watch.reset();
         const calls = await h.send(telegramText(`/start${arg ? ` ${arg}` : ""}`), user);
-        expect(calls).toEqual([{ method: "sendMessage", payload: { chat_id: user.id, text: texts.databaseUnavailable } }]);
+        expect(calls).toEqual([{ method: "sendMessage", payload: { chat_id: user.id, text: t(user).databaseUnavailable } }]);
         expect(watch.lines().filter((l) => l.msg === "update failed")).toEqual([expect.objectContaining({ databaseUnavailable: true })]);
       }),
       fuzz(200),
@@ -97,7 +99,7 @@ describe("non-admins, with the database unreachable", () => {
       fc.asyncProperty(nonAdmin, text, async (user, text) => {
         watch.reset();
         const calls = await h.send(text, user);
-        expect([hint(user.id), notAdmin(user.id)]).toContainEqual(calls);
+        expect([hint(user), notAdmin(user)]).toContainEqual(calls);
         watch.expectQuiet();
       }),
       fuzz(500),
@@ -110,7 +112,7 @@ describe("non-admins, with the database unreachable", () => {
       fc.asyncProperty(nonAdmin, fc.oneof(adminPrefixedData, randomData.filter((d) => !d.startsWith("s:"))), async (user, d) => {
         watch.reset();
         const calls = await h.pressData(botMessage(h, user.id), d, user);
-        expect(calls).toEqual([{ method: "answerCallbackQuery", payload: expect.objectContaining({ text: texts.notAdminButton }) }]);
+        expect(calls).toEqual([{ method: "answerCallbackQuery", payload: expect.objectContaining({ text: t(user).notAdminButton }) }]);
         watch.expectQuiet();
       }),
       fuzz(1000),
@@ -125,9 +127,9 @@ describe("non-admins, with the database unreachable", () => {
         const calls = await h.pressData(botMessage(h, user.id), d, user);
         expectAcceptableCalls(calls, user.id);
         if (parseStudent(d)) {
-          expect(calls).toEqual([{ method: "answerCallbackQuery", payload: expect.objectContaining({ text: texts.databaseUnavailable, show_alert: true }) }]);
+          expect(calls).toEqual([{ method: "answerCallbackQuery", payload: expect.objectContaining({ text: t(user).databaseUnavailable, show_alert: true }) }]);
         } else {
-          expect(calls).toEqual([{ method: "answerCallbackQuery", payload: expect.objectContaining({ text: texts.staleButtonStudent }) }]);
+          expect(calls).toEqual([{ method: "answerCallbackQuery", payload: expect.objectContaining({ text: t(user).students.staleButton }) }]);
           watch.expectQuiet();
         }
       }),

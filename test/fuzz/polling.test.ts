@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { run, type RunnerHandle } from "@grammyjs/runner";
 import type { User } from "grammy/types";
 import { createBot } from "../../src/bot";
-import { texts } from "./support";
+import { t } from "./support";
 import { ALLOWED_UPDATES } from "../../src/bot/webhook";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { BOT_INFO, FakeTelegram } from "../helpers/fake-telegram";
@@ -67,8 +67,8 @@ function pushBurst() {
 
 function expectBurstAnsweredOnce(since: number) {
   const admin = repliesTo(ADMIN.id).filter((c) => c.at >= since);
-  expect(admin.map((c) => c.payload.text!.split("\n")[0])).toEqual(["<b>Что я умею</b>"]);
-  for (const u of users) expect(repliesTo(u.id).filter((c) => c.at >= since).map((c) => c.payload.text)).toEqual(Array(3).fill(texts.studentHint));
+  expect(admin.map((c) => c.payload.text!.split("\n")[0])).toEqual([t.help.split("\n")[0]]);
+  for (const u of users) expect(repliesTo(u.id).filter((c) => c.at >= since).map((c) => c.payload.text)).toEqual(Array(3).fill(t.students.hint));
 }
 
 const burstAnswered = (since: number) => () =>

@@ -9,8 +9,8 @@ import { BOT_INFO, type ApiCall } from "../helpers/fake-telegram";
 import { TEST_TOKEN, type Harness } from "../helpers/harness";
 import { ADMIN } from "../helpers/updates";
 
-/** The bot's fixed phrases (Russian, the admins' language here), in one place for every fuzz file. */
-export { texts } from "../../src/bot/texts";
+/** The bot's phrases: `t` is Russian, the language of ADMIN, STRANGER and STUDENT here. */
+export { TEXTS, pickLang, ru as t } from "../../src/bot/i18n";
 
 /**
  * Shared by the fuzz files: a fixed seed (override with FUZZ_SEED to explore, FUZZ_SCALE to
