@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,8 +8,8 @@ import { FakeTelegram } from "../helpers/fake-telegram";
 import { TEST_TOKEN } from "../helpers/harness";
 import { ADMIN, messageUpdate } from "../helpers/updates";
 
-// `npm start` as a user runs it: a real process, long polling a (fake) Bot API, PGlite in a
-// fresh folder, migrations at start, and a clean stop on SIGTERM.
+// `npm start` as a user runs it: the same build (prestart), a real process long polling a
+// (fake) Bot API, PGlite in a fresh folder, migrations at start, and a clean stop on SIGTERM.
 let api: FakeTelegram;
 let dir: string;
 let child: ChildProcess | undefined;
@@ -36,7 +36,8 @@ async function until<T>(what: string, probe: () => T | undefined, ms = 30_000): 
 }
 
 it.skipIf(TEST_DB_KIND !== "pglite")("starts, answers an admin, and stops cleanly on SIGTERM", async () => {
-  child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  execFileSync("npm", ["run", "-s", "prestart"], { stdio: "inherit" });
+  child = spawn(process.execPath, ["--enable-source-maps", "dist/main.js"], {
     env: {
       PATH: process.env.PATH,
       BOT_TOKEN: TEST_TOKEN,
