@@ -150,13 +150,15 @@ export class FakeTelegram {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Stamped before the body is read, so the log's times are the requests' arrival.
+    const at = Date.now();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const method = /\/bot[^/]+\/(\w+)$/.exec(req.url ?? "")?.[1] ?? "unknown";
     const raw = Buffer.concat(chunks);
     const type = req.headers["content-type"] ?? "";
     const payload = (type.includes("json") && raw.length ? JSON.parse(raw.toString("utf8")) : type.includes("multipart") ? parseMultipart(raw, type) : {}) as Payload;
-    const call: ApiCall = { method, payload, at: Date.now() };
+    const call: ApiCall = { method, payload, at };
     this.calls.push(call);
 
     const reply = (status: number, json: unknown) => {
