@@ -32,7 +32,8 @@ export function createBot(deps: Deps, options: BotOptions = {}): Bot<BotContext>
   const { config, logger } = deps;
   const bot = new Bot<BotContext>(config.botToken, {
     ...options,
-    client: { ...(config.telegramApiRoot ? { apiRoot: config.telegramApiRoot } : {}), ...options.client },
+    // A Bot API call that never answers would hold its chat's updates for grammY's default 500 s.
+    client: { timeoutSeconds: 60, ...(config.telegramApiRoot ? { apiRoot: config.telegramApiRoot } : {}), ...options.client },
   });
   const admins = new Set(config.adminIds);
 
@@ -49,12 +50,15 @@ export function createBot(deps: Deps, options: BotOptions = {}): Bot<BotContext>
   // Conversation state lives in the database: a restart, or another instance behind the same
   // webhook, carries on where the admin was.
   admin.use(conversations({ storage: { type: "key", prefix: "conv:", adapter: botStateStorage(deps.db) } }));
-  admin.use(cancelReasonConversation(deps));
-  admin.use(templatesFeature(deps));
-  admin.use(broadcastFeature(deps));
-  admin.use(studentFeature(deps, list));
+  const student = studentFeature(deps, list);
+  const templates = templatesFeature(deps);
+  const broadcast = broadcastFeature(deps);
+  // Every conversation before any command: one that is waiting sees the update first, and a
+  // command typed meanwhile ends it (nextInput) before running as usual.
+  admin.use(cancelReasonConversation(deps), student.conversation, templates.conversation, broadcast.conversation);
   admin.use(list.middleware);
-  admin.use(bookingsFeature(list), bookingCardFeature(deps), statsFeature(deps), exportFeature(deps), helpFeature());
+  admin.use(bookingsFeature(list), bookingCardFeature(deps), student.feature, templates.feature, broadcast.feature);
+  admin.use(statsFeature(deps), exportFeature(deps), helpFeature());
   admin.use(unhandledFeature());
 
   guarded

@@ -26,7 +26,16 @@ export type TemplateValues = Partial<Record<(typeof TEMPLATES)[TemplateKind]["pl
 export const MAX_TEMPLATE_LENGTH = 3000;
 const PLACEHOLDER = /\{([^{}\s]*)\}/g;
 
-export type TemplateProblem = { kind: "empty" } | { kind: "too-long"; max: number } | { kind: "unknown-placeholders"; unknown: string[]; allowed: string[] };
+export type TemplateProblem =
+  | { kind: "empty" }
+  | { kind: "too-long"; max: number }
+  | { kind: "too-long-filled"; max: number }
+  | { kind: "unknown-placeholders"; unknown: string[]; allowed: string[] };
+
+/** A filled-in value is cut to this length, so a template's longest message is known in advance. */
+export const MAX_VALUE_LENGTH = 100;
+/** Telegram's limit for one message. */
+const MESSAGE_LIMIT = 4096;
 
 /** Why a template text cannot be saved, or undefined when it can. */
 export function templateProblem(kind: TemplateKind, body: string): TemplateProblem | undefined {
@@ -35,12 +44,20 @@ export function templateProblem(kind: TemplateKind, body: string): TemplateProbl
   const allowed: readonly string[] = TEMPLATES[kind].placeholders;
   const unknown = [...body.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((name) => !allowed.includes(name));
   if (unknown.length > 0) return { kind: "unknown-placeholders", unknown: [...new Set(unknown)], allowed: [...allowed] };
+  const tokens = [...body.matchAll(PLACEHOLDER)];
+  const longest = body.length - tokens.reduce((n, m) => n + m[0].length, 0) + tokens.length * MAX_VALUE_LENGTH;
+  if (longest > MESSAGE_LIMIT) return { kind: "too-long-filled", max: MESSAGE_LIMIT };
   return undefined;
 }
 
 /** Fills in the placeholders. Messages go out as plain text, so nothing needs escaping. */
 export function renderTemplate(body: string, values: TemplateValues): string {
-  return body.replace(PLACEHOLDER, (whole, name: string) => values[name as keyof TemplateValues] ?? whole);
+  const filled = body.replace(PLACEHOLDER, (whole, name: string) => {
+    const value = values[name as keyof TemplateValues];
+    return value === undefined ? whole : [...value].slice(0, MAX_VALUE_LENGTH).join("");
+  });
+  // Templates saved before a limit changed, or written straight into the database, still fit.
+  return filled.length > MESSAGE_LIMIT ? `${filled.slice(0, MESSAGE_LIMIT - 1)}…` : filled;
 }
 
 export async function loadTemplate(db: Db, kind: TemplateKind): Promise<{ body: string; custom: boolean }> {

@@ -1,23 +1,18 @@
-import { Composer, GrammyError } from "grammy";
+import { Composer } from "grammy";
 import { isActionAllowed } from "../../bookings/change-status";
 import { parseCard } from "../callback-data";
 import { actOnBooking, cardMessage, loadCard, type CardMessage } from "../card-view";
 import type { BotContext, Deps, InnerContext } from "../context";
+import { editInPlace, enterConversation } from "../edit";
 import { confirmQuestion } from "../format/card";
 import { parseBookingId } from "../parse-args";
 import { CANCEL_REASON } from "./cancel-reason";
 
 const actorOf = (ctx: InnerContext) => ({ id: ctx.from!.id, name: ctx.from!.first_name, role: "admin" as const });
 
-/** Puts a card in place of the pressed message; "not modified" (a refresh with nothing new) is fine. */
-export async function editToCard(ctx: InnerContext, card: CardMessage): Promise<void> {
-  try {
-    await ctx.editMessageText(card.text, { parse_mode: "HTML", reply_markup: card.reply_markup });
-  } catch (error) {
-    if (!(error instanceof GrammyError && error.error_code === 400)) throw error;
-    ctx.log.debug({ description: error.description }, "card left as it was");
-  }
-}
+/** Puts a card in place of the pressed message. */
+const editToCard = (ctx: InnerContext, card: CardMessage) =>
+  editInPlace(ctx, card.text, { parse_mode: "HTML", reply_markup: card.reply_markup });
 
 /**
  * `/booking 123` and the `/b123` links — one booking's card with its history, message
@@ -59,13 +54,13 @@ export function bookingCardFeature(deps: Deps) {
     }
     if (data.op === "ask") {
       const question = confirmQuestion(data.action, card.row, ctx.t);
-      await ctx.editMessageText(question.text, { parse_mode: "HTML", reply_markup: question.keyboard });
+      await editInPlace(ctx, question.text, { parse_mode: "HTML", reply_markup: question.keyboard });
       return ctx.answerCallbackQuery();
     }
     if (data.op === "reason") {
       await editToCard(ctx, cardMessage(deps, card, ctx.t));
       await ctx.answerCallbackQuery();
-      return ctx.conversation.enter(CANCEL_REASON, data.id, data.seen);
+      return enterConversation(ctx, CANCEL_REASON, data.id, data.seen);
     }
     const done = await actOnBooking(deps, { ...data, actor: actorOf(ctx) }, ctx.t);
     if (!done) return ctx.answerCallbackQuery({ text: ctx.t.card.notFound(data.id), show_alert: true });

@@ -6,6 +6,7 @@ import type { BotContext, Deps, InnerContext } from "../context";
 import { formatCount, streamName } from "../format/values";
 import { truncate } from "../format/html";
 import { nextInput } from "../conversation-input";
+import { enterConversation } from "../edit";
 import { conversationPlugins } from "../middleware";
 
 const BROADCAST = "broadcast";
@@ -136,8 +137,9 @@ export function broadcastFeature(deps: Deps) {
     }
   }
 
+  // Installed apart from the commands (see createBot): a waiting conversation sees updates first.
+  const conversation = createConversation(compose, { id: BROADCAST, plugins: conversationPlugins(deps) });
   const feature = new Composer<BotContext>();
-  feature.use(createConversation(compose, { id: BROADCAST, plugins: conversationPlugins(deps) }));
-  feature.command("broadcast", (ctx) => ctx.conversation.enter(BROADCAST));
-  return feature;
+  feature.command("broadcast", (ctx) => enterConversation(ctx, BROADCAST));
+  return { conversation, feature };
 }

@@ -5,6 +5,7 @@ import type { BotContext, Deps, InnerContext } from "../context";
 import { firstPageOf } from "../list-state";
 import type { ListMenu } from "../menus/list-menu";
 import { nextInput } from "../conversation-input";
+import { enterConversation } from "../edit";
 import { conversationPlugins } from "../middleware";
 import { parseStudentRef } from "../parse-args";
 
@@ -45,10 +46,11 @@ export function studentFeature(deps: Deps, list: ListMenu) {
     }
   }
 
+  // Installed apart from the commands (see createBot): a waiting conversation sees updates first.
+  const conversation = createConversation(askStudent, { id: ASK_STUDENT, plugins: conversationPlugins(deps) });
   const feature = new Composer<BotContext>();
-  feature.use(createConversation(askStudent, { id: ASK_STUDENT, plugins: conversationPlugins(deps) }));
   feature.command("user", async (ctx) => {
-    if (ctx.match.trim() === "") return ctx.conversation.enter(ASK_STUDENT);
+    if (ctx.match.trim() === "") return enterConversation(ctx, ASK_STUDENT);
     const ref = parseStudentRef(ctx.match);
     if (!ref) return ctx.reply(ctx.t.student.usage);
     await showStudent(ctx, ref);
@@ -58,5 +60,5 @@ export function studentFeature(deps: Deps, list: ListMenu) {
     if (!ref) return ctx.reply(ctx.t.student.usage);
     await showStudent(ctx, ref);
   });
-  return feature;
+  return { conversation, feature };
 }

@@ -6,6 +6,7 @@ import type { BotContext, Deps, InnerContext } from "../context";
 import { askTemplateText, describeTemplateProblem, formatTemplateList, templateName, templatePreview } from "../format/templates";
 import type { Texts } from "../i18n";
 import { nextInput } from "../conversation-input";
+import { editInPlace, enterConversation } from "../edit";
 import { conversationPlugins } from "../middleware";
 
 const EDIT_TEMPLATE = "edit-template";
@@ -56,8 +57,9 @@ export function templatesFeature(deps: Deps) {
     }
   }
 
+  // Installed apart from the commands (see createBot): a waiting conversation sees updates first.
+  const conversation = createConversation(editTemplate, { id: EDIT_TEMPLATE, plugins: conversationPlugins(deps) });
   const feature = new Composer<BotContext>();
-  feature.use(createConversation(editTemplate, { id: EDIT_TEMPLATE, plugins: conversationPlugins(deps) }));
   feature.command("templates", async (ctx) => {
     const list = await templateList(deps, ctx.t);
     await ctx.reply(list.text, { parse_mode: "HTML", reply_markup: list.keyboard });
@@ -67,7 +69,7 @@ export function templatesFeature(deps: Deps) {
     if (!data) return ctx.answerCallbackQuery({ text: ctx.t.staleButton });
     if (data.op === "edit") {
       await ctx.answerCallbackQuery();
-      return ctx.conversation.enter(EDIT_TEMPLATE, data.kind);
+      return enterConversation(ctx, EDIT_TEMPLATE, data.kind);
     }
     if (data.op === "reset") {
       await ctx.answerCallbackQuery();
@@ -77,9 +79,9 @@ export function templatesFeature(deps: Deps) {
     }
     await resetTemplate(deps.db, data.kind);
     ctx.log.info({ kind: data.kind }, "template reset to default");
-    await ctx.answerCallbackQuery({ text: ctx.t.done });
     const list = await templateList(deps, ctx.t);
-    await ctx.editMessageText(list.text, { parse_mode: "HTML", reply_markup: list.keyboard });
+    await editInPlace(ctx, list.text, { parse_mode: "HTML", reply_markup: list.keyboard });
+    await ctx.answerCallbackQuery({ text: ctx.t.done });
   });
-  return feature;
+  return { conversation, feature };
 }

@@ -37,6 +37,7 @@ export const askTemplateText = (kind: TemplateKind, t: Texts = ru) => t.template
 export function describeTemplateProblem(problem: TemplateProblem, t: Texts = ru): string {
   if (problem.kind === "empty") return t.templates.empty;
   if (problem.kind === "too-long") return t.templates.tooLong(problem.max);
+  if (problem.kind === "too-long-filled") return t.templates.tooLongFilled(problem.max);
   return t.templates.unknownPlaceholders(braces(problem.unknown), braces(problem.allowed));
 }
 

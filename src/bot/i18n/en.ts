@@ -151,6 +151,7 @@ export const en: Texts = {
     ask: (name, placeholders) => `Send the new text of the “${name}” message. Placeholders: ${placeholders}. /cancel to stop.`,
     empty: "The text is empty.",
     tooLong: (max) => `The text is longer than ${max} characters.`,
+    tooLongFilled: (max) => `With the values filled in, the text could exceed ${max} characters — shorten it or use fewer placeholders.`,
     unknownPlaceholders: (unknown, allowed) => `Unknown placeholders: ${unknown}. Allowed: ${allowed}.`,
     fixIt: (problem) => `${problem} Send a corrected text or /cancel.`,
     preview: (text) => `The student will see:\n\n${text}`,

@@ -155,6 +155,7 @@ export const ru = {
     ask: (name: string, placeholders: string) => `Пришлите новый текст сообщения «${name}». Подстановки: ${placeholders}. /cancel — отмена.`,
     empty: "Текст пустой.",
     tooLong: (max: number) => `Текст длиннее ${max} символов.`,
+    tooLongFilled: (max: number) => `С подставленными значениями текст может выйти длиннее ${max} символов — сократите его или уберите часть подстановок.`,
     unknownPlaceholders: (unknown: string, allowed: string) => `Неизвестные подстановки: ${unknown}. Можно: ${allowed}.`,
     fixIt: (problem: string) => `${problem} Пришлите исправленный текст или /cancel.`,
     preview: (text: string) => `Так увидит студент:\n\n${text}`,

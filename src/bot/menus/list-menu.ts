@@ -1,10 +1,11 @@
-import { Composer, GrammyError } from "grammy";
+import { Composer } from "grammy";
 import { Menu } from "@grammyjs/menu";
 import type { StatusCounts } from "../../db/queries/bookings";
 import { countBookingsByStatus, listBookingsPage } from "../../db/queries/bookings";
 import { findStudent } from "../../db/queries/students";
 import { packEdge, packListState, parseListPayload } from "../callback-data";
 import type { Deps, InnerContext } from "../context";
+import { editInPlace } from "../edit";
 import { countOf, filterName, formatListMessage } from "../format/list";
 import { STATUS_BADGE, formatCount } from "../format/values";
 import { FILTERS, firstPageOf, scopeOf, type Filter, type ListState } from "../list-state";
@@ -145,13 +146,7 @@ export function createListMenu(deps: Deps) {
       await ctx.reply(view.text, other);
       return;
     }
-    try {
-      await ctx.editMessageText(view.text, other);
-    } catch (error) {
-      // 400 here means "message is not modified" (a refresh with nothing new) or the message is gone.
-      if (!(error instanceof GrammyError && error.error_code === 400)) throw error;
-      ctx.log.debug({ description: error.description }, "list message left as it was");
-    }
+    await editInPlace(ctx, view.text, other);
   }
 
   const show = async (ctx: InnerContext, state: ListState, mode: "reply" | "edit") => send(ctx, await load(state, ctx.t), mode);

@@ -1,0 +1,24 @@
+import { GrammyError } from "grammy";
+import type { InnerContext } from "./context";
+
+type EditOptions = Parameters<InnerContext["editMessageText"]>[1];
+
+/**
+ * Puts new text in place of the pressed message. Telegram answers 400 when nothing changed (a
+ * refresh, a double tap) or the message is gone; either way there is nothing left to do, so
+ * that is not an error for the admin to see.
+ */
+export async function editInPlace(ctx: InnerContext, text: string, options?: EditOptions): Promise<void> {
+  try {
+    await ctx.editMessageText(text, options);
+  } catch (error) {
+    if (!(error instanceof GrammyError && error.error_code === 400)) throw error;
+    ctx.log.debug({ description: error.description }, "message left as it was");
+  }
+}
+
+/** Enters a conversation, leaving any other one the admin was in (a double tap, or a new task). */
+export async function enterConversation(ctx: InnerContext & { conversation: { exitAll(): Promise<void>; enter(name: string, ...args: unknown[]): Promise<void> } }, name: string, ...args: unknown[]): Promise<void> {
+  await ctx.conversation.exitAll();
+  await ctx.conversation.enter(name, ...args);
+}
