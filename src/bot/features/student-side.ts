@@ -107,6 +107,7 @@ export function studentSide(deps: Deps) {
       timeZone: config.timeZone,
       notifyStudent: false,
     });
+    ctx.log.info({ booking_id: booking.id, action: "cancel", outcome: result.kind, student_id: student.id, from: booking.confirmed }, "status change requested");
     await ctx.answerCallbackQuery();
     if (result.kind !== "changed") return ctx.editMessageText(t.students.cannotCancel);
     await ctx.editMessageText(t.students.cancelledOwn(booking.id));
