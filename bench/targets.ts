@@ -5,7 +5,7 @@ import { runMigrations } from "../src/db/migrate";
 import { seedDemoData } from "../src/db/seed";
 import { now } from "./stats";
 
-export type Target = { name: string; database: Database; dispose(): Promise<void> };
+export type Target = { name: string; database: Database; url?: string; dispose(): Promise<void> };
 
 /** Dispose may be called by Ctrl-C and by the normal path at once; the work happens once. */
 function once(fn: () => Promise<void>): () => Promise<void> {
@@ -30,6 +30,7 @@ export async function postgresTarget(adminUrl: string): Promise<Target> {
   return {
     name: `PostgreSQL ${version} (${url.host}/${name})`,
     database,
+    url: url.toString(),
     dispose: once(async () => {
       await database.close();
       await withAdmin(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
