@@ -21,37 +21,24 @@ function audienceWhere(audience: Audience): SQL[] {
 
 /** The courses, and the streams within them, that have students in that status, with counts. */
 export async function listAudienceGroups(db: Db, status: Audience["status"]): Promise<{ courses: AudienceGroup[]; streams: AudienceGroup[] }> {
-  const base = () =>
+  // Students are counted once per group, so a course's count is not the sum of its streams'.
+  const grouped = (byStream: boolean) =>
     db
       .select({
         courseId: bookings.courseId,
         courseName: courses.name,
+        stream: byStream ? bookings.courseStream : sql<null>`NULL`,
+        streamTitle: byStream ? streams.title : sql<null>`NULL`,
         students: countDistinct(bookings.userId),
       })
       .from(bookings)
       .leftJoin(users, eq(users.userId, bookings.userId))
       .leftJoin(courses, eq(courses.id, bookings.courseId))
-      .where(and(...audienceWhere({ status })));
-  const byCourse = await base().groupBy(bookings.courseId, courses.name).orderBy(asc(bookings.courseId));
-  const byStream = await db
-    .select({
-      courseId: bookings.courseId,
-      courseName: courses.name,
-      stream: bookings.courseStream,
-      streamTitle: streams.title,
-      students: countDistinct(bookings.userId),
-    })
-    .from(bookings)
-    .leftJoin(users, eq(users.userId, bookings.userId))
-    .leftJoin(courses, eq(courses.id, bookings.courseId))
-    .leftJoin(streams, eq(streams.code, bookings.courseStream))
-    .where(and(...audienceWhere({ status })))
-    .groupBy(bookings.courseId, courses.name, bookings.courseStream, streams.title)
-    .orderBy(asc(bookings.courseId), asc(bookings.courseStream));
-  return {
-    courses: byCourse.map((c) => ({ ...c, stream: null, streamTitle: null })),
-    streams: byStream,
-  };
+      .leftJoin(streams, eq(streams.code, bookings.courseStream))
+      .where(and(...audienceWhere({ status })))
+      .groupBy(...(byStream ? [bookings.courseId, courses.name, bookings.courseStream, streams.title] : [bookings.courseId, courses.name]))
+      .orderBy(...(byStream ? [asc(bookings.courseId), asc(bookings.courseStream)] : [asc(bookings.courseId)]));
+  return { courses: await grouped(false), streams: await grouped(true) };
 }
 
 /** How many students the audience reaches, and how many it skips as unreachable (blocked the bot). */
