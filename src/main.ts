@@ -2,6 +2,7 @@ import "dotenv/config";
 import { run, type RunnerHandle } from "@grammyjs/runner";
 import { ConfigError, parseConfig } from "./config";
 import { openDatabase, type Database } from "./db/client";
+import { DataDirInUseError } from "./db/pglite-lock";
 import { runMigrations } from "./db/migrate";
 import { isDatabaseUnavailable } from "./db/errors";
 import { createBot } from "./bot";
@@ -115,6 +116,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
+  if (err instanceof DataDirInUseError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`Fatal: ${err instanceof Error ? err.stack : String(err)}\n`);
   process.exit(1);
 });

@@ -5,6 +5,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import type { Config } from "../config";
+import { lockDataDir } from "./pglite-lock";
 import * as schema from "./schema";
 
 /** The one query-layer type: node-postgres and PGlite databases both satisfy it. */
@@ -44,15 +45,28 @@ export function openPostgres(url: string, options: PoolOptions = {}): Database &
 
 /** `dir` undefined means in memory (tests); otherwise the folder is created on first start. */
 export async function openPglite(dir?: string): Promise<Database & { kind: "pglite" }> {
-  if (dir) mkdirSync(dir, { recursive: true });
-  const client = await PGlite.create(dir);
+  let unlock = () => {};
+  if (dir) {
+    mkdirSync(dir, { recursive: true });
+    unlock = lockDataDir(dir);
+  }
+  let client: PGlite;
+  try {
+    client = await PGlite.create(dir);
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     kind: "pglite",
     db,
     client,
     query: async <T>(text: string, params?: unknown[]) => (await client.query<T>(text, params)).rows,
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      unlock();
+    },
   };
 }
 
