@@ -30,10 +30,24 @@ export function openPostgres(url: string, options: PoolOptions = {}): Database &
     connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5_000,
     statement_timeout: options.statement_timeout ?? 15_000,
   });
-  // An idle client losing its connection (server restart) must not crash the process;
-  // the pool drops it and the next query opens a fresh one.
+  // A connection dying must never crash the process. The pool reports idle clients' errors;
+  // a checked-out client (inside a transaction, between two queries) emits its own, which
+  // nobody would hear. Either way the next query on it fails, the caller sees that, and the
+  // pool replaces the client.
   pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   const db = drizzlePg(pool, { schema }) as unknown as Db;
+  // drizzle-orm 0.45 sends BEGIN before its try/finally, so a connection that dies right then
+  // is never given back and the pool slowly runs dry across outages. Transactions therefore
+  // take their client here and always return it (a dead one is dropped by the pool).
+  db.transaction = (async (run: Parameters<Db["transaction"]>[0], config?: Parameters<Db["transaction"]>[1]) => {
+    const client = await pool.connect();
+    try {
+      return await (drizzlePg(client, { schema }) as unknown as Db).transaction(run, config);
+    } finally {
+      client.release();
+    }
+  }) as Db["transaction"];
   return {
     kind: "postgres",
     db,
