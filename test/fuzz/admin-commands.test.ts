@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { adminCommands } from "../../src/bot/commands";
-import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { createHarness, type Harness } from "../helpers/harness";
+import type { TestDatabase } from "../helpers/db";
+import type { Harness } from "../helpers/harness";
 import { ADMIN } from "../helpers/updates";
 import {
   NASTY,
@@ -11,10 +11,11 @@ import {
   expectAcceptableCalls,
   fuzz,
   logWatch,
-  seedFuzzData,
   tableChecksums,
   telegramText,
   t,
+  closeFuzzBot,
+  openFuzzBot,
 } from "./support";
 
 /**
@@ -29,16 +30,8 @@ let database: TestDatabase;
 let h: Harness;
 let initial: Record<string, string>;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await seedFuzzData(database);
-  h = await createHarness(database.db, { PAGE_SIZE: "3" });
-  initial = await tableChecksums(database);
-});
-afterAll(async () => {
-  await h?.close();
-  await database?.dispose();
-});
+beforeAll(async () => ({ database, h, initial } = await openFuzzBot()));
+afterAll(() => closeFuzzBot({ database, h }));
 
 const mention = fc.constantFrom("", "", "", "@bookings_admin_bot", "@other_bot", "@");
 const separator = fc.constantFrom(" ", " ", " ", "  ", "\n", "\t", "");

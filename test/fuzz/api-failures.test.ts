@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { Message } from "grammy/types";
-import { createTestDatabase, type TestDatabase } from "../helpers/db";
+import type { TestDatabase } from "../helpers/db";
 import type { ApiCall } from "../helpers/fake-telegram";
-import { TEST_TOKEN, createHarness, type Harness } from "../helpers/harness";
+import { TEST_TOKEN, type Harness } from "../helpers/harness";
 import { ADMIN, STRANGER } from "../helpers/updates";
-import { fuzz, logWatch, seedFuzzData, t } from "./support";
+import { fuzz, logWatch, t, closeFuzzBot, openFuzzBot } from "./support";
 
 /**
  * The Bot API failing or slow while the bot answers: 500/502, 429 with retry_after, 403, 400 on
@@ -17,15 +17,8 @@ import { fuzz, logWatch, seedFuzzData, t } from "./support";
 let database: TestDatabase;
 let h: Harness;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await seedFuzzData(database);
-  h = await createHarness(database.db, { PAGE_SIZE: "3" });
-});
-afterAll(async () => {
-  await h?.close();
-  await database?.dispose();
-});
+beforeAll(async () => ({ database, h } = await openFuzzBot()));
+afterAll(() => closeFuzzBot({ database, h }));
 
 const PLANNED = "(planned)";
 const DESCRIPTION: Record<number, string> = {

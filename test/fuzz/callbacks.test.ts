@@ -3,8 +3,8 @@ import fc from "fast-check";
 import type { User } from "grammy/types";
 import { isActionAllowed } from "../../src/bookings/change-status";
 import { parseCard, parseStudent, parseTemplate } from "../../src/bot/callback-data";
-import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { createHarness, type Harness } from "../helpers/harness";
+import type { TestDatabase } from "../helpers/db";
+import type { Harness } from "../helpers/harness";
 import { ADMIN, STRANGER } from "../helpers/updates";
 import { adminData, randomData, studentData } from "./callback-arbitraries";
 import {
@@ -15,10 +15,11 @@ import {
   expectAcceptableCalls,
   fuzz,
   logWatch,
-  seedFuzzData,
   sent,
   tableChecksums,
   t,
+  closeFuzzBot,
+  openFuzzBot,
 } from "./support";
 
 /**
@@ -36,19 +37,13 @@ let initial: Record<string, string>;
 let hash: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  data = await seedFuzzData(database);
-  h = await createHarness(database.db, { PAGE_SIZE: "3" });
-  initial = await tableChecksums(database);
+  ({ database, h, data, initial } = await openFuzzBot());
   // The list menu's fingerprint hash, as a real list button carries it.
   await h.send("/bookings");
   const button = h.lastSent().reply_markup!.inline_keyboard[0]![0]! as { callback_data: string };
   hash = button.callback_data.slice(button.callback_data.lastIndexOf("/") + 1);
 });
-afterAll(async () => {
-  await h?.close();
-  await database?.dispose();
-});
+afterAll(() => closeFuzzBot({ database, h }));
 
 /** A press that would really confirm, cancel or restore a booking: the fuzz keeps away from those. */
 function changesData(d: string): boolean {

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { MAX_TEMPLATE_LENGTH } from "../../src/delivery/templates";
-import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { createHarness, type Harness } from "../helpers/harness";
+import type { TestDatabase } from "../helpers/db";
+import type { Harness } from "../helpers/harness";
 import { ADMIN } from "../helpers/updates";
 import {
   anyText,
@@ -10,11 +10,12 @@ import {
   expectAcceptableCalls,
   fuzz,
   logWatch,
-  seedFuzzData,
   sent,
   tableChecksums,
   telegramText,
   t,
+  closeFuzzBot,
+  openFuzzBot,
 } from "./support";
 
 /**
@@ -28,16 +29,8 @@ let database: TestDatabase;
 let h: Harness;
 let initial: Record<string, string>;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await seedFuzzData(database);
-  h = await createHarness(database.db, { PAGE_SIZE: "3" });
-  initial = await tableChecksums(database);
-});
-afterAll(async () => {
-  await h?.close();
-  await database?.dispose();
-});
+beforeAll(async () => ({ database, h, initial } = await openFuzzBot()));
+afterAll(() => closeFuzzBot({ database, h }));
 
 /** Opens a conversation so that the next text message is its answer. */
 const OPEN = {

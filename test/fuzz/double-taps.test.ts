@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Message, User } from "grammy/types";
-import { createTestDatabase, rawQuery, type TestDatabase } from "../helpers/db";
-import { buttonRows, createHarness, type Harness } from "../helpers/harness";
+import { rawQuery, type TestDatabase } from "../helpers/db";
+import { buttonRows, type Harness } from "../helpers/harness";
 import { ADMIN } from "../helpers/updates";
-import { STUDENT, answers, expectAcceptableCalls, logWatch, seedFuzzData, sent, t, type FuzzData } from "./support";
+import { STUDENT, answers, expectAcceptableCalls, logWatch, sent, t, type FuzzData, closeFuzzBot, openFuzzBot } from "./support";
 
 /**
  * Abuse the way real people do: a double tap sends the same button twice before the first
@@ -16,15 +16,8 @@ let database: TestDatabase;
 let h: Harness;
 let data: FuzzData;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  data = await seedFuzzData(database);
-  h = await createHarness(database.db, { PAGE_SIZE: "3" });
-});
-afterAll(async () => {
-  await h?.close();
-  await database?.dispose();
-});
+beforeAll(async () => ({ database, h, data } = await openFuzzBot()));
+afterAll(() => closeFuzzBot({ database, h }));
 // A test that fails half-way must not leave its conversation to the next one.
 afterEach(async () => {
   await h.send("/cancel");

@@ -3,10 +3,10 @@ import fc from "fast-check";
 import type { InlineKeyboardButton, Message, User } from "grammy/types";
 import type { Database } from "../../src/db/client";
 import { bookingEvents, messageHistory, outbox, streams, users } from "../../src/db/schema";
-import { rawQuery } from "../helpers/db";
+import { createTestDatabase, rawQuery, type TestDatabase } from "../helpers/db";
 import { addBookings, addCourse } from "../helpers/fixtures";
 import { BOT_INFO, type ApiCall } from "../helpers/fake-telegram";
-import { TEST_TOKEN, type Harness } from "../helpers/harness";
+import { TEST_TOKEN, createHarness, type Harness } from "../helpers/harness";
 import { ADMIN } from "../helpers/updates";
 
 /** The bot's phrases: `t` is Russian, the language of ADMIN, STRANGER and STUDENT here. */
@@ -312,4 +312,19 @@ export function nearMiss(base: fc.Arbitrary<string>): fc.Arbitrary<string> {
       }
     })
     .filter(fitsCallbackData);
+}
+
+export type FuzzBot = { database: TestDatabase; h: Harness; data: FuzzData; initial: Record<string, string> };
+
+/** What every fuzz file starts from: a fresh database with the fuzz data, the real bot on it, and the tables' checksums. */
+export async function openFuzzBot(): Promise<FuzzBot> {
+  const database = await createTestDatabase();
+  const data = await seedFuzzData(database);
+  const h = await createHarness(database.db, { PAGE_SIZE: "3" });
+  return { database, h, data, initial: await tableChecksums(database) };
+}
+
+export async function closeFuzzBot(bot: Partial<FuzzBot>): Promise<void> {
+  await bot.h?.close();
+  await bot.database?.dispose();
 }
