@@ -4,6 +4,7 @@ import { ConfigError, parseConfig } from "./config";
 import { openDatabase, type Database } from "./db/client";
 import { DataDirInUseError } from "./db/pglite-lock";
 import { runMigrations } from "./db/migrate";
+import { logMigrationNotes } from "./db/migration-notes";
 import { isDatabaseUnavailable } from "./db/errors";
 import { createBot } from "./bot";
 import { registerAdminCommands } from "./bot/commands";
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
   logger.info({ database: config.database.kind === "pglite" ? `pglite:${config.database.dir}` : "postgres" }, "database opened");
   await migrateWhenReachable(database, logger, stopping.signal);
   if (stopping.signal.aborted) return;
+  await logMigrationNotes(database.db, logger);
 
   if (config.http) {
     const api = await startHttpServer({ db: database.db, logger: logger.child({ component: "http" }), config: config.http });

@@ -1,6 +1,6 @@
 import { and, asc, count, countDistinct, eq, isNull, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { bookings, courses, messageHistory, messageRecipients, streams, users, type BookingStatus } from "../db/schema";
+import { blockedUsers, bookings, courses, messageHistory, messageRecipients, streams, type BookingStatus } from "../db/schema";
 
 /** Who gets a broadcast: students with a booking in a status (or any), of a course or stream (or all). */
 export type Audience = {
@@ -11,13 +11,17 @@ export type Audience = {
 
 export type AudienceGroup = { courseId: number | null; courseName: string | null; stream: string | null; streamTitle: string | null; students: number };
 
-function audienceWhere(audience: Audience): SQL[] {
-  const where: SQL[] = [isNull(users.unreachableAt)];
+/** Who is in the audience, blocked or not (joined with blocked_users as the caller needs). */
+function audienceFilter(audience: Audience): SQL[] {
+  const where: SQL[] = [];
   if (audience.status !== "any") where.push(eq(bookings.confirmed, audience.status));
   if (audience.courseId !== undefined) where.push(eq(bookings.courseId, audience.courseId));
   if (audience.stream !== undefined) where.push(eq(bookings.courseStream, audience.stream));
   return where;
 }
+
+/** The audience without the students in blocked_users (shared with the real dashboard). */
+const audienceWhere = (audience: Audience): SQL[] => [...audienceFilter(audience), isNull(blockedUsers.userId)];
 
 /** The courses, and the streams within them, that have students in that status, with counts. */
 export async function listAudienceGroups(db: Db, status: Audience["status"]): Promise<{ courses: AudienceGroup[]; streams: AudienceGroup[] }> {
@@ -32,7 +36,7 @@ export async function listAudienceGroups(db: Db, status: Audience["status"]): Pr
         students: countDistinct(bookings.userId),
       })
       .from(bookings)
-      .leftJoin(users, eq(users.userId, bookings.userId))
+      .leftJoin(blockedUsers, eq(blockedUsers.userId, bookings.userId))
       .leftJoin(courses, eq(courses.id, bookings.courseId))
       .leftJoin(streams, eq(streams.code, bookings.courseStream))
       .where(and(...audienceWhere({ status })))
@@ -45,12 +49,12 @@ export async function listAudienceGroups(db: Db, status: Audience["status"]): Pr
 export async function countAudience(db: Db, audience: Audience): Promise<{ recipients: number; unreachable: number }> {
   const [row] = await db
     .select({
-      recipients: sql<number>`count(DISTINCT ${bookings.userId}) FILTER (WHERE ${users.unreachableAt} IS NULL)::int`,
-      unreachable: sql<number>`count(DISTINCT ${bookings.userId}) FILTER (WHERE ${users.unreachableAt} IS NOT NULL)::int`,
+      recipients: sql<number>`count(DISTINCT ${bookings.userId}) FILTER (WHERE ${blockedUsers.userId} IS NULL)::int`,
+      unreachable: sql<number>`count(DISTINCT ${bookings.userId}) FILTER (WHERE ${blockedUsers.userId} IS NOT NULL)::int`,
     })
     .from(bookings)
-    .leftJoin(users, eq(users.userId, bookings.userId))
-    .where(and(...audienceWhere(audience).slice(1)));
+    .leftJoin(blockedUsers, eq(blockedUsers.userId, bookings.userId))
+    .where(and(...audienceFilter(audience)));
   return { recipients: row?.recipients ?? 0, unreachable: row?.unreachable ?? 0 };
 }
 
@@ -79,19 +83,21 @@ export async function createBroadcast(
         recipientType: describeAudienceType(request.audience),
         recipientGroup: describeAudienceGroup(request.audience),
         createdBy: request.adminId,
+        // As the real system records it; never scheduled_at, or its dashboard's scheduler would send it again.
+        sentAt: sql`now()`,
       })
       .returning({ id: messageHistory.id });
     const id = history!.id;
     const audience = tx
       .selectDistinctOn([bookings.userId], { userId: bookings.userId, username: bookings.username })
       .from(bookings)
-      .leftJoin(users, eq(users.userId, bookings.userId))
+      .leftJoin(blockedUsers, eq(blockedUsers.userId, bookings.userId))
       .where(and(...audienceWhere(request.audience)))
       .orderBy(bookings.userId, sql`${bookings.createdAt} DESC`)
       .as("audience");
     await tx.execute(sql`
-      INSERT INTO message_recipients (message_id, user_id, username, delivery_status)
-      SELECT ${id}, ${audience.userId}, ${audience.username}, 'pending' FROM ${audience}`);
+      INSERT INTO message_recipients (message_id, user_id, username, delivery_status, created_at)
+      SELECT ${id}, ${audience.userId}, ${audience.username}, 'pending', now() FROM ${audience}`);
     await tx.execute(sql`
       INSERT INTO outbox (dedupe_key, kind, chat_id, text, recipient_id)
       SELECT 'broadcast:' || ${id} || ':' || r.user_id, 'broadcast', r.user_id, ${request.text}, r.id
@@ -138,7 +144,7 @@ export async function broadcastProgress(db: Db, id: number): Promise<BroadcastPr
     failed: c?.failed ?? 0,
     blocked: c?.blocked ?? 0,
     pending: c?.pending ?? 0,
-    finished: history.sentAt !== null,
+    finished: history.finishedAt !== null,
     createdBy: history.createdBy,
     progressMessageId: history.progressMessageId,
   };

@@ -1,14 +1,15 @@
-import { and, desc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { getBooking, type BookingRow } from "../db/queries/bookings";
-import { bookingEvents, bookings, type BookingStatus } from "../db/schema";
+import { insertEvents, statusBeforeCancel, statusChangeEvents, type EventActor } from "../db/queries/events";
+import { bookings, type BookingStatus } from "../db/schema";
 import { enqueue } from "../delivery/outbox";
 import { loadTemplate, renderTemplate, type TemplateKind } from "../delivery/templates";
 import { bookingTemplateValues } from "./template-values";
 
 /**
  * The allowed transitions, and the message each sends the student. Restore returns a cancelled
- * booking to the status it had before (from the audit trail; "new" when history has none).
+ * booking to the status it had before (from either bot's events; "new" when none says).
  */
 export const STATUS_ACTIONS = {
   confirm: { from: [0, 1], to: 2, notify: "confirmation" },
@@ -18,12 +19,11 @@ export const STATUS_ACTIONS = {
 } as const satisfies Record<string, { from: readonly BookingStatus[]; to?: BookingStatus; notify?: TemplateKind }>;
 
 export type StatusAction = keyof typeof STATUS_ACTIONS;
-export const STATUS_ACTION_NAMES = Object.keys(STATUS_ACTIONS) as StatusAction[];
 
 export const isActionAllowed = (action: StatusAction, status: number): boolean =>
   (STATUS_ACTIONS[action].from as readonly number[]).includes(status);
 
-export type Actor = { id: number; name: string | null; role: "admin" | "student" };
+export type Actor = EventActor;
 
 export type ChangeRequest = {
   bookingId: number;
@@ -45,20 +45,9 @@ export type ChangeResult =
 
 class Stale extends Error {}
 
-async function statusBeforeCancel(tx: Db, bookingId: number): Promise<BookingStatus> {
-  const [last] = await tx
-    .select({ from: bookingEvents.fromStatus })
-    .from(bookingEvents)
-    .where(and(eq(bookingEvents.bookingId, bookingId), eq(bookingEvents.toStatus, -1)))
-    .orderBy(desc(bookingEvents.id))
-    .limit(1);
-  const previous = last?.from;
-  return previous === undefined || previous === null || previous === -1 ? 0 : previous;
-}
-
 /**
- * One transaction: the update guarded on the status the actor saw, the audit row, and the
- * student's message in the outbox. Two admins pressing at once: exactly one changes it, the
+ * One transaction: the update guarded on the status the actor saw, the events in the real bot's
+ * format (our audit trail, with who acted and why), and the student's message in the outbox. Two admins pressing at once: exactly one changes it, the
  * other gets `stale` with the booking as it now is.
  */
 export async function changeBookingStatus(db: Db, request: ChangeRequest): Promise<ChangeResult> {
@@ -71,19 +60,16 @@ export async function changeBookingStatus(db: Db, request: ChangeRequest): Promi
         if (!booking) return { kind: "not-found" } as const;
         return booking.confirmed === seen ? ({ kind: "not-allowed", booking } as const) : ({ kind: "stale", booking } as const);
       }
-      const to: BookingStatus = rule.to ?? (await statusBeforeCancel(tx, bookingId));
-      const updated = await tx
+      const to: BookingStatus = rule.to ?? (await statusBeforeCancel(tx, bookingId)) ?? 0;
+      const [changed] = await tx
         .update(bookings)
         .set({ confirmed: to })
         .where(and(eq(bookings.id, bookingId), eq(bookings.confirmed, seen)))
-        .returning({ id: bookings.id });
-      if (updated.length === 0) throw new Stale();
+        .returning({ id: bookings.id, userId: bookings.userId, username: bookings.username, firstName: bookings.firstName, courseId: bookings.courseId });
+      if (!changed) throw new Stale();
 
       const reason = request.reason?.trim() || null;
-      const [event] = await tx
-        .insert(bookingEvents)
-        .values({ bookingId, actorId: actor.id, actorName: actor.name, actorRole: actor.role, fromStatus: seen, toStatus: to, reason })
-        .returning({ id: bookingEvents.id });
+      const [eventId] = await insertEvents(tx, statusChangeEvents({ booking: changed, from: seen, to, actor, reason }));
       const booking = (await getBooking(tx, bookingId))!;
 
       let notified = false;
@@ -92,7 +78,7 @@ export async function changeBookingStatus(db: Db, request: ChangeRequest): Promi
         notified =
           (await enqueue(tx, [
             {
-              dedupeKey: `booking:${bookingId}:event:${event!.id}`,
+              dedupeKey: `booking:${bookingId}:ev:${eventId}`,
               kind: rule.notify,
               chatId: booking.userId,
               text: renderTemplate(template.body, bookingTemplateValues(booking, request.timeZone, reason)),

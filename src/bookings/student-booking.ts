@@ -1,8 +1,10 @@
 import { and, asc, desc, eq, isNull, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { bookingEvents, bookings, courses, referralCodes, streams, users } from "../db/schema";
+import { blockedUsers, bookings, courses, referralCoupons, streams, users } from "../db/schema";
 import { getBooking, type BookingRow } from "../db/queries/bookings";
+import { bookingCreatedEvent, insertEvents } from "../db/queries/events";
 import { enqueue, type OutgoingMessage } from "../delivery/outbox";
+import { checkCoupon, parseReferralParam, recordCouponUse, takeCoupon, type CouponCheck } from "./referrals";
 
 export type StudentProfile = {
   id: number;
@@ -12,41 +14,31 @@ export type StudentProfile = {
   languageCode?: string | undefined;
 };
 
-/** Telegram deep-link parameters: 1–64 of A–Z a–z 0–9 _ -. */
-export const REFERRAL_PARAM = /^[A-Za-z0-9_-]{1,64}$/;
+export type Registration = { coupon?: CouponCheck & { code: string } };
 
 /**
- * Records (or refreshes) a student who wrote to the bot, remembering a valid referral code from
- * a `/start <code>` link. Returns the code's discount when it is known and active.
+ * Records (or refreshes) a student who wrote to the bot, as the real bot's users upsert does, and
+ * remembers a valid coupon from a `/start ref_<CODE>` link for their next booking. Writing to the
+ * bot proves the chat works, so they leave `blocked_users`.
  */
-export async function registerStudent(
-  db: Db,
-  profile: StudentProfile,
-  referral?: string,
-): Promise<{ referral?: { code: string; discountPercent: number } }> {
-  const [code] = referral
-    ? await db
-        .select()
-        .from(referralCodes)
-        .where(and(eq(sql`upper(${referralCodes.code})`, referral.toUpperCase()), eq(referralCodes.isActive, true)))
-        .limit(1)
-    : [];
+export async function registerStudent(db: Db, profile: StudentProfile, startParam = ""): Promise<Registration> {
+  const code = parseReferralParam(startParam);
+  const check = code ? await checkCoupon(db, code, profile.id) : undefined;
+  const valid = check?.kind === "valid" ? check.coupon.code : undefined;
   const fields = {
     username: profile.username ?? null,
     firstName: profile.firstName,
     lastName: profile.lastName ?? null,
     languageCode: profile.languageCode ?? null,
-    updatedAt: new Date(),
+    // The database's now(): the real table's timestamps have no zone and hold the server's local time.
+    updatedAt: sql`now()`,
+    ...(valid ? { referralCode: valid } : {}),
   };
-  await db
-    .insert(users)
-    .values({ userId: profile.id, ...fields, ...(code ? { referralCode: code.code } : {}) })
-    .onConflictDoUpdate({
-      target: users.userId,
-      // Writing to the bot again proves the chat works: it is reachable again.
-      set: { ...fields, unreachableAt: null, unreachableReason: null, ...(code ? { referralCode: code.code } : {}) },
-    });
-  return code ? { referral: { code: code.code, discountPercent: code.discountPercent } } : {};
+  await db.transaction(async (tx) => {
+    await tx.insert(users).values({ userId: profile.id, ...fields }).onConflictDoUpdate({ target: users.userId, set: fields });
+    await tx.delete(blockedUsers).where(eq(blockedUsers.userId, profile.id));
+  });
+  return code && check ? { coupon: { ...check, code } } : {};
 }
 
 /** Streams open for booking, with their course: what /start offers. */
@@ -72,18 +64,16 @@ export type BookingAttempt =
   | { kind: "duplicate" }
   | { kind: "closed" };
 
-const isUniqueViolation = (error: unknown): boolean => {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if ((e as { code?: unknown }).code === "23505") return true;
-  }
-  return false;
-};
+/** Namespace of our advisory locks on a student's bookings (the other key is the student). */
+const BOOKING_LOCK = 727_002;
 
 /**
- * A student books a stream: one transaction writes the booking (status 0, with the student's
- * referral discount), its audit row, and a notice to every admin. The unique index
- * bookings_one_active_per_stream turns a second attempt, even at the same instant, into
- * `duplicate`; the explicit check covers adopted databases that could not get the index.
+ * A student books a stream: one transaction writes the booking (status 0, with the discount of
+ * the coupon they brought, if it is still valid), its `booking_created` event, and a notice to
+ * every admin. One live booking per student and stream is our rule, not the database's (the real
+ * bot books twice on a double press, and a unique index would crash it): a transaction-level
+ * advisory lock per student serialises our booking path across processes, so the check below
+ * cannot race, and the coupon is taken at most once per student.
  */
 export async function createStudentBooking(
   db: Db,
@@ -96,59 +86,48 @@ export async function createStudentBooking(
   },
 ): Promise<BookingAttempt> {
   const { student, courseId, streamCode } = request;
-  try {
-    return await db.transaction(async (tx) => {
-      const [open] = await (tx as Db)
-        .select({ code: streams.code })
-        .from(streams)
-        .innerJoin(courses, or(eq(courses.id, streams.courseId), isNull(streams.courseId)))
-        .where(and(eq(streams.code, streamCode), eq(courses.id, courseId), eq(streams.isOpen, true), eq(courses.isActive, true)))
-        .limit(1);
-      if (!open) return { kind: "closed" } as const;
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${BOOKING_LOCK}, hashtext(${String(student.id)}))`);
+    const [open] = await tx
+      .select({ code: streams.code })
+      .from(streams)
+      .innerJoin(courses, or(eq(courses.id, streams.courseId), isNull(streams.courseId)))
+      .where(and(eq(streams.code, streamCode), eq(courses.id, courseId), eq(streams.isOpen, true), eq(courses.isActive, true)))
+      .limit(1);
+    if (!open) return { kind: "closed" } as const;
 
-      const [existing] = await tx
-        .select({ id: bookings.id })
-        .from(bookings)
-        .where(and(eq(bookings.userId, student.id), eq(bookings.courseId, courseId), eq(bookings.courseStream, streamCode), ne(bookings.confirmed, -1)))
-        .limit(1);
-      if (existing) return { kind: "duplicate" } as const;
+    const [existing] = await tx
+      .select({ id: bookings.id })
+      .from(bookings)
+      .where(and(eq(bookings.userId, student.id), eq(bookings.courseId, courseId), eq(bookings.courseStream, streamCode), ne(bookings.confirmed, -1)))
+      .limit(1);
+    if (existing) return { kind: "duplicate" } as const;
 
-      const [known] = await tx
-        .select({ code: referralCodes.code, discount: referralCodes.discountPercent })
-        .from(users)
-        .innerJoin(referralCodes, and(eq(referralCodes.code, users.referralCode), eq(referralCodes.isActive, true)))
-        .where(eq(users.userId, student.id))
-        .limit(1);
-      const [created] = await tx
-        .insert(bookings)
-        .values({
-          userId: student.id,
-          username: student.username ?? null,
-          firstName: student.firstName,
-          courseId,
-          courseStream: streamCode,
-          confirmed: 0,
-          referralCode: known?.code ?? null,
-          discountPercent: known?.discount ?? 0,
-        })
-        .returning({ id: bookings.id });
-      const bookingId = created!.id;
-      await tx.insert(bookingEvents).values({
-        bookingId,
-        actorId: student.id,
-        actorName: student.firstName,
-        actorRole: "student",
-        fromStatus: null,
-        toStatus: 0,
-      });
-      const booking = (await getBooking(tx, bookingId))!;
-      await enqueue(tx, request.adminNotice(booking));
-      return { kind: "created", booking } as const;
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) return { kind: "duplicate" };
-    throw error;
-  }
+    const [pending] = await tx.select({ code: users.referralCode }).from(users).where(eq(users.userId, student.id)).limit(1);
+    const coupon = pending?.code ? await takeCoupon(tx, pending.code, student.id) : undefined;
+    const [created] = await tx
+      .insert(bookings)
+      .values({
+        userId: student.id,
+        username: student.username ?? null,
+        firstName: student.firstName,
+        courseId,
+        courseStream: streamCode,
+        confirmed: 0,
+        referralCode: coupon?.code ?? null,
+        discountPercent: coupon?.discountPercent ?? 0,
+      })
+      .returning({ id: bookings.id, userId: bookings.userId, username: bookings.username, firstName: bookings.firstName, courseId: bookings.courseId });
+    if (coupon && !(await recordCouponUse(tx, { couponId: coupon.id, userId: student.id, bookingId: created!.id }))) {
+      // The real bot recorded this student's use of the coupon at the same moment: no second discount.
+      await tx.update(referralCoupons).set({ currentActivations: sql`${referralCoupons.currentActivations} - 1` }).where(eq(referralCoupons.id, coupon.id));
+      await tx.update(bookings).set({ referralCode: null, discountPercent: 0 }).where(eq(bookings.id, created!.id));
+    }
+    await insertEvents(tx, [bookingCreatedEvent(created!)]);
+    const booking = (await getBooking(tx, created!.id))!;
+    await enqueue(tx, request.adminNotice(booking));
+    return { kind: "created", booking } as const;
+  });
 }
 
 /** A student's own bookings, newest first (for "my bookings"). */

@@ -1,8 +1,10 @@
 import type { InlineKeyboardMarkup } from "grammy/types";
 import { changeBookingStatus, type Actor, type ChangeResult } from "../bookings/change-status";
-import { listBookingEvents, listBookingMessages } from "../db/queries/booking-history";
+import { bookingHistory, unnamedAdmins } from "../bookings/history";
+import { listBookingMessages } from "../db/queries/booking-history";
 import { getBooking } from "../db/queries/bookings";
-import { findStudent } from "../db/queries/students";
+import { listBookingEvents } from "../db/queries/events";
+import { findStudent, findUserNames } from "../db/queries/students";
 import type { BookingStatus } from "../db/schema";
 import type { CardAction } from "./callback-data";
 import type { Deps } from "./context";
@@ -21,7 +23,10 @@ export async function loadCard(deps: Deps, id: number): Promise<CardData | undef
     listBookingEvents(deps.db, id),
     listBookingMessages(deps.db, id),
   ]);
-  return { row, student, events, messages };
+  const history = bookingHistory(events);
+  const unnamed = unnamedAdmins(history);
+  const adminNames = unnamed.length > 0 ? await findUserNames(deps.db, unnamed) : new Map<number, string>();
+  return { row, student, history, adminNames, messages };
 }
 
 export function cardMessage(deps: Deps, card: CardData, t: Texts, notice?: string, toast?: string): CardMessage {

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { sql, type SQL } from "drizzle-orm";
 import { isDatabaseUnavailable } from "./errors";
 import type { Db } from "./client";
+import { listMigrationNotes, type Note } from "./migration-notes";
 import type { Logger } from "../logger";
 
 /** What `/api/test-db`, the bot's `/health` and `npm run db:check` report. Numbers are null when unknown. */
@@ -12,6 +13,8 @@ export type HealthReport = {
   database: "reachable" | "unreachable";
   migrations: { applied: number | null; expected: number; current: boolean };
   outbox: { queued: number | null; oldest_queued_age_seconds: number | null; last_error: string | null };
+  /** What migrations skipped or found on an adopted database (warnings need an operator; infos do not). */
+  notes: Note[];
 };
 
 export type HealthOptions = {
@@ -40,6 +43,7 @@ export async function checkHealth(db: Db, options: HealthOptions): Promise<Healt
     database: "unreachable",
     migrations: { applied: null, expected, current: false },
     outbox: { queued: null, oldest_queued_age_seconds: null, last_error: null },
+    notes: [],
   };
 
   let tables: { migrations: boolean; outbox: boolean };
@@ -66,7 +70,8 @@ export async function checkHealth(db: Db, options: HealthOptions): Promise<Healt
     // drizzle's own test for "nothing to run": the newest applied migration is at least as new as ours.
     const current = applied.n >= expected && applied.last >= lastShipped;
     const outbox = tables.outbox ? await outboxState(db) : unreachable.outbox;
-    return { ok: current, database: "reachable", migrations: { applied: applied.n, expected, current }, outbox };
+    const notes = await listMigrationNotes(db);
+    return { ok: current, database: "reachable", migrations: { applied: applied.n, expected, current }, outbox, notes };
   } catch (err) {
     if (!isDatabaseUnavailable(err)) throw err;
     options.logger?.warn({ err }, "health check: database went away");

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  foreignKey,
   boolean,
   check,
   index,
@@ -10,7 +11,7 @@ import {
   serial,
   text,
   timestamp,
-  uniqueIndex,
+  unique,
   varchar,
 } from "drizzle-orm/pg-core";
 
@@ -34,7 +35,7 @@ export const streams = pgTable("streams", {
   code: varchar("code", { length: 50 }).primaryKey(),
   title: text("title").notNull(),
   /** The course the stream belongs to; null: offered with every active course. */
-  courseId: integer("course_id").references(() => courses.id),
+  courseId: integer("course_id"),
   /** When the stream starts (reminders go out before it). */
   startsAt: timestamp("starts_at", { withTimezone: true }),
   /** Open for students to book. */
@@ -51,11 +52,11 @@ export const users = pgTable(
     languageCode: text("language_code"),
     firstSeenAt: timestamp("first_seen_at", { withTimezone: true }).defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).defaultNow(),
-    /** Referral code from the student's `/start <code>` link, applied to their bookings. */
+    /**
+     * The coupon code from the student's `/start ref_<CODE>` link, applied to their next booking
+     * (the real bot keeps it in its session memory instead).
+     */
     referralCode: text("referral_code"),
-    /** Set when Telegram said the student blocked the bot or the chat is gone. */
-    unreachableAt: timestamp("unreachable_at", { withTimezone: true }),
-    unreachableReason: text("unreachable_reason"),
   },
   (t) => [index("idx_users_username_lower").on(sql`lower(${t.username})`)],
 );
@@ -71,7 +72,8 @@ export const bookings = pgTable(
     userId: bigint("user_id", { mode: "number" }).notNull(),
     username: text("username"),
     firstName: text("first_name"),
-    courseId: integer("course_id").references(() => courses.id),
+    /** No foreign key of ours: the real bot books course ids from its config file, known to `courses` or not. */
+    courseId: integer("course_id"),
     courseStream: varchar("course_stream", { length: 50 }),
     confirmed: integer("confirmed").$type<BookingStatus>().notNull().default(0),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -79,7 +81,6 @@ export const bookings = pgTable(
     discountPercent: integer("discount_percent").default(0),
   },
   (t) => [
-    check("bookings_confirmed_check", sql`${t.confirmed} IN (-1, 0, 1, 2)`),
     // The indexes the original dashboard recommends…
     index("idx_bookings_user").on(t.userId),
     index("idx_bookings_course").on(t.courseId),
@@ -92,10 +93,9 @@ export const bookings = pgTable(
     index("idx_bookings_status_created_id").on(t.confirmed, t.createdAt, t.id),
     index("idx_bookings_user_created_id").on(t.userId, t.createdAt, t.id),
     index("idx_bookings_username_lower").on(sql`lower(${t.username})`),
-    // One live booking per student, course and stream (cancelled ones do not count).
-    uniqueIndex("bookings_one_active_per_stream")
-      .on(t.userId, t.courseId, t.courseStream)
-      .where(sql`${t.confirmed} <> -1`),
+    // No unique index for "one live booking per student and stream": the real bot books twice
+    // when a student presses twice, and such a rule would crash it. Our own path checks under
+    // an advisory lock instead (src/bookings/student-booking.ts).
   ],
 );
 
@@ -107,31 +107,79 @@ export type Stream = typeof streams.$inferSelect;
 
 // ── Actions and messages to students ────────────────────────────────────────────────────────
 
-/** Discount codes students bring through `/start <code>` deep links. */
-export const referralCodes = pgTable("referral_codes", {
-  code: text("code").primaryKey(),
-  discountPercent: integer("discount_percent").notNull(),
-  isActive: boolean("is_active").notNull().default(true),
-});
+// ── The real system's own tables, created as its bot creates them when missing ─────────────
 
-/** The audit trail: every status change, who made it, from what to what, and why. */
-export const bookingEvents = pgTable(
-  "booking_events",
+/**
+ * The real bot's activity log, and the one history of a booking: its rows about a booking carry
+ * `details.booking_id`; ours are written in the same format (src/bookings/booking-events.ts).
+ */
+export const events = pgTable(
+  "events",
   {
     id: serial("id").primaryKey(),
-    bookingId: integer("booking_id")
-      .notNull()
-      .references(() => bookings.id),
-    actorId: bigint("actor_id", { mode: "number" }).notNull(),
-    actorName: text("actor_name"),
-    actorRole: text("actor_role").$type<"admin" | "student">().notNull(),
-    fromStatus: integer("from_status").$type<BookingStatus>(),
-    toStatus: integer("to_status").$type<BookingStatus>().notNull(),
-    reason: text("reason"),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    userId: bigint("user_id", { mode: "number" }).notNull(),
+    eventType: varchar("event_type", { length: 50 }).notNull(),
+    details: jsonb("details").$type<Record<string, unknown>>(),
+    createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
   },
-  (t) => [index("idx_booking_events_booking").on(t.bookingId, t.id)],
+  // Text, not an integer cast: a cast could fail on someone's odd row and reject their insert.
+  (t) => [index("idx_events_booking").on(sql`(${t.details} ->> 'booking_id')`, t.id).where(sql`${t.details} ? 'booking_id'`)],
 );
+
+/** Referral coupons: valid while `is_active = 1` and `current_activations < max_activations`. */
+export const referralCoupons = pgTable("referral_coupons", {
+  id: serial("id").primaryKey(),
+  code: text("code").notNull().unique("referral_coupons_code_key"),
+  name: text("name"),
+  discountPercent: integer("discount_percent").notNull(),
+  maxActivations: integer("max_activations").notNull(),
+  currentActivations: integer("current_activations").default(0),
+  createdBy: bigint("created_by", { mode: "number" }).notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
+  isActive: integer("is_active").default(1),
+});
+
+/** One row per student who used a coupon (once each). */
+export const referralUsage = pgTable(
+  "referral_usage",
+  {
+    id: serial("id").primaryKey(),
+    couponId: integer("coupon_id").notNull(),
+    userId: bigint("user_id", { mode: "number" }).notNull(),
+    bookingId: integer("booking_id"),
+    usedAt: timestamp("used_at", { withTimezone: true }).defaultNow(),
+  },
+  // The real system's own rules on its own table (named as PostgreSQL names them there).
+  (t) => [
+    unique("referral_usage_coupon_id_user_id_key").on(t.couponId, t.userId),
+    foreignKey({ name: "referral_usage_coupon_id_fkey", columns: [t.couponId], foreignColumns: [referralCoupons.id] }),
+    foreignKey({ name: "referral_usage_booking_id_fkey", columns: [t.bookingId], foreignColumns: [bookings.id] }),
+  ],
+);
+
+/** Students who blocked the bot (Telegram answered 403), shared with the real dashboard. */
+export const blockedUsers = pgTable("blocked_users", {
+  userId: bigint("user_id", { mode: "number" }).primaryKey(),
+  blockedAt: timestamp("blocked_at", { withTimezone: true }).defaultNow(),
+  reason: text("reason").default("bot_blocked_by_user"),
+});
+
+export type EventRow = typeof events.$inferSelect;
+export type ReferralCoupon = typeof referralCoupons.$inferSelect;
+
+/**
+ * What a migration skipped or degraded on an adopted database, for the start log, `db:check` and
+ * `/health` (a migration never only prints a server notice nobody sees).
+ */
+export const migrationNotes = pgTable("migration_notes", {
+  key: text("key").primaryKey(),
+  level: text("level").$type<"warning" | "info">().notNull(),
+  /** How many rows it concerns (the texts are built from the key and this count). */
+  count: integer("count").notNull().default(0),
+  detail: text("detail"),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+export type MigrationNote = typeof migrationNotes.$inferSelect;
 
 export const OUTBOX_KINDS = ["confirmation", "cancellation", "reminder", "broadcast", "admin_notice", "broadcast_report"] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
@@ -152,7 +200,8 @@ export const outbox = pgTable(
     text: text("text").notNull(),
     parseMode: text("parse_mode").$type<"HTML">(),
     replyMarkup: jsonb("reply_markup"),
-    bookingId: integer("booking_id").references(() => bookings.id),
+    /** No foreign key: the real system deletes bookings, and a rule of ours must not stop it. */
+    bookingId: integer("booking_id"),
     recipientId: integer("recipient_id"),
     status: text("status").$type<OutboxStatus>().notNull().default("queued"),
     attempts: integer("attempts").notNull().default(0),
@@ -197,13 +246,18 @@ export const messageHistory = pgTable("message_history", {
   /** The admin who sent it, and the message of theirs that shows its progress. */
   createdBy: bigint("created_by", { mode: "number" }),
   progressMessageId: bigint("progress_message_id", { mode: "number" }),
+  /**
+   * When its last recipient was done. Not `sent_at`: the real schema fills that in on insert,
+   * so it cannot tell a running broadcast from a finished one.
+   */
+  finishedAt: timestamp("finished_at", { withTimezone: true }),
 });
 
 export const messageRecipients = pgTable(
   "message_recipients",
   {
     id: serial("id").primaryKey(),
-    messageId: integer("message_id").references(() => messageHistory.id),
+    messageId: integer("message_id"),
     userId: bigint("user_id", { mode: "number" }),
     username: text("username"),
     deliveryStatus: text("delivery_status").$type<"pending" | "sent" | "failed" | "deleted">(),
@@ -212,12 +266,14 @@ export const messageRecipients = pgTable(
     /** Why a delivery failed (the original system never kept it). */
     error: text("error"),
   },
-  (t) => [index("idx_message_recipients_message").on(t.messageId, t.deliveryStatus)],
+  (t) => [
+    index("idx_message_recipients_message").on(t.messageId, t.deliveryStatus),
+    foreignKey({ name: "message_recipients_message_id_fkey", columns: [t.messageId], foreignColumns: [messageHistory.id] }).onDelete("cascade"),
+  ],
 );
 
 export type OutboxRow = typeof outbox.$inferSelect;
 export type NewOutboxRow = typeof outbox.$inferInsert;
-export type BookingEvent = typeof bookingEvents.$inferSelect;
 
 /**
  * Bookings per status, kept exact by statement-level triggers on `bookings` (migration 0003),

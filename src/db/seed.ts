@@ -71,7 +71,11 @@ export async function seedDemoData(database: Database, options: SeedOptions): Pr
     [new Date(now + 40 * 86_400_000)],
   );
   for (const [code, discount] of REFERRALS) {
-    await database.query(`INSERT INTO referral_codes (code, discount_percent) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING`, [code, discount]);
+    await database.query(
+      `INSERT INTO referral_coupons (code, name, discount_percent, max_activations, created_by) VALUES ($1, 'demo', $2, 1000, 0)
+       ON CONFLICT (code) DO NOTHING`,
+      [code, discount],
+    );
   }
 
   const [{ base } = { base: 0 }] = await database.query<{ base: string | number }>(
@@ -101,7 +105,7 @@ export async function seedDemoData(database: Database, options: SeedOptions): Pr
     );
   }
 
-  // One live booking per student, course and stream (the unique index): a repeat pick becomes
+  // One live booking per student, course and stream (as the bot books): a repeat pick becomes
   // a cancelled booking, as happens when a student re-books after cancelling.
   const live = new Set<string>();
   for (let done = 0; done < options.bookings; done += batchSize) {

@@ -35,8 +35,8 @@ export async function finishIfDone(tx: Db, messageId: number): Promise<boolean> 
   if ((left?.n ?? 0) > 0) return false;
   const [done] = await tx
     .update(messageHistory)
-    .set({ sentAt: sql`now()` })
-    .where(and(eq(messageHistory.id, messageId), isNull(messageHistory.sentAt)))
+    .set({ finishedAt: sql`now()` })
+    .where(and(eq(messageHistory.id, messageId), isNull(messageHistory.finishedAt)))
     .returning({ createdBy: messageHistory.createdBy });
   if (!done) return false;
   const progress = await broadcastProgress(tx, messageId);
@@ -67,13 +67,19 @@ export function startBroadcastProgress(deps: { db: Db; api: Pick<Api, "editMessa
         and(
           isNotNull(messageHistory.progressMessageId),
           isNotNull(messageHistory.createdBy),
-          or(isNull(messageHistory.sentAt), gt(messageHistory.sentAt, sql`now() - interval '10 minutes'`)),
+          or(isNull(messageHistory.finishedAt), gt(messageHistory.finishedAt, sql`now() - interval '10 minutes'`)),
         ),
       )
       .limit(50);
     for (const { id } of recent) {
       if (settled.has(id)) continue;
-      const progress = await broadcastProgress(deps.db, id);
+      let progress = await broadcastProgress(deps.db, id);
+      // Nobody pending, yet not finished: its last recipients were settled outside our worker
+      // (the dashboard, or a process that died before recording the end).
+      if (progress && !progress.finished && progress.pending === 0) {
+        await deps.db.transaction((tx) => finishIfDone(tx, id));
+        progress = await broadcastProgress(deps.db, id);
+      }
       if (!progress?.createdBy || !progress.progressMessageId) continue;
       const text = formatBroadcastProgress(progress, TEXTS[await adminLang(languages, progress.createdBy)]);
       if (shown.get(id) !== text) {

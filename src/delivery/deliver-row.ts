@@ -3,7 +3,7 @@ import type { InlineKeyboardMarkup } from "grammy/types";
 import type { Db } from "../db/client";
 import type { OutboxRow } from "../db/schema";
 import type { Logger } from "../logger";
-import { markFailed, markSent, markUserUnreachable, recordRecipientOutcome, requeue } from "./queries";
+import { markFailed, markSent, markUserBlocked, recordRecipientOutcome, requeue } from "./queries";
 import type { DeliveryClock } from "./rate-limiter";
 import { classifySendError, type SendFailure } from "./telegram-errors";
 
@@ -60,7 +60,7 @@ export function recordFinal(db: Db, owner: string, row: OutboxRow, outcome: Deli
         ? await markSent(tx, { id: row.id, owner, telegramMessageId: outcome.telegramMessageId })
         : await markFailed(tx, { id: row.id, owner, error: outcome.error });
     if (!owned) return false;
-    if (outcome.status === "failed" && outcome.unreachable) await markUserUnreachable(tx, { userId: row.chatId, reason: outcome.error });
+    if (outcome.status === "failed" && outcome.unreachable) await markUserBlocked(tx, { userId: row.chatId, reason: outcome.error });
     if (row.recipientId != null) {
       await recordRecipientOutcome(
         tx,

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { messageHistory, messageRecipients, outbox, users, type OutboxRow } from "../db/schema";
+import { blockedUsers, messageHistory, messageRecipients, outbox, type OutboxRow } from "../db/schema";
 
 /**
  * The delivery worker's SQL. Times (`now()`) are the database's, so processes on machines with
@@ -111,9 +111,15 @@ export async function requeue(db: Db, args: { id: number; owner: string; delayMs
   return rows.length > 0;
 }
 
-/** Telegram refused for good (403): the student blocked the bot or the account is gone. */
-export async function markUserUnreachable(tx: Db, args: { userId: number; reason: string }): Promise<void> {
-  await tx.update(users).set({ unreachableAt: sql`now()`, unreachableReason: args.reason }).where(eq(users.userId, args.userId));
+/**
+ * Telegram refused for good (403): the student blocked the bot or the account is gone. Recorded
+ * in the real system's blocked_users, as its dashboard records it, so both skip them.
+ */
+export async function markUserBlocked(tx: Db, args: { userId: number; reason: string }): Promise<void> {
+  await tx
+    .insert(blockedUsers)
+    .values({ userId: args.userId, reason: args.reason })
+    .onConflictDoUpdate({ target: blockedUsers.userId, set: { blockedAt: sql`now()`, reason: args.reason } });
 }
 
 /**

@@ -26,8 +26,14 @@ beforeEach(async () => {
 
 const outboxOf = (bookingId: number) =>
   rawQuery(database, "SELECT kind, chat_id, text, status FROM outbox WHERE booking_id = $1 ORDER BY id", [bookingId]);
+/** Our status changes, read back from the real bot's `events` table where they are written. */
 const eventsOf = (bookingId: number) =>
-  rawQuery(database, "SELECT actor_id::int AS actor_id, from_status, to_status, reason FROM booking_events WHERE booking_id = $1 ORDER BY id", [bookingId]);
+  rawQuery(
+    database,
+    `SELECT (details->>'actor_id')::int AS actor_id, (details->>'old_status')::int AS from_status, (details->>'new_status')::int AS to_status, details->>'reason' AS reason
+     FROM events WHERE event_type = 'booking_status_changed' AND details->>'booking_id' = $1 ORDER BY id`,
+    [String(bookingId)],
+  );
 
 async function openCard(from: User = ADMIN) {
   await h.send(`/booking ${id}`, from);
@@ -59,6 +65,28 @@ describe("actions on a booking card", () => {
     expect(done[1]!.payload).toMatchObject({ text: "Готово" });
 
     expect(await eventsOf(id)).toEqual([{ actor_id: ADMIN.id, from_status: 0, to_status: 2, reason: null }]);
+    // In the real bot's format too, so its dashboard's activity views see the change.
+    const real = await rawQuery(database, "SELECT user_id::int AS user_id, event_type, details FROM events WHERE details->>'booking_id' = $1 ORDER BY id", [String(id)]);
+    expect(real).toEqual([
+      {
+        user_id: expect.any(Number),
+        event_type: "booking_status_changed",
+        details: {
+          booking_id: id,
+          old_status: 0,
+          new_status: 2,
+          old_status_name: "pending",
+          new_status_name: "approved",
+          username: "student0",
+          first_name: "Ира",
+          actor_id: ADMIN.id,
+          actor_name: "Анна",
+          actor_role: "admin",
+          source: "admin_bot",
+        },
+      },
+      { user_id: real[0]!.user_id, event_type: "payment_approved", details: { booking_id: id, approved_by: ADMIN.id, source: "admin_bot" } },
+    ]);
     const [message, ...more] = await outboxOf(id);
     expect(more).toEqual([]);
     expect(message).toMatchObject({ kind: "confirmation", status: "queued", text: "Ира, ваша заявка подтверждена! 🎉\nКурс: Вайб кодинг, 3-й поток.\nСтарт: 01.12.2026 19:00.\nДо встречи на занятиях!" });

@@ -21,7 +21,7 @@ beforeAll(async () => {
     { userId: 604, confirmed: 2, courseStream: "7th_stream" },
     { userId: 605, confirmed: 1, courseStream: "7th_stream" },
   ]);
-  await rawExec(database, "INSERT INTO users (user_id, first_name, unreachable_at) VALUES (604, 'Ушедший', now())");
+  await rawExec(database, "INSERT INTO blocked_users (user_id) VALUES (604)");
   h = await createHarness(database.db);
 });
 afterAll(async () => {
@@ -61,8 +61,11 @@ describe("/broadcast", () => {
 
     const sent = await h.press(h.lastSent(), "📨 Отправить 2");
     expect(sent.at(-1)!.payload.text).toBe("📨 Рассылка #1: отправлено 0 из 2 · не доставлено 0 · в очереди 2");
-    expect(await rawQuery(database, "SELECT total_recipients, recipient_type, recipient_group, created_by::int AS by FROM message_history")).toEqual([
-      { total_recipients: 2, recipient_type: "status:2", recipient_group: "course:1,stream:7th_stream", by: ADMIN.id },
+    // As the real system records one: sent_at on insert, never scheduled_at (its scheduler would send it again).
+    expect(
+      await rawQuery(database, "SELECT total_recipients, recipient_type, recipient_group, created_by::int AS by, sent_at IS NOT NULL AS sent_at, scheduled_at, finished_at FROM message_history"),
+    ).toEqual([
+      { total_recipients: 2, recipient_type: "status:2", recipient_group: "course:1,stream:7th_stream", by: ADMIN.id, sent_at: true, scheduled_at: null, finished_at: null },
     ]);
     expect(await rawQuery(database, "SELECT user_id::int AS user_id, delivery_status FROM message_recipients ORDER BY user_id")).toEqual([
       { user_id: 601, delivery_status: "pending" },
@@ -90,8 +93,10 @@ describe("/broadcast", () => {
       { user_id: 601, delivery_status: "failed", error: "403: Forbidden: bot was blocked by the user" },
       { user_id: 602, delivery_status: "sent", error: null },
     ]);
-    const [history] = await rawQuery(database, "SELECT successful_deliveries, sent_at IS NOT NULL AS finished FROM message_history");
+    const [history] = await rawQuery(database, "SELECT successful_deliveries, finished_at IS NOT NULL AS finished FROM message_history");
     expect(history).toEqual({ successful_deliveries: 1, finished: true });
+    // The 403 is shared with the real dashboard: 601 joins blocked_users, and the next broadcast skips them.
+    expect(await rawQuery(database, "SELECT user_id::int AS user_id FROM blocked_users ORDER BY user_id")).toEqual([{ user_id: 601 }, { user_id: 604 }]);
     const report = "✅ Рассылка #1 завершена: доставлено 1 из 2 · не доставлено 1 (заблокировали бота: 1)";
     expect(h.api.callsOf("sendMessage").filter((c) => c.payload.chat_id === ADMIN.id).at(-1)!.payload.text).toBe(report);
     expect(h.api.callsOf("editMessageText").at(-1)!.payload).toMatchObject({ chat_id: ADMIN.id, text: report });

@@ -17,8 +17,9 @@ beforeAll(async () => {
     database,
     `UPDATE streams SET is_open = true, starts_at = '2026-12-01 16:00:00+00' WHERE code = '7th_stream';
      UPDATE streams SET is_open = true, starts_at = '2027-01-15 16:00:00+00', course_id = 1 WHERE code = '8th_stream';
-     INSERT INTO referral_codes (code, discount_percent) VALUES ('FRIEND10', 10), ('OLD', 50);
-     UPDATE referral_codes SET is_active = false WHERE code = 'OLD';`,
+     INSERT INTO referral_coupons (code, discount_percent, max_activations, created_by, is_active)
+     VALUES ('FRIEND10', 10, 50, 1, 1), ('OLD', 50, 5, 1, 0), ('GONE', 30, 1, 1, 1);
+     UPDATE referral_coupons SET current_activations = 1 WHERE code = 'GONE';`,
   );
   h = await createHarness(database.db, { ADMIN_IDS: `${ADMIN.id},1002` });
 });
@@ -44,11 +45,20 @@ describe("a student", () => {
     ]);
   });
 
-  it("an unknown or inactive code is not remembered", async () => {
+  it("an unknown, inactive or used-up code is not remembered, and the student is told why", async () => {
     const stranger: User = { id: 424_002, is_bot: false, first_name: "Гость" };
-    const calls = await h.send("/start OLD", stranger);
-    expect(calls[0]!.payload.text).not.toContain("Промокод");
+    const said = async (param: string) => (await h.send(`/start ${param}`, stranger))[0]!.payload.text!.split("\n")[1];
+    expect(await said("OLD")).toBe("Промокод <code>OLD</code> не найден или выключен.");
+    expect(await said("ref_NOPE1234")).toBe("Промокод <code>NOPE1234</code> не найден или выключен.");
+    expect(await said("ref_GONE")).toBe("У промокода <code>GONE</code> закончились активации.");
     expect(await rawQuery(database, "SELECT referral_code FROM users WHERE user_id = $1", [stranger.id])).toEqual([{ referral_code: null }]);
+  });
+
+  it("takes the real bot's link form /start ref_<CODE>", async () => {
+    const friend: User = { id: 424_003, is_bot: false, first_name: "Друг" };
+    const calls = await h.send("/start ref_FRIEND10", friend);
+    expect(calls[0]!.payload.text).toContain("Промокод <code>FRIEND10</code>: скидка 10% к заявке.");
+    expect(await rawQuery(database, "SELECT referral_code FROM users WHERE user_id = $1", [friend.id])).toEqual([{ referral_code: "FRIEND10" }]);
   });
 
   it("books a stream with the discount, and every admin gets a notice with a button to the card", async () => {
@@ -60,6 +70,13 @@ describe("a student", () => {
     );
     const [booking] = await bookingsOf(IRA.id);
     expect(booking).toMatchObject({ confirmed: 0, course_stream: "7th_stream", referral_code: "FRIEND10", discount_percent: 10 });
+    // The coupon is used as the real bot uses it: a usage row and one activation.
+    expect(await rawQuery(database, "SELECT u.user_id::int AS user_id, u.booking_id, c.current_activations FROM referral_usage u JOIN referral_coupons c ON c.id = u.coupon_id")).toEqual([
+      { user_id: IRA.id, booking_id: booking!.id, current_activations: 1 },
+    ]);
+    expect(await rawQuery(database, "SELECT event_type, details - 'username' - 'first_name' AS details FROM events WHERE user_id = $1", [IRA.id])).toEqual([
+      { event_type: "booking_created", details: { booking_id: booking!.id, course_id: 1, source: "admin_bot" } },
+    ]);
 
     const notices = await rawQuery(database, "SELECT chat_id::int AS chat_id, text, parse_mode, reply_markup FROM outbox WHERE kind = 'admin_notice' ORDER BY chat_id");
     expect(notices.map((n) => n.chat_id)).toEqual([ADMIN.id, 1002]);
@@ -108,9 +125,12 @@ describe("a student", () => {
       ["editMessageText", `Заявка #${booking!.id} отменена.`],
     ]);
     expect((await bookingsOf(IRA.id))[0]).toMatchObject({ confirmed: -1 });
-    expect(await rawQuery(database, "SELECT actor_role, from_status, to_status FROM booking_events WHERE booking_id = $1 ORDER BY id", [booking!.id])).toEqual([
-      { actor_role: "student", from_status: null, to_status: 0 },
-      { actor_role: "student", from_status: 0, to_status: -1 },
+    expect(
+      await rawQuery(database, "SELECT event_type, details->>'actor_role' AS role, details->>'old_status' AS old, details->>'new_status' AS new FROM events WHERE details->>'booking_id' = $1 ORDER BY id", [String(booking!.id)]),
+    ).toEqual([
+      { event_type: "booking_created", role: null, old: null, new: null },
+      { event_type: "booking_status_changed", role: "student", old: "0", new: "-1" },
+      { event_type: "booking_cancelled", role: null, old: null, new: null },
     ]);
     expect(await rawQuery(database, "SELECT kind FROM outbox WHERE booking_id = $1 AND kind <> 'admin_notice'", [booking!.id])).toEqual([]);
   });

@@ -7,8 +7,9 @@ import { findStudent } from "../../src/db/queries/students";
 import { createTestDatabase, migrationCount, rawExec, rawQuery, type TestDatabase } from "../helpers/db";
 
 /**
- * The real booking service's schema as it stands in production: no NOT NULL beyond the keys,
- * no check constraint, no foreign key, one index of its own, and neighbours we never touch.
+ * An older layout of the real booking service's database: no NOT NULL beyond the keys, no check
+ * constraint, no foreign key, one index of its own, and neighbours we never touch. (The current
+ * layout, with every real write replayed, is test/db/coexistence.test.ts.)
  */
 const LEGACY_SCHEMA = `
 CREATE TABLE courses (
@@ -71,7 +72,7 @@ INSERT INTO message_history (message_text, total_recipients, successful_deliveri
 INSERT INTO message_recipients (message_id, user_id, username, delivery_status, telegram_message_id) VALUES (1, 111, 'legacy_anna', 'sent', 4242);
 `;
 
-const NEW_COLUMNS = ["referral_code", "unreachable_at", "unreachable_reason", "error", "created_by", "progress_message_id"];
+const NEW_COLUMNS = ["referral_code", "error", "created_by", "progress_message_id", "finished_at"];
 
 /** Every legacy table, every column, as text: any change to any row shows up. */
 async function snapshot(database: TestDatabase): Promise<Record<string, string[]>> {
@@ -107,15 +108,6 @@ const OUR_INDEXES = [
   "idx_bookings_username_lower",
   "idx_users_username_lower",
 ];
-
-async function insertError(database: TestDatabase, sql: string): Promise<{ code?: string; constraint?: string }> {
-  try {
-    await rawExec(database, sql);
-  } catch (error) {
-    return error as { code?: string; constraint?: string };
-  }
-  throw new Error(`insert was accepted: ${sql}`);
-}
 
 describe("adopting the real system's database", () => {
   let database: TestDatabase;
@@ -167,23 +159,12 @@ describe("adopting the real system's database", () => {
     expect(String(legacy[0]!.indexdef)).toMatch(/\(user_id\)$/);
   });
 
-  it("adds the status check: legacy rows stay, a new confirmed=5 is refused", async () => {
-    const constraints = await rawQuery(
-      database,
-      "SELECT conname, contype FROM pg_constraint WHERE conrelid = 'bookings'::regclass AND contype IN ('c', 'f') ORDER BY conname",
-    );
-    expect(constraints).toEqual([
-      { conname: "bookings_confirmed_check", contype: "c" },
-      { conname: "bookings_course_id_courses_id_fk", contype: "f" },
-    ]);
-    const error = await insertError(database, "INSERT INTO bookings (user_id, confirmed) VALUES (777, 5)");
-    expect(error).toMatchObject({ code: "23514", constraint: "bookings_confirmed_check" });
-  });
-
-  it("adds the course foreign key for new rows, while the legacy orphan (course 99) stays", async () => {
-    const error = await insertError(database, "INSERT INTO bookings (user_id, course_id) VALUES (777, 99)");
-    expect(error).toMatchObject({ code: "23503" });
-    expect(await rawQuery(database, "SELECT count(*)::int AS n FROM bookings WHERE course_id = 99")).toEqual([{ n: 1 }]);
+  it("adds no CHECK or foreign key to bookings: whatever the real system writes is accepted", async () => {
+    const constraints = await rawQuery(database, "SELECT conname FROM pg_constraint WHERE conrelid = 'bookings'::regclass AND contype IN ('c', 'f', 'u')");
+    expect(constraints).toEqual([]);
+    await rawExec(database, "INSERT INTO bookings (user_id, confirmed, course_id) VALUES (777, 5, 99)");
+    expect(await countBookingsByStatus(database.db, {})).toMatchObject({ all: 7 });
+    await rawExec(database, "DELETE FROM bookings WHERE user_id = 777");
   });
 
   it("continues the legacy id sequence", async () => {
@@ -255,7 +236,7 @@ describe("adopting the real system's database", () => {
     expect(await rawQuery(database, "SELECT count(*)::int AS n FROM streams")).toEqual([{ n: 7 }]);
     expect(
       await rawQuery(database, "SELECT count(*)::int AS n FROM pg_constraint WHERE conrelid = 'bookings'::regclass AND contype IN ('c', 'f')"),
-    ).toEqual([{ n: 2 }]);
+    ).toEqual([{ n: 0 }]);
   });
 
   it("dates a legacy booking without created_at at the epoch and reads a NULL status as new", async () => {

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { users } from "../../src/db/schema";
+import { blockedUsers, users } from "../../src/db/schema";
 import { createTestDatabase, rawExec, type TestDatabase } from "../helpers/db";
 import { FakeTelegram } from "../helpers/fake-telegram";
 import { TEST_TOKEN } from "../helpers/harness";
@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => database.dispose());
 beforeEach(async () => {
   fake = await FakeTelegram.start();
-  await rawExec(database, "TRUNCATE outbox, users RESTART IDENTITY");
+  await rawExec(database, "TRUNCATE outbox, users, blocked_users RESTART IDENTITY");
 });
 afterEach(async () => {
   await worker?.stop();
@@ -63,15 +63,15 @@ describe("delivery failures", () => {
     ]);
   });
 
-  it("403: failed at once and the student marked unreachable", async () => {
+  it("403: failed at once and the student recorded in blocked_users", async () => {
     await database.db.insert(users).values({ userId: 7001, firstName: "Студент" });
     fake.failChat(7001, { error_code: 403, description: "Forbidden: bot was blocked by the user" });
     const { row, calls } = await deliverOne();
     expect(calls).toHaveLength(1);
     expect(row).toMatchObject({ status: "failed", attempts: 1, lastError: "403: Forbidden: bot was blocked by the user" });
-    const [user] = await database.db.select().from(users).where(eq(users.userId, 7001));
-    expect(user!.unreachableAt).toBeInstanceOf(Date);
-    expect(user!.unreachableReason).toBe("403: Forbidden: bot was blocked by the user");
+    const [blocked] = await database.db.select().from(blockedUsers).where(eq(blockedUsers.userId, 7001));
+    expect(blocked!.blockedAt).toBeInstanceOf(Date);
+    expect(blocked!.reason).toBe("403: Forbidden: bot was blocked by the user");
   });
 
   it("400: failed at once, the student not marked", async () => {
@@ -80,8 +80,7 @@ describe("delivery failures", () => {
     const { row, calls } = await deliverOne();
     expect(calls).toHaveLength(1);
     expect(row).toMatchObject({ status: "failed", attempts: 1, lastError: "400: Bad Request: chat not found" });
-    const [user] = await database.db.select().from(users).where(eq(users.userId, 7001));
-    expect(user!.unreachableAt).toBeNull();
+    expect(await database.db.select().from(blockedUsers).where(eq(blockedUsers.userId, 7001))).toEqual([]);
   });
 
   it("no answer: the request is abandoned after the time-out and retried", async () => {

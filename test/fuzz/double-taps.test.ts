@@ -95,7 +95,7 @@ describe("double taps on a booking card", () => {
     const taps = await doubleTap(card, "✅ Да, подтвердить");
     expectBothAnswered(taps);
     expect(answers(taps.second)[0]!.payload.text).toBe(t.card.staleShort);
-    expect(await count("SELECT count(*) AS n FROM booking_events WHERE booking_id = $1 AND to_status = 2", [id])).toBe(1);
+    expect(await count("SELECT count(*) AS n FROM events WHERE details->>'booking_id' = $1::text AND details->>'new_status' = '2'", [id])).toBe(1);
     expect(await count("SELECT count(*) AS n FROM outbox WHERE booking_id = $1 AND kind = 'confirmation'", [id])).toBe(1);
     data.status.set(id, 2);
   });
@@ -123,7 +123,7 @@ describe("double taps on a booking card", () => {
     expect(answers(taps.first)).toHaveLength(1);
     expect(answers(taps.second)).toHaveLength(1);
     taps.watch.expectQuiet();
-    expect(await count("SELECT count(*) AS n FROM booking_events WHERE booking_id = $1 AND to_status = -1", [id])).toBe(1);
+    expect(await count("SELECT count(*) AS n FROM events WHERE details->>'booking_id' = $1::text AND details->>'new_status' = '-1'", [id])).toBe(1);
     expect(await count("SELECT count(*) AS n FROM outbox WHERE booking_id = $1 AND kind = 'cancellation'", [id])).toBe(1);
     data.status.set(id, -1);
   });
@@ -216,6 +216,6 @@ describe("double taps by a student", () => {
     const cancel = await doubleTap(h.lastSent(newcomer.id), "Да, отменить", newcomer);
     expectBothAnswered(cancel);
     expect(answers(cancel.second)[0]!.payload.text).toBe(t.students.cannotCancel);
-    expect(await count("SELECT count(*) AS n FROM booking_events e JOIN bookings b ON b.id = e.booking_id WHERE b.user_id = $1 AND e.to_status = -1", [newcomer.id])).toBe(1);
+    expect(await count("SELECT count(*) AS n FROM events WHERE user_id = $1 AND details->>'new_status' = '-1'", [newcomer.id])).toBe(1);
   });
 });

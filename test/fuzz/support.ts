@@ -2,7 +2,7 @@ import { expect } from "vitest";
 import fc from "fast-check";
 import type { InlineKeyboardButton, Message, User } from "grammy/types";
 import type { Database } from "../../src/db/client";
-import { bookingEvents, messageHistory, outbox, streams, users } from "../../src/db/schema";
+import { events, messageHistory, outbox, streams, users } from "../../src/db/schema";
 import { createTestDatabase, rawQuery, type TestDatabase } from "../helpers/db";
 import { addBookings, addCourse } from "../helpers/fixtures";
 import { BOT_INFO, type ApiCall } from "../helpers/fake-telegram";
@@ -91,9 +91,17 @@ export async function seedFuzzData(database: Database): Promise<FuzzData> {
     })),
   ];
   const ids = await addBookings(db, rows);
-  await db.insert(bookingEvents).values([
-    { bookingId: ids[1]!, actorId: ADMIN.id, actorName: "Анна <admin>", actorRole: "admin", fromStatus: 0, toStatus: -1, reason: "нет оплаты <b>&</b> 🙃" },
-    { bookingId: ids[5]!, actorId: 5001, actorName: null, actorRole: "student", fromStatus: null, toStatus: 0 },
+  await db.insert(events).values([
+    {
+      userId: 5001,
+      eventType: "booking_status_changed",
+      details: { booking_id: ids[1]!, old_status: 0, new_status: -1, actor_id: ADMIN.id, actor_name: "Анна <admin>", actor_role: "admin", reason: "нет оплаты <b>&</b> 🙃", source: "admin_bot" },
+    },
+    { userId: 5001, eventType: "booking_created", details: { booking_id: ids[5]!, course_id: 1 } },
+    // The real bot's approval: a status change without an actor, then who approved it.
+    { userId: 5001, eventType: "booking_status_changed", details: { booking_id: ids[2]!, old_status: 1, new_status: 2, old_status_name: "payment_uploaded", new_status_name: "approved" } },
+    { userId: 5001, eventType: "payment_approved", details: { booking_id: ids[2]!, approved_by: ADMIN.id } },
+    { userId: 5001, eventType: "booking_status_changed", details: { booking_id: String(ids[3]!), old_status: "x", new_status: null } },
   ]);
   await db.insert(outbox).values([
     { dedupeKey: "fuzz:1", kind: "confirmation", chatId: STUDENT.id, text: "hi", bookingId: ids[0]!, status: "sent", sentAt: new Date() },
@@ -116,7 +124,7 @@ const checksumSql = new WeakMap<Database, string>();
 
 /**
  * Conversation state: an admin's half-finished /user or /broadcast is meant to be written there.
- * Everything else (bookings, booking_events, outbox, users, message_history, message_templates, …)
+ * Everything else (bookings, events, outbox, users, message_history, message_templates, …)
  * must stay as it was.
  */
 const SESSION_TABLES = ["bot_state"];

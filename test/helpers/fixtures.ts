@@ -7,7 +7,7 @@ export async function addCourse(db: Db, id = 1, name = "Вайб кодинг"):
   await db.insert(courses).values({ id, name }).onConflictDoNothing();
 }
 
-// A student has one live booking per course and stream (a unique index says so), so a
+// A student has one live booking per course and stream (as our booking path keeps it), so a
 // student's later bookings default to later streams: 3rd_stream, 4th_stream, 5th_stream, …
 const bookingsPerStudent = new WeakMap<Db, Map<number, number>>();
 

@@ -30,6 +30,7 @@ describe("a migrated database", () => {
         database: "reachable",
         migrations: { applied: migrationCount(), expected: migrationCount(), current: true },
         outbox: { queued: 0, oldest_queued_age_seconds: null, last_error: null },
+        notes: [],
       },
     });
   });
@@ -65,6 +66,7 @@ describe("a migrated database", () => {
       database: "reachable",
       migrations: { applied: 9, expected: 9, current: true },
       outbox: { queued: 5000, oldest_queued_age_seconds: 7200, last_error: null },
+      notes: [],
     };
     const injected = await startTestApi(database.db, { health: async () => report });
     try {
@@ -104,6 +106,7 @@ describe("a database never migrated", () => {
         database: "reachable",
         migrations: { applied: 0, expected: migrationCount(), current: false },
         outbox: { queued: null, oldest_queued_age_seconds: null, last_error: null },
+        notes: [],
       },
     });
   });
@@ -128,6 +131,7 @@ describe("a database that cannot be reached", () => {
         database: "unreachable",
         migrations: { applied: null, expected: migrationCount(), current: false },
         outbox: { queued: null, oldest_queued_age_seconds: null, last_error: null },
+        notes: [],
       },
     });
     const line = api.logs.find((l) => l.msg === "health check: database unreachable");

@@ -1,7 +1,6 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { changeBookingStatus } from "../../bookings/change-status";
 import {
-  REFERRAL_PARAM,
   createStudentBooking,
   listOpenStreams,
   listOwnBookings,
@@ -38,10 +37,10 @@ export function studentSide(deps: Deps) {
 
   feature.command("start", async (ctx) => {
     const param = ctx.match.trim();
-    const { referral } = await registerStudent(deps.db, profileOf(ctx), REFERRAL_PARAM.test(param) ? param : undefined);
-    ctx.log.info({ referral: referral?.code, param: param || undefined }, "student started the bot");
+    const { coupon } = await registerStudent(deps.db, profileOf(ctx), param);
+    ctx.log.info({ coupon: coupon?.code, coupon_check: coupon?.kind, param: param || undefined }, "student started the bot");
     if (!config.studentBooking) return ctx.reply(ctx.t.students.welcomeNoBooking(ctx.from!.first_name));
-    const welcome = formatWelcome(ctx.from!.first_name, await listOpenStreams(deps.db), referral, config.timeZone, ctx.t);
+    const welcome = formatWelcome(ctx.from!.first_name, await listOpenStreams(deps.db), coupon, config.timeZone, ctx.t);
     await ctx.reply(welcome.text, { parse_mode: "HTML", reply_markup: welcome.keyboard });
   });
 

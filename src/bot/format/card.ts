@@ -1,5 +1,6 @@
 import { InlineKeyboard } from "grammy";
-import type { BookingEventRow, BookingMessageRow } from "../../db/queries/booking-history";
+import type { HistoryActor, HistoryEntry } from "../../bookings/history";
+import type { BookingMessageRow } from "../../db/queries/booking-history";
 import type { BookingRow } from "../../db/queries/bookings";
 import type { Student } from "../../db/queries/students";
 import type { BookingStatus } from "../../db/schema";
@@ -11,17 +12,30 @@ import { STATUS_BADGE, displayName, formatDateTime, safe, statusText } from "./v
 export type CardData = {
   row: BookingRow;
   student?: Student;
-  events: BookingEventRow[];
+  /** Both bots' events about the booking, oldest first. */
+  history: HistoryEntry[];
+  /** Names of the admins the history knows only by id (the real bot's `approved_by`). */
+  adminNames: ReadonlyMap<number, string>;
   messages: BookingMessageRow[];
 };
 
-const badge = (status: number | null) => (status === null ? "∅" : (STATUS_BADGE[status as BookingStatus] ?? String(status)));
+/** null: the booking was created; undefined: the event does not say what it was before. */
+const badge = (status: number | null | undefined) =>
+  status === null ? "∅" : status === undefined ? "?" : (STATUS_BADGE[status as BookingStatus] ?? String(status));
 
-function historyLines(events: BookingEventRow[], timeZone: string, t: Texts): string[] {
-  return [...events].reverse().map((e) => {
-    const who = e.actorRole === "admin" ? t.card.byAdmin(displayName(e.actorName)) : t.card.byStudent;
-    const reason = e.reason ? ` · «${safe(e.reason, 200)}»` : "";
-    return `${formatDateTime(e.createdAt, timeZone)} · ${badge(e.fromStatus)} → ${badge(e.toStatus)} · ${who}${reason}`;
+function actorText(actor: HistoryActor | undefined, adminNames: ReadonlyMap<number, string>, t: Texts): string | undefined {
+  if (!actor) return undefined;
+  if (actor.role === "student") return t.card.byStudent;
+  const name = actor.name ?? (actor.id === undefined ? undefined : adminNames.get(actor.id));
+  return t.card.byAdmin(name ? displayName(name) : actor.id === undefined ? "?" : `id ${actor.id}`);
+}
+
+function historyLines(card: CardData, timeZone: string, t: Texts): string[] {
+  // The newest ten: a booking pushed back and forth should not push its messages off the card.
+  return card.history.slice(-10).map((e) => {
+    const reason = e.reason ? `«${safe(e.reason, 200)}»` : undefined;
+    const date = e.at ? formatDateTime(e.at, timeZone) : "—";
+    return [`${date} · ${badge(e.from)} → ${badge(e.to)}`, actorText(e.actor, card.adminNames, t), reason].filter(Boolean).join(" · ");
   });
 }
 
@@ -37,7 +51,7 @@ function messageLines(messages: BookingMessageRow[], timeZone: string, t: Texts)
 /** The card with its history and the delivery state of every message about it. */
 export function formatCardMessage(card: CardData, timeZone: string, notice?: string, t: Texts = ru): string {
   const parts = [formatBookingCard(card.row, card.student, timeZone, t)];
-  if (card.events.length > 0) parts.push([t.card.history, ...historyLines(card.events, timeZone, t)].join("\n"));
+  if (card.history.length > 0) parts.push([t.card.history, ...historyLines(card, timeZone, t)].join("\n"));
   if (card.messages.length > 0) parts.push([t.card.messages, ...messageLines(card.messages, timeZone, t)].join("\n"));
   if (notice) parts.unshift(notice);
   return parts.join("\n\n");

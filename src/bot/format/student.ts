@@ -1,5 +1,5 @@
 import { InlineKeyboard } from "grammy";
-import type { OpenStream, OwnBooking } from "../../bookings/student-booking";
+import type { OpenStream, OwnBooking, Registration } from "../../bookings/student-booking";
 import type { BookingRow } from "../../db/queries/bookings";
 import { packStudent, parseStudent } from "../callback-data";
 import { ru, type Texts } from "../i18n";
@@ -15,16 +15,30 @@ import {
   streamTitle,
 } from "./values";
 
-/** What /start shows a student: a greeting, their discount, and a button per open stream. */
+function couponLine(coupon: NonNullable<Registration["coupon"]>, t: Texts): string {
+  const code = escapeHtml(coupon.code);
+  switch (coupon.kind) {
+    case "valid":
+      return t.students.referral(escapeHtml(coupon.coupon.code), coupon.coupon.discountPercent);
+    case "not_found":
+      return t.students.couponNotFound(code);
+    case "expired":
+      return t.students.couponExpired(code);
+    case "used":
+      return t.students.couponUsed(code);
+  }
+}
+
+/** What /start shows a student: a greeting, what became of their coupon, and a button per open stream. */
 export function formatWelcome(
   firstName: string,
   offers: OpenStream[],
-  referral: { code: string; discountPercent: number } | undefined,
+  coupon: Registration["coupon"],
   timeZone: string,
-  t: Texts = ru,
+  t: Texts,
 ): { text: string; keyboard: InlineKeyboard } {
   const lines = [t.students.hello(escapeHtml(firstName))];
-  if (referral) lines.push(t.students.referral(escapeHtml(referral.code), referral.discountPercent));
+  if (coupon) lines.push(couponLine(coupon, t));
   const keyboard = new InlineKeyboard();
   if (offers.length === 0) {
     lines.push(t.students.noStreams);

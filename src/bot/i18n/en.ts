@@ -136,6 +136,16 @@ export const en: Texts = {
     seconds: (n) => `${n} s`,
     minutes: (n) => `${n} min`,
     hours: (n) => `${n} h`,
+    notes: "<b>Database adoption</b>",
+    note: {
+      "referral-codes-not-moved": (n, codesHtml) =>
+        `${n} old referral code(s) were not moved: a coupon with that code exists (${codesHtml}). Check those coupons.`,
+      "bookings-unknown-status": (n) => `${n} booking(s) have an unknown status: they show under “All” only. Set their status in the dashboard.`,
+      "bookings-dated-1970": (n) => `${n} booking(s) had no date: shown as 01.01.1970, at the end of the list.`,
+      "bookings-unknown-course": (n) => `${n} booking(s) point at a course that does not exist.`,
+      "duplicate-live-bookings": (n) =>
+        `${n} student(s) have two live bookings in one stream (made outside this bot). Find them with /user and cancel the extra ones.`,
+    },
   },
   export: {
     badFilter: "Unknown filter. Try: /export, /export new, /export pending, /export confirmed, /export cancelled",
@@ -193,6 +203,9 @@ export const en: Texts = {
     welcomeNoBooking: (name) => `Hello, ${name}! You will get messages about your course bookings here.`,
     hello: (nameHtml) => `Hello, ${nameHtml}! 👋`,
     referral: (codeHtml, percent) => `Code <code>${codeHtml}</code>: ${percent}% off your booking.`,
+    couponNotFound: (codeHtml) => `Code <code>${codeHtml}</code> was not found or is switched off.`,
+    couponExpired: (codeHtml) => `Code <code>${codeHtml}</code> has no activations left.`,
+    couponUsed: (codeHtml) => `You have already used code <code>${codeHtml}</code>.`,
     noStreams: "No open enrolment right now — we will write when it opens.",
     choose: "Choose a course and stream to book:",
     starts: (date) => ` · starts ${date}`,

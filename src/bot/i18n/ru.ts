@@ -140,6 +140,16 @@ export const ru = {
     seconds: (n: number) => `${n} с`,
     minutes: (n: number) => `${n} мин`,
     hours: (n: number) => `${n} ч`,
+    notes: "<b>Подключение к базе</b>",
+    note: {
+      "referral-codes-not-moved": (n: number, codesHtml: string) =>
+        `Старых промокодов не перенесено: ${n} — купон с таким кодом уже есть (${codesHtml}). Проверьте эти купоны.`,
+      "bookings-unknown-status": (n: number) => `Заявок с неизвестным статусом: ${n} — они видны только во «Все». Поправьте статус в дашборде.`,
+      "bookings-dated-1970": (n: number) => `Заявок без даты: ${n} — показаны с датой 01.01.1970 в конце списка.`,
+      "bookings-unknown-course": (n: number) => `Заявок на несуществующий курс: ${n}.`,
+      "duplicate-live-bookings": (n: number) =>
+        `Студентов с двумя живыми заявками на один поток: ${n} (созданы не этим ботом). Найдите их через /user и отмените лишние.`,
+    } as Record<string, (n: number, detailHtml: string) => string>,
   },
   export: {
     badFilter: "Неизвестный фильтр. Можно: /export, /export new, /export pending, /export confirmed, /export cancelled",
@@ -198,6 +208,9 @@ export const ru = {
     welcomeNoBooking: (name: string) => `Здравствуйте, ${name}! Здесь вы будете получать сообщения о ваших заявках на курсы.`,
     hello: (nameHtml: string) => `Здравствуйте, ${nameHtml}! 👋`,
     referral: (codeHtml: string, percent: number) => `Промокод <code>${codeHtml}</code>: скидка ${percent}% к заявке.`,
+    couponNotFound: (codeHtml: string) => `Промокод <code>${codeHtml}</code> не найден или выключен.`,
+    couponExpired: (codeHtml: string) => `У промокода <code>${codeHtml}</code> закончились активации.`,
+    couponUsed: (codeHtml: string) => `Промокод <code>${codeHtml}</code> вы уже использовали.`,
     noStreams: "Сейчас набора нет — мы напишем, когда он откроется.",
     choose: "Выберите курс и поток, чтобы оставить заявку:",
     starts: (date: string) => ` · старт ${date}`,

@@ -1,16 +1,6 @@
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../client";
-import { bookingEvents, outbox } from "../schema";
-
-/** The newest status changes of a booking, newest first. */
-export function listBookingEvents(db: Db, bookingId: number, limit = 10) {
-  return db
-    .select()
-    .from(bookingEvents)
-    .where(eq(bookingEvents.bookingId, bookingId))
-    .orderBy(desc(bookingEvents.id))
-    .limit(limit);
-}
+import { outbox } from "../schema";
 
 /** The messages sent (or owed) to the student about a booking, newest first. */
 export function listBookingMessages(db: Db, bookingId: number, limit = 10) {
@@ -30,5 +20,4 @@ export function listBookingMessages(db: Db, bookingId: number, limit = 10) {
     .limit(limit);
 }
 
-export type BookingEventRow = Awaited<ReturnType<typeof listBookingEvents>>[number];
 export type BookingMessageRow = Awaited<ReturnType<typeof listBookingMessages>>[number];

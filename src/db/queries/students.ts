@@ -1,6 +1,14 @@
-import { desc, eq, min, sql } from "drizzle-orm";
+import { desc, eq, getTableColumns, inArray, min, sql, type Column } from "drizzle-orm";
 import type { Db } from "../client";
 import { bookings, users } from "../schema";
+
+/**
+ * The real `users` table keeps its times as `timestamp without time zone`, written by the
+ * server's now(): read them in the server's zone (the cast does), never in this process's.
+ * On our own layout the columns have a zone and the cast changes nothing.
+ */
+const inServerZone = (column: Column) => sql<Date | null>`${column}::timestamptz`.mapWith(column);
+const userColumns = { ...getTableColumns(users), firstSeenAt: inServerZone(users.firstSeenAt), updatedAt: inServerZone(users.updatedAt) };
 
 export type StudentRef = { userId: number } | { username: string };
 
@@ -20,7 +28,7 @@ export async function findStudent(db: Db, ref: StudentRef): Promise<Student | un
   const userId = "userId" in ref ? ref.userId : await userIdByUsername(db, ref.username);
   if (userId === undefined) return undefined;
 
-  const [known] = await db.select().from(users).where(eq(users.userId, userId)).limit(1);
+  const [known] = await db.select(userColumns).from(users).where(eq(users.userId, userId)).limit(1);
   const [latest] = await db
     .select({ username: bookings.username, firstName: bookings.firstName })
     .from(bookings)
@@ -57,4 +65,13 @@ async function userIdByUsername(db: Db, raw: string): Promise<number | undefined
     .orderBy(desc(bookings.createdAt), desc(bookings.id))
     .limit(1);
   return booked?.userId;
+}
+
+/** First names (or usernames) of people the `users` table knows, e.g. admins named by id in the real bot's events. */
+export async function findUserNames(db: Db, ids: readonly number[]): Promise<Map<number, string>> {
+  const rows = await db
+    .select({ userId: users.userId, name: sql<string | null>`coalesce(nullif(trim(${users.firstName}), ''), ${users.username})` })
+    .from(users)
+    .where(inArray(users.userId, [...ids]));
+  return new Map(rows.filter((r) => r.name).map((r) => [r.userId, r.name!]));
 }

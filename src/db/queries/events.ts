@@ -1,0 +1,101 @@
+import { and, desc, eq, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { events, type BookingStatus, type EventRow } from "../schema";
+
+/**
+ * A booking's history lives in the real bot's `events` table, in its format, so both bots and the
+ * dashboard's activity views see every change. Ours add who acted and why (`actor_*`, `reason`)
+ * and `source: "admin_bot"`; the real bot's rows have no actor, except `payment_approved`'s
+ * `approved_by`.
+ */
+export const STATUS_EVENT_NAME: Record<BookingStatus, string> = { 0: "pending", 1: "payment_uploaded", 2: "approved", [-1]: "cancelled" };
+
+export type EventActor = { id: number; name: string | null; role: "admin" | "student" };
+
+/** The booking fields an event carries (the real bot adds the student's username and first name). */
+export type EventBooking = { id: number; userId: number; username: string | null; firstName: string | null; courseId: number | null };
+
+type NewEvent = typeof events.$inferInsert;
+
+function studentFields(booking: EventBooking) {
+  return { ...(booking.username ? { username: booking.username } : {}), ...(booking.firstName ? { first_name: booking.firstName } : {}) };
+}
+
+function ours(actor: EventActor, reason?: string | null) {
+  return { actor_id: actor.id, actor_name: actor.name, actor_role: actor.role, ...(reason ? { reason } : {}), source: "admin_bot" };
+}
+
+/**
+ * The rows the real bot writes for a status change: `booking_status_changed`, then
+ * `payment_approved` when an admin confirms, or `booking_cancelled` when the student cancels.
+ */
+export function statusChangeEvents(change: { booking: EventBooking; from: BookingStatus; to: BookingStatus; actor: EventActor; reason?: string | null }): NewEvent[] {
+  const { booking, from, to, actor } = change;
+  const rows: NewEvent[] = [
+    {
+      userId: booking.userId,
+      eventType: "booking_status_changed",
+      details: {
+        booking_id: booking.id,
+        old_status: from,
+        new_status: to,
+        old_status_name: STATUS_EVENT_NAME[from],
+        new_status_name: STATUS_EVENT_NAME[to],
+        ...studentFields(booking),
+        ...ours(actor, change.reason),
+      },
+    },
+  ];
+  if (to === 2 && actor.role === "admin") {
+    rows.push({ userId: booking.userId, eventType: "payment_approved", details: { booking_id: booking.id, approved_by: actor.id, source: "admin_bot" } });
+  }
+  if (to === -1 && actor.role === "student") {
+    rows.push({ userId: booking.userId, eventType: "booking_cancelled", details: { booking_id: booking.id, ...studentFields(booking), source: "admin_bot" } });
+  }
+  return rows;
+}
+
+export function bookingCreatedEvent(booking: EventBooking): NewEvent {
+  return {
+    userId: booking.userId,
+    eventType: "booking_created",
+    details: { course_id: booking.courseId, booking_id: booking.id, ...studentFields(booking), source: "admin_bot" },
+  };
+}
+
+/** Inserts events and returns their ids, in order. */
+export async function insertEvents(db: Db, rows: NewEvent[]): Promise<number[]> {
+  if (rows.length === 0) return [];
+  const inserted = await db.insert(events).values(rows).returning({ id: events.id });
+  return inserted.map((r) => r.id);
+}
+
+/** Rows about one booking (`details ? 'booking_id'` lets PostgreSQL use the partial index). */
+const aboutBooking = (bookingId: number) =>
+  and(sql`${events.details} ? 'booking_id'`, eq(sql`${events.details} ->> 'booking_id'`, String(bookingId)));
+
+/** The newest events about a booking, newest first. */
+export function listBookingEvents(db: Db, bookingId: number, limit = 30): Promise<EventRow[]> {
+  return db.select().from(events).where(aboutBooking(bookingId)).orderBy(desc(events.id)).limit(limit);
+}
+
+/**
+ * The status a cancelled booking had before its latest cancellation, from either bot's
+ * `booking_status_changed`; undefined when no event says (the dashboard writes none).
+ */
+export async function statusBeforeCancel(db: Db, bookingId: number): Promise<BookingStatus | undefined> {
+  const [last] = await db
+    .select({ old: sql<number | null>`(${events.details} ->> 'old_status')::int` })
+    .from(events)
+    .where(
+      and(
+        aboutBooking(bookingId),
+        eq(events.eventType, "booking_status_changed"),
+        sql`${events.details} ->> 'new_status' = '-1'`,
+        sql`${events.details} ->> 'old_status' IN ('0', '1', '2')`,
+      ),
+    )
+    .orderBy(desc(events.id))
+    .limit(1);
+  return last?.old === null || last?.old === undefined ? undefined : (last.old as BookingStatus);
+}
