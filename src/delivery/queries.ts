@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, notExists, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { blockedUsers, messageHistory, messageRecipients, outbox, type OutboxRow } from "../db/schema";
 
@@ -54,13 +54,22 @@ export async function claimDue(db: Db, args: ClaimArgs): Promise<OutboxRow[]> {
         FOR UPDATE OF o SKIP LOCKED`),
     );
     if (due.length === 0) return [];
+    const ids = due.map((r) => Number(r.id));
+    // A broadcast the dashboard deleted meanwhile (its recipients cascade away) is not sent on.
+    await tx
+      .update(outbox)
+      .set({ status: "failed", lastError: "not sent: the broadcast was deleted", leaseUntil: null, leaseOwner: null })
+      .where(
+        and(
+          inArray(outbox.id, ids),
+          isNotNull(outbox.recipientId),
+          notExists(tx.select({ one: sql`1` }).from(messageRecipients).where(eq(messageRecipients.id, outbox.recipientId))),
+        ),
+      );
     return tx
       .update(outbox)
       .set({ leaseUntil: sql`now() + ${ms(args.leaseMs)}`, leaseOwner: args.owner, attempts: sql`${outbox.attempts} + 1` })
-      .where(inArray(
-        outbox.id,
-        due.map((r) => Number(r.id)),
-      ))
+      .where(and(inArray(outbox.id, ids), eq(outbox.status, "queued")))
       .returning();
   });
 }

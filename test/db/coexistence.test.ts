@@ -9,6 +9,8 @@ import { TEST_DB_KIND, createTestDatabase, rawExec, rawQuery, type TestDatabase 
 import { buttonRows, createHarness, type Harness } from "../helpers/harness";
 import { REAL_BOT_SETUP, REAL_SCHEMA, realSystem } from "../helpers/real-system";
 import { ADMIN } from "../helpers/updates";
+import { FAST, allDone, testWorker, until } from "../delivery/helpers";
+import { finishBroadcastOnLastRecipient } from "../../src/delivery/broadcasts";
 
 /**
  * Our bot beside the real Python bot and dashboard on one database: the real schema exactly, our
@@ -230,6 +232,32 @@ describe.skipIf(TEST_DB_KIND !== "postgres")("the real system's database, shared
     const recipients = await rawQuery(database, "SELECT user_id::int AS id FROM message_recipients WHERE message_id = $1 ORDER BY 1", [made.id]);
     expect(recipients.map((r) => r.id)).not.toContain(BORIS.id);
     expect(recipients.map((r) => r.id)).toContain(ANNA.id);
+  });
+
+  it("finishes our broadcast from its recipients on the real layout, and sends nothing of one the dashboard deleted", async () => {
+    const kept = await createBroadcast(database.db, { audience: { status: 2 }, text: "Итоги месяца", adminId: ADMIN.id });
+    const dropped = await createBroadcast(database.db, { audience: { status: 2 }, text: "Черновик", adminId: ADMIN.id });
+    await real.deleteMessage(dropped.id);
+    // sent_at is filled on insert there, as the real system does: it says nothing about the end.
+    expect(await rawQuery(database, "SELECT sent_at IS NOT NULL AS sent_at, finished_at FROM message_history WHERE id = $1", [kept.id])).toEqual([
+      { sent_at: true, finished_at: null },
+    ]);
+    const worker = testWorker(database.db, h.api, FAST, { onOutcome: finishBroadcastOnLastRecipient });
+    worker.start();
+    try {
+      await until("the outbox is delivered", () => allDone(database.db));
+    } finally {
+      await worker.stop();
+    }
+    expect(await rawQuery(database, "SELECT total_recipients, successful_deliveries, finished_at IS NOT NULL AS finished FROM message_history WHERE id = $1", [kept.id])).toEqual([
+      { total_recipients: kept.recipients, successful_deliveries: kept.recipients, finished: true },
+    ]);
+    const texts = h.api.delivered().map((d) => d.text);
+    expect(texts).toContain(`✅ Рассылка #${kept.id} завершена: доставлено ${kept.recipients} из ${kept.recipients} · не доставлено 0`);
+    expect(texts).not.toContain("Черновик");
+    expect(await rawQuery(database, "SELECT DISTINCT status, last_error FROM outbox WHERE text = 'Черновик'")).toEqual([
+      { status: "failed", last_error: "not sent: the broadcast was deleted" },
+    ]);
   });
 
   it("has nothing to warn about on a database without old duplicates", async () => {
