@@ -43,6 +43,12 @@ describe("formatListEntry", () => {
     );
   });
 
+  it("leaves the student out of a student's own list: its header names them", () => {
+    expect(formatListEntry(bookingRow(), MSK, ru, false)).toBe(
+      ["🟡 В ожидании · /b123 · 01.11.2026 12:00", "Вайб кодинг · 3-й поток · скидка 10% (<code>FRIEND10</code>)"].join("\n"),
+    );
+  });
+
   it("uses the display time zone", () => {
     expect(formatListEntry(bookingRow(), "UTC", ru, true).split("\n")[0]).toBe("🟡 В ожидании · /b123 · 01.11.2026 09:00");
   });
@@ -105,7 +111,7 @@ describe("formatListMessage", () => {
     expect(text.split("\n")[1]).toBe("Фильтр: <b>Все</b> · 21–22 из 22");
   });
 
-  it("puts a student header above one student's list", () => {
+  it("puts a student header above one student's list and names them nowhere else", () => {
     const result = formatListMessage(
       {
         state: firstPageOf("all", 987654321),
@@ -123,7 +129,8 @@ describe("formatListMessage", () => {
         "Заявок: 3 — ⚪ 1 · 🟡 1 · 🟢 1 · 🔴 0",
         "Фильтр: <b>Все</b> · 1–1 из 3",
         "",
-        lineA,
+        "⚪ Новая заявка · /b124 · 01.11.2026 13:15",
+        "Вайб кодинг · 3-й поток · скидка 10% (<code>FRIEND10</code>)",
       ].join("\n"),
       shown: 1,
     });
@@ -191,7 +198,6 @@ describe("formatListMessage within Telegram's 4096 characters", () => {
       confirmed: 0,
     }),
   );
-  const longestEntry = Math.max(...worstRows.map((row) => formatListEntry(row, MSK, ru, true).length));
 
   const cases: Array<[string, Parameters<typeof formatListMessage>[0]]> = [
     ["all bookings", { state: firstPageOf("all"), rows: worstRows, counts: counts(1_000_000), timeZone: MSK }],
@@ -227,13 +233,14 @@ describe("formatListMessage within Telegram's 4096 characters", () => {
     expect(shown).toBeGreaterThan(0);
     expect(shown).toBeLessThan(worstRows.length);
 
-    const entries = worstRows.slice(0, shown).map((row) => formatListEntry(row, MSK, ru, true));
+    const entryOf = (row: BookingRow) => formatListEntry(row, MSK, ru, input.student === undefined);
+    const entries = worstRows.slice(0, shown).map(entryOf);
     expect(text.endsWith(`\n\n${entries.join("\n\n")}`)).toBe(true);
     const ids = [...text.matchAll(/\/b(\d+) /g)].map((m) => Number(m[1]));
     expect(ids).toEqual(worstRows.slice(0, shown).map((row) => row.id));
 
     // Not needlessly short: one more row would not have fitted.
-    expect(text.length + 2 + longestEntry).toBeGreaterThan(MESSAGE_LIMIT - 10);
+    expect(text.length + 2 + Math.max(...worstRows.map((row) => entryOf(row).length))).toBeGreaterThan(MESSAGE_LIMIT - 10);
   });
 
   // BUG: course names and stream titles are not cut, so one oversized row yields `shown: 0`,

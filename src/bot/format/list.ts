@@ -80,7 +80,7 @@ export function formatListMessage(input: ListMessageInput, t: Texts): { text: st
   const reserve = `${filterLine} · ${t.list.position(widest, widest, n(Math.max(total, state.offset + rows.length)))}`;
   let length = [...head, reserve, ""].join("\n").length;
   for (const row of rows) {
-    const entry = formatListEntry(row, timeZone, t, true);
+    const entry = formatListEntry(row, timeZone, t, student === undefined);
     if (length + entry.length + 2 > MESSAGE_LIMIT) break;
     entries.push(entry);
     length += entry.length + 2;
