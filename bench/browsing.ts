@@ -1,9 +1,10 @@
 import type { Bot } from "grammy";
 import type { Message } from "grammy/types";
 import { createBot } from "../src/bot";
-import { packListState } from "../src/bot/callback-data";
+import { packList } from "../src/bot/callback-data";
 import type { BotContext, Deps } from "../src/bot/context";
 import { filterName } from "../src/bot/format/list";
+import { ru } from "../src/bot/i18n";
 import { FILTERS } from "../src/bot/list-state";
 import { parseConfig } from "../src/config";
 import type { Database } from "../src/db/client";
@@ -61,14 +62,6 @@ export async function createBenchBot(database: Database) {
 
 export type BenchBot = Awaited<ReturnType<typeof createBenchBot>>;
 
-/** `bk/<row>/<col>/<payload>/<hash>`: the hash comes from the menu's constant fingerprint, so any payload fits. */
-export function withPayload(data: string, payload: string): string {
-  const parts = data.split("/");
-  if (parts.length !== 5) throw new Error(`unexpected callback data ${data}`);
-  parts[3] = payload;
-  return parts.join("/");
-}
-
 export type BrowsingResult = {
   rows: Array<{ label: string; samples: number[] }>;
   reached: { page50Offset: number; deepPage: number };
@@ -96,7 +89,7 @@ export async function measureBrowsing(
     }
   }
   for (const [k, i] of order.entries()) {
-    out.push({ label: `press filter "${filterName(FILTERS[i]!)}" (first page)`, samples: perFilter[k]! });
+    out.push({ label: `press filter "${filterName(FILTERS[i]!, ru)}" (first page)`, samples: perFilter[k]! });
   }
 
   // Page 50 the way an admin gets there: 49 presses of "Старше ▶"; then back and forth 49 ↔ 50.
@@ -119,12 +112,9 @@ export async function measureBrowsing(
   msg = await b.press(msg, OLDER);
   const page50Offset = positionOf(msg.text ?? "");
 
-  // The deep page: a real button's data with the payload of the page before it.
+  // The deep page: the data of the "Older ▶" button on the page before it.
   const anchor = await anchorBefore(database, deepPage, b.pageSize, {});
-  const deepData = withPayload(
-    b.buttonData(msg, OLDER)!,
-    packListState({ filter: "all", anchor: { dir: "older", id: anchor }, offset: (deepPage - 1) * b.pageSize }),
-  );
+  const deepData = packList({ filter: "all", anchor: { dir: "older", id: anchor }, offset: (deepPage - 1) * b.pageSize });
   const deep: number[] = [];
   for (let r = 0; r < repeat; r++) {
     const started = now();

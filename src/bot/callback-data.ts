@@ -1,40 +1,45 @@
 import type { Filter, ListState } from "./list-state";
 
-/**
- * Payloads of the list menu's buttons. @grammyjs/menu wraps them as `bk/<row>/<col>/<payload>/f<hash>`
- * (up to 20 bytes of its own), and Telegram allows 64 bytes, so a payload stays under 44:
- * `u<user id base36>.<filter>.<o|n>.<offset base36>.<booking id base36>`, at most 38 bytes.
- */
+// ── Lists: `l:<scope>.<filter>[.<o|n>.<offset>.<anchor id>]` a page, `l:top` / `l:end` an arrow going nowhere ──
+// The whole state rides in the button, so a list message keeps working after a restart:
+// scope `a` (everyone) or `u<user id>`, the filter, then past the first page the direction,
+// the rows before the page and the anchor booking, numbers in base 36. At most 32 bytes.
 
 const FILTER_CODE: Record<string, string> = { all: "a", 0: "n", 1: "p", 2: "c", [-1]: "x" };
 const CODE_FILTER: Record<string, Filter> = { a: "all", n: 0, p: 1, c: 2, x: -1 };
-
-/** Pressing an arrow that has nowhere to go. */
-export type EdgePayload = { edge: "newest" | "oldest" };
-
 const EDGE = { newest: "top", oldest: "end" } as const;
 
-export function packListState(state: ListState): string {
+/** A list button: the page it shows, or an arrow pressed where there is nothing further. */
+export type ListCallback = ListState | { edge: keyof typeof EDGE };
+
+export function packList(state: ListState): string {
   const parts = [state.userId === undefined ? "a" : `u${state.userId.toString(36)}`, FILTER_CODE[String(state.filter)]];
   if (state.anchor.dir !== "first") {
     parts.push(state.anchor.dir === "older" ? "o" : "n", state.offset.toString(36), state.anchor.id.toString(36));
   }
-  return parts.join(".");
+  return `l:${parts.join(".")}`;
 }
 
-export const packEdge = (edge: EdgePayload["edge"]): string => EDGE[edge];
+export const packListEdge = (edge: keyof typeof EDGE): string => `l:${EDGE[edge]}`;
 
 // Numbers as `toString(36)` writes them: no leading zeros, so each state has one spelling.
 const NUM = "(?:0|[1-9a-z][0-9a-z]{0,5})";
-const PAYLOAD = new RegExp(`^(a|u[1-9a-z][0-9a-z]{0,10})\\.([anpcx])(?:\\.([on])\\.(${NUM})\\.(${NUM}))?$`);
+const LIST = new RegExp(`^(a|u[1-9a-z][0-9a-z]{0,10})\\.([anpcx])(?:\\.([on])\\.(${NUM})\\.(${NUM}))?$`);
 const MAX_SERIAL = 2_147_483_647;
 
-/** Strict: anything a button of ours could not have produced is `undefined`. */
-export function parseListPayload(payload: unknown): ListState | EdgePayload | undefined {
-  if (typeof payload !== "string") return undefined;
+/**
+ * Lists sent before the `l:` format were @grammyjs/menu buttons, `bk/<row>/<col>/<state>/f` +
+ * the hash of their fixed fingerprint; the state inside is the same, so those messages keep
+ * working. Frozen: nothing writes this format any more.
+ */
+const MENU_ERA = /^bk\/(?:[02]\/[0-2]|1\/[01])\/([^/]*)\/f\x04\x04\uFFFDQ$/;
+
+/** Strict: anything a list button could not have carried is `undefined`. */
+export function parseList(data: string): ListCallback | undefined {
+  const payload = data.startsWith("l:") ? data.slice(2) : MENU_ERA.exec(data)?.[1];
   if (payload === EDGE.newest) return { edge: "newest" };
   if (payload === EDGE.oldest) return { edge: "oldest" };
-  const m = PAYLOAD.exec(payload);
+  const m = payload === undefined ? null : LIST.exec(payload);
   if (!m) return undefined;
   const [, scope, filterCode, dir, offset36, id36] = m;
   const state: ListState = { filter: CODE_FILTER[filterCode!]!, anchor: { dir: "first" }, offset: 0 };

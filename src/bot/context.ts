@@ -4,7 +4,6 @@ import type { Config } from "../config";
 import type { Db } from "../db/client";
 import type { Logger } from "../logger";
 import type { Lang, Texts } from "./i18n";
-import type { ListView } from "./menus/list-menu";
 
 /** Everything the bot needs from the outside; tests build it with a test database. */
 export type Deps = {
@@ -20,8 +19,6 @@ type Extras = {
   /** The reader's language and its phrases. */
   lang: Lang;
   t: Texts;
-  /** The list the menu is about to render (set just before sending). */
-  listView?: ListView;
 };
 
 /** Context inside conversations (the plugin builds a fresh one for every replay). */

@@ -12,12 +12,11 @@ import { exportFeature } from "./features/export";
 import { healthFeature } from "./features/health";
 import { helpFeature } from "./features/help";
 import { langFeature } from "./features/lang";
-import { studentFeature } from "./features/student";
 import { statsFeature } from "./features/stats";
 import { studentSide } from "./features/student-side";
 import { templatesFeature } from "./features/templates";
 import { unhandledFeature } from "./features/unhandled";
-import { createListMenu } from "./menus/list-menu";
+import { userFeature } from "./features/user";
 import { languageStore, withLanguage } from "./language";
 import { withUpdateLogger } from "./middleware";
 
@@ -25,7 +24,7 @@ export type BotOptions = Pick<BotConfig<BotContext>, "botInfo" | "client">;
 
 /**
  * Builds the bot; starts nothing. Order: per-chat ordering → logger → error boundary →
- * admins (conversations → menus → features → unhandled) | everyone else (the student side).
+ * admins (conversations → features → unhandled) | everyone else (the student side).
  * The bot works in private chats only.
  */
 export function createBot(deps: Deps, options: BotOptions = {}): Bot<BotContext> {
@@ -44,20 +43,18 @@ export function createBot(deps: Deps, options: BotOptions = {}): Bot<BotContext>
   const guarded = bot.errorBoundary(createErrorHandler(logger));
 
   const admin = guarded.chatType("private").filter((ctx) => admins.has(ctx.from.id));
-  const list = createListMenu(deps);
   // Needs no conversation state, so it answers even while the database is down.
   admin.use(healthFeature(deps), langFeature(deps));
   // Conversation state lives in the database: a restart, or another instance behind the same
   // webhook, carries on where the admin was.
   admin.use(conversations({ storage: { type: "key", prefix: "conv:", adapter: botStateStorage(deps.db) } }));
-  const student = studentFeature(deps, list);
+  const user = userFeature(deps);
   const templates = templatesFeature(deps);
   const broadcast = broadcastFeature(deps);
   // Every conversation before any command: one that is waiting sees the update first, and a
   // command typed meanwhile ends it (nextInput) before running as usual.
-  admin.use(cancelReasonConversation(deps), student.conversation, templates.conversation, broadcast.conversation);
-  admin.use(list.middleware);
-  admin.use(bookingsFeature(list), bookingCardFeature(deps), student.feature, templates.feature, broadcast.feature);
+  admin.use(cancelReasonConversation(deps), user.conversation, templates.conversation, broadcast.conversation);
+  admin.use(bookingsFeature(deps), bookingCardFeature(deps), user.feature, templates.feature, broadcast.feature);
   admin.use(statsFeature(deps), exportFeature(deps), helpFeature());
   admin.use(unhandledFeature());
 

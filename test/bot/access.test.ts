@@ -38,7 +38,7 @@ describe("non-admins", () => {
 
   it("have their button presses refused, even with data of a real button", async () => {
     const message = { message_id: 5, date: 0, chat: { id: STRANGER.id, type: "private" as const, first_name: "M" } };
-    for (const data of ["bk/0/0/a.a/f\u0004\u0004�Q", "c:d:c:1:0", "c:s:1", "anything"]) {
+    for (const data of ["l:a.a", "bk/0/0/a.a/f\u0004\u0004�Q", "c:d:c:1:0", "c:s:1", "anything"]) {
       const calls = await h.pressData(message, data, STRANGER);
       expect(calls).toEqual([
         { method: "answerCallbackQuery", payload: expect.objectContaining({ text: "⛔ Нет доступа" }) },

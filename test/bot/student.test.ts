@@ -46,9 +46,9 @@ describe("/user", () => {
         ...HEADER,
         "Фильтр: <b>Все</b> · 1–2 из 3",
         "",
-        "🟡 В ожидании · /b4 · 01.11.2026 12:03\nМария · @Maria_Iv · id <code>777000111</code>\nВайб кодинг · 9-й поток",
+        "🟡 В ожидании · /b4 · 01.11.2026 12:03\nВайб кодинг · 9-й поток",
         "",
-        "🔴 Отменено · /b3 · 01.11.2026 12:02\nМария · @Maria_Iv · id <code>777000111</code>\nВайб кодинг · Менторинг",
+        "🔴 Отменено · /b3 · 01.11.2026 12:02\nВайб кодинг · Менторинг",
       ].join("\n"),
     );
     expect(buttonRows(calls[0]!.payload.reply_markup)).toEqual([
@@ -67,12 +67,24 @@ describe("/user", () => {
         ...HEADER,
         "Фильтр: <b>Все</b> · 3–3 из 3",
         "",
-        "🟢 Подтверждено · /b1 · 01.11.2026 12:00\nМария · @Maria_Iv · id <code>777000111</code>\nВайб кодинг · 4-й поток · скидка 10% (<code>FRIEND10</code>)",
+        "🟢 Подтверждено · /b1 · 01.11.2026 12:00\nВайб кодинг · 4-й поток · скидка 10% (<code>FRIEND10</code>)",
       ].join("\n"),
     );
     const confirmed = await h.press(message, "🟢 Подтверждённые 1");
     expect(confirmed[0]!.payload.text).toContain("Фильтр: <b>Подтверждённые</b> · 1–1 из 1\n\n🟢 Подтверждено · /b1 ");
     expect(confirmed[0]!.payload.text).not.toContain("/b2 ");
+  });
+
+  it("names the student once, in the header, not again under each booking", async () => {
+    const first = await h.send(`/user ${MARIA}`);
+    const message = h.lastSent();
+    const older = await h.press(message, "Старше ▶");
+    const confirmed = await h.press(message, "🟢 Подтверждённые 1");
+    for (const calls of [first, older, confirmed]) {
+      const text = String(calls[0]!.payload.text);
+      expect(text.split("\n").filter((line) => line.includes("777000111"))).toEqual([HEADER[0]]);
+      expect(text).not.toContain("Мария ·");
+    }
   });
 
   it("finds a student by username, case-insensitively, with or without @", async () => {

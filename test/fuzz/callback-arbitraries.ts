@@ -1,13 +1,13 @@
 import fc from "fast-check";
-import { packCard, packEdge, packListState, packStudent, packTemplate } from "../../src/bot/callback-data";
+import { packCard, packList, packListEdge, packStudent, packTemplate } from "../../src/bot/callback-data";
 import type { ListState } from "../../src/bot/list-state";
 import { STUDENT, fitsCallbackData, nearMiss } from "./support";
 
 /**
- * callback_data an admin's (or anyone's) client could send: every format the bot packs
- * (src/bot/callback-data.ts and the conversations' `cr:`, `tp:`, `bx:` buttons), valid and
- * near misses — wrong field counts, out-of-range and negative ids, base36 past 2^31-1, leading
- * zeros, unknown codes — and plain random strings up to 64 bytes.
+ * callback_data an admin's (or anyone's) client could send: every format the bot packs or
+ * still reads (src/bot/callback-data.ts and the conversations' `cr:`, `tp:`, `bx:` buttons),
+ * valid and near misses — wrong field counts, out-of-range and negative ids, base36 past
+ * 2^31-1, leading zeros, unknown codes — and plain random strings up to 64 bytes.
  */
 
 const MAX_SERIAL = 2_147_483_647;
@@ -79,7 +79,7 @@ const conversationButtons = fc.oneof(
   fc.tuple(fc.constantFrom("cr", "tp", "bx"), fc.string({ maxLength: 10 })).map(([p, rest]) => `${p}:${rest}`),
 );
 
-// ── The list menu `bk/<row>/<col>/<payload>/<hash>` ──
+// ── Lists `l:<state>`, and `bk/<row>/<col>/<state>/<hash>` of lists sent while the list was a menu ──
 const listState: fc.Arbitrary<ListState> = fc
   .record({
     userId: fc.option(fc.oneof(fc.constantFrom(STUDENT.id, 5000, 5001, 1, 9_007_199_254_740_991), fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER })), { nil: undefined }),
@@ -94,32 +94,36 @@ const listState: fc.Arbitrary<ListState> = fc
     anchor: dir === "first" ? { dir } : { dir, id },
     offset: dir === "first" ? 0 : offset,
   }));
+/** What follows `l:`: a real state, an edge, a near miss, or noise. */
 const listPayload = fc.oneof(
-  { weight: 5, arbitrary: listState.map(packListState) },
-  { weight: 1, arbitrary: fc.constantFrom(packEdge("newest"), packEdge("oldest"), "", "a", "a.", "a.a.", "a.a.o", "a.q", "u0.a", "u.a", "uzzzzzzzzzzz.a", "a.a.o.-1.1", "a.a.o.1.0", "a.a.o.01.1", "a.a.o.zzzzzz.1", "a.a.n.0.zzzzzz") },
+  { weight: 5, arbitrary: listState.map((state) => packList(state).slice(2)) },
+  { weight: 1, arbitrary: fc.constantFrom(packListEdge("newest").slice(2), packListEdge("oldest").slice(2), "", "a", "a.", "a.a.", "a.a.o", "a.q", "u0.a", "u.a", "uzzzzzzzzzzz.a", "a.a.o.-1.1", "a.a.o.1.0", "a.a.o.01.1", "a.a.o.zzzzzz.1", "a.a.n.0.zzzzzz") },
   { weight: 2, arbitrary: fc.string({ maxLength: 12 }) },
 );
 const position = fc.oneof(
   { weight: 4, arbitrary: fc.integer({ min: 0, max: 2 }).map(String) },
   { weight: 1, arbitrary: fc.constantFrom("3", "9", "f", "-1", "10", "", "x", "00", " 0", "F") },
 );
+/** The hash @grammyjs/menu put on every list button (the list's fixed fingerprint). */
+const MENU_ERA_HASH = "f\u0004\u0004\uFFFDQ";
 
-/** `bk/…` presses; `hash` is the real fingerprint hash of a list button (read from a sent list). */
-export function listData(hash: string): fc.Arbitrary<string> {
+/** List presses: today's `l:` buttons and the menu era's `bk/` ones, valid and mutated. */
+export function listData(): fc.Arbitrary<string> {
+  const today = listPayload.map((p) => `l:${p}`);
   const hashes = fc.oneof(
-    { weight: 4, arbitrary: fc.constant(hash) },
-    { weight: 1, arbitrary: fc.constantFrom("", "f", "h", `h${hash.slice(1)}`, `${hash}x`, hash.slice(0, -1)) },
+    { weight: 4, arbitrary: fc.constant(MENU_ERA_HASH) },
+    { weight: 1, arbitrary: fc.constantFrom("", "f", "h", `h${MENU_ERA_HASH.slice(1)}`, `${MENU_ERA_HASH}x`, MENU_ERA_HASH.slice(0, -1)) },
     { weight: 1, arbitrary: fc.string({ maxLength: 5 }).map((s) => `f${s}`) },
   );
-  const bk = fc.tuple(position, position, listPayload, hashes).map(([r, c, p, h]) => `bk/${r}/${c}/${p}/${h}`);
-  return fc.oneof(bk, nearMiss(bk));
+  const menuEra = fc.tuple(position, position, listPayload, hashes).map(([r, c, p, h]) => `bk/${r}/${c}/${p}/${h}`);
+  return fc.oneof(today, nearMiss(today), menuEra, nearMiss(menuEra));
 }
 
 /** Every admin callback format, valid and mutated, plus random strings; all within 64 bytes. */
-export function adminData(hash: string): fc.Arbitrary<string> {
+export function adminData(): fc.Arbitrary<string> {
   return fc
     .oneof(
-      { weight: 3, arbitrary: listData(hash) },
+      { weight: 3, arbitrary: listData() },
       { weight: 2, arbitrary: cardValid },
       { weight: 2, arbitrary: nearMiss(cardValid) },
       { weight: 2, arbitrary: cardLoose },
@@ -138,12 +142,12 @@ export const randomData: fc.Arbitrary<string> = fc
     fc.string({ minLength: 1, maxLength: 64 }),
     fc.string({ unit: "binary", minLength: 1, maxLength: 32 }),
     fc.string({ unit: "grapheme", minLength: 1, maxLength: 20 }),
-    fc.tuple(fc.constantFrom("bk/", "c:", "s:", "t:", "cr:", "tp:", "bx:", "bk", "c", "other/0/0/x/f"), fc.string({ maxLength: 60 })).map(([p, s]) => p + s),
+    fc.tuple(fc.constantFrom("l:", "bk/", "c:", "s:", "t:", "cr:", "tp:", "bx:", "bk", "l", "c", "other/0/0/x/f"), fc.string({ maxLength: 60 })).map(([p, s]) => p + s),
   )
   .filter(fitsCallbackData);
 
 /** Every admin prefix followed by anything, for the refusal checks. */
 export const adminPrefixedData: fc.Arbitrary<string> = fc
-  .tuple(fc.constantFrom("bk/", "c:", "t:", "cr:", "tp:", "bx:"), fc.oneof(fc.string({ maxLength: 40 }), cardLoose, templateLoose, conversationButtons))
+  .tuple(fc.constantFrom("l:", "bk/", "c:", "t:", "cr:", "tp:", "bx:"), fc.oneof(fc.string({ maxLength: 40 }), cardLoose, templateLoose, conversationButtons))
   .map(([prefix, rest]) => (rest.startsWith(prefix) ? rest : prefix + rest))
   .filter(fitsCallbackData);

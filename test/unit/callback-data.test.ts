@@ -1,31 +1,31 @@
 import { describe, expect, it } from "vitest";
-import { packEdge, packListState, parseListPayload } from "../../src/bot/callback-data";
+import { packList, packListEdge, parseList } from "../../src/bot/callback-data";
 import { FILTERS, firstPageOf, type ListState } from "../../src/bot/list-state";
 
 const MAX_SERIAL = 2_147_483_647;
 
-/** @grammyjs/menu's wrapper at its widest: `menuId/row/col/payload/` + `f` + a hash of up to 12 bytes. */
-const wrapped = (payload: string) => `bk/2/2/${payload}/f${"h".repeat(12)}`;
+/** A button of a list sent while the list was an @grammyjs/menu (fingerprint "list-v1"). */
+const menuEra = (row: number, col: number, payload: string) => `bk/${row}/${col}/${payload}/f\u0004\u0004\uFFFDQ`;
 
-describe("packListState", () => {
+describe("packList", () => {
   it("packs first pages as scope and filter only", () => {
-    expect(packListState(firstPageOf("all"))).toBe("a.a");
-    expect(packListState(firstPageOf(0))).toBe("a.n");
-    expect(packListState(firstPageOf(1))).toBe("a.p");
-    expect(packListState(firstPageOf(2))).toBe("a.c");
-    expect(packListState(firstPageOf(-1))).toBe("a.x");
-    expect(packListState(firstPageOf(-1, 987654321))).toBe("ugc0uy9.x");
+    expect(packList(firstPageOf("all"))).toBe("l:a.a");
+    expect(packList(firstPageOf(0))).toBe("l:a.n");
+    expect(packList(firstPageOf(1))).toBe("l:a.p");
+    expect(packList(firstPageOf(2))).toBe("l:a.c");
+    expect(packList(firstPageOf(-1))).toBe("l:a.x");
+    expect(packList(firstPageOf(-1, 987654321))).toBe("l:ugc0uy9.x");
   });
 
   it("packs an anchor with direction, offset and id in base 36", () => {
-    expect(packListState({ filter: 1, anchor: { dir: "older", id: 12345 }, offset: 20 })).toBe("a.p.o.k.9ix");
-    expect(packListState({ userId: 987654321, filter: "all", anchor: { dir: "newer", id: 1 }, offset: 0 })).toBe(
-      "ugc0uy9.a.n.0.1",
+    expect(packList({ filter: 1, anchor: { dir: "older", id: 12345 }, offset: 20 })).toBe("l:a.p.o.k.9ix");
+    expect(packList({ userId: 987654321, filter: "all", anchor: { dir: "newer", id: 1 }, offset: 0 })).toBe(
+      "l:ugc0uy9.a.n.0.1",
     );
   });
 });
 
-describe("parseListPayload round trip", () => {
+describe("parseList round trip", () => {
   const states: ListState[] = [
     ...FILTERS.map((filter) => firstPageOf(filter)),
     ...FILTERS.map((filter) => firstPageOf(filter, 987654321)),
@@ -35,8 +35,8 @@ describe("parseListPayload round trip", () => {
     { userId: 42, filter: 0, anchor: { dir: "newer", id: 99 }, offset: 1_000_000 },
   ];
 
-  it.each(states.map((state) => [packListState(state), state] as const))("%s", (payload, state) => {
-    expect(parseListPayload(payload)).toEqual(state);
+  it.each(states.map((state) => [packList(state), state] as const))("%s", (data, state) => {
+    expect(parseList(data)).toEqual(state);
   });
 });
 
@@ -48,38 +48,64 @@ describe("worst case size", () => {
     offset: MAX_SERIAL,
   };
 
-  it("packs the largest ids within 44 bytes and 64 once the menu wraps it", () => {
-    const payload = packListState(worst);
-    expect(payload).toBe("u2gosa7pa2gv.x.o.zik0zj.zik0zj");
-    expect(Buffer.byteLength(payload)).toBeLessThanOrEqual(44);
-    expect(Buffer.byteLength(wrapped(payload))).toBeLessThanOrEqual(64);
-    expect(parseListPayload(payload)).toEqual(worst);
+  it("packs the largest ids within Telegram's 64 bytes", () => {
+    const data = packList(worst);
+    expect(data).toBe("l:u2gosa7pa2gv.x.o.zik0zj.zik0zj");
+    expect(Buffer.byteLength(data)).toBe(32);
+    expect(parseList(data)).toEqual(worst);
   });
 
-  it("stays within 64 bytes for the widest payload the parser accepts", () => {
-    const widest = "u2gosa7pa2gv.x.o.zik0zj.zik0zj";
-    expect(parseListPayload(widest)).toBeDefined();
-    expect(parseListPayload("u2gosa7pa2gv.x.o.zzzzzz.zik0zj")).toBeUndefined();
-    expect(Buffer.byteLength(wrapped(widest))).toBeLessThanOrEqual(64);
-  });
-
-  it("never contains the menu's separator", () => {
-    expect(packListState(worst)).not.toContain("/");
+  it("stays within 64 bytes for the widest data the parser accepts", () => {
+    const widest = "l:u2gosa7pa2gv.x.o.zik0zj.zik0zj";
+    expect(parseList(widest)).toBeDefined();
+    expect(parseList("l:u2gosa7pa2gv.x.o.zzzzzz.zik0zj")).toBeUndefined();
+    expect(Buffer.byteLength(widest)).toBeLessThanOrEqual(64);
+    const widestOfMenuEra = menuEra(2, 2, widest.slice(2));
+    expect(parseList(widestOfMenuEra)).toEqual(worst);
+    expect(Buffer.byteLength(widestOfMenuEra)).toBeLessThanOrEqual(64);
   });
 });
 
-describe("edge payloads", () => {
+describe("edge buttons", () => {
   it("packs and parses the arrows that have nowhere to go", () => {
-    expect(packEdge("newest")).toBe("top");
-    expect(packEdge("oldest")).toBe("end");
-    expect(parseListPayload("top")).toEqual({ edge: "newest" });
-    expect(parseListPayload("end")).toEqual({ edge: "oldest" });
+    expect(packListEdge("newest")).toBe("l:top");
+    expect(packListEdge("oldest")).toBe("l:end");
+    expect(parseList("l:top")).toEqual({ edge: "newest" });
+    expect(parseList("l:end")).toEqual({ edge: "oldest" });
   });
 });
 
-describe("forged or broken payloads", () => {
-  const strings: Array<[string, string]> = [
-    ["empty", ""],
+describe("buttons of lists sent while the list was a menu", () => {
+  it("read the state they carry, at each of the eight positions", () => {
+    const positions = [[0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [2, 0], [2, 1], [2, 2]] as const;
+    for (const [row, col] of positions) expect(parseList(menuEra(row, col, "a.p"))).toEqual(firstPageOf(1));
+    expect(parseList(menuEra(2, 2, "ugc0uy9.a.o.k.9ix"))).toEqual({
+      userId: 987654321,
+      filter: "all",
+      anchor: { dir: "older", id: 12345 },
+      offset: 20,
+    });
+    expect(parseList(menuEra(2, 0, "top"))).toEqual({ edge: "newest" });
+    expect(parseList(menuEra(2, 2, "end"))).toEqual({ edge: "oldest" });
+  });
+
+  it.each([
+    ["a position the menu never had", menuEra(1, 2, "a.a")],
+    ["a row the menu never had", menuEra(3, 0, "a.a")],
+    ["another fingerprint's hash", "bk/0/0/a.a/fAAAA"],
+    ["a label hash instead of a fingerprint", "bk/0/0/a.a/h\u0004\u0004\uFFFDQ"],
+    ["no hash", "bk/0/0/a.a/"],
+    ["a broken state", menuEra(0, 0, "a.q")],
+    ["another menu", "other/0/0/a.a/f\u0004\u0004\uFFFDQ"],
+    ["the new prefix inside", menuEra(0, 0, "l:a.a")],
+  ])("%s is undefined", (_, data) => {
+    expect(parseList(data)).toBeUndefined();
+  });
+});
+
+describe("forged or broken data", () => {
+  const afterPrefix: Array<[string, string]> = [
+    ["nothing", ""],
     ["scope only", "a"],
     ["unknown filter", "a.z"],
     ["user id 0", "u0.a"],
@@ -94,7 +120,6 @@ describe("forged or broken payloads", () => {
     ["upper case", "A.A"],
     ["negative id", "a.a.o.1.-1"],
     ["slash inside", "a.a/o.1.1"],
-    ["the menu's own wrapper", "bk/0/0/a.a/"],
     ["leading space", " a.a"],
     ["trailing newline", "a.a\n"],
     ["trailing part", "a.a.o.1.1.1"],
@@ -102,18 +127,18 @@ describe("forged or broken payloads", () => {
     ["valid prefix, long tail", `a.a.o.1.1${"1".repeat(1000)}`],
     ["edge with suffix", "top."],
   ];
+  const whole: Array<[string, string]> = [
+    ["empty", ""],
+    ["no prefix", "a.a"],
+    ["an upper-case prefix", "L:a.a"],
+    ["another feature's prefix", "c:a.a"],
+    ["a bare edge", "top"],
+  ];
 
-  it.each(strings)("%s is undefined", (_, payload) => {
-    expect(parseListPayload(payload)).toBeUndefined();
-  });
-
-  it.each([
-    ["undefined", undefined],
-    ["null", null],
-    ["a number", 42],
-    ["an object", { filter: "all" }],
-    ["a RegExpMatchArray", "a.a".match(/a\.a/)],
-  ])("%s is undefined", (_, payload) => {
-    expect(parseListPayload(payload)).toBeUndefined();
-  });
+  it.each([...afterPrefix.map(([name, rest]): [string, string] => [`l: + ${name}`, `l:${rest}`]), ...whole])(
+    "%s is undefined",
+    (_, data) => {
+      expect(parseList(data)).toBeUndefined();
+    },
+  );
 });

@@ -1,59 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { formatBookingCard, formatBookingLine } from "../../src/bot/format/booking";
+import { formatBookingCard } from "../../src/bot/format/booking";
 import { bookingRow, student } from "./rows";
 
 const MSK = "Europe/Moscow";
 const HOSTILE = "<script>&";
 const ESCAPED = "&lt;script&gt;&amp;";
-
-describe("formatBookingLine", () => {
-  it("shows status, command, date, student and course in three lines", () => {
-    expect(formatBookingLine(bookingRow(), MSK)).toBe(
-      [
-        "🟡 В ожидании · /b123 · 01.11.2026 12:00",
-        "Иван · @ivan_petrov · id <code>987654321</code>",
-        "Вайб кодинг · 3-й поток · скидка 10% (<code>FRIEND10</code>)",
-      ].join("\n"),
-    );
-  });
-
-  it("uses the display time zone", () => {
-    expect(formatBookingLine(bookingRow(), "UTC").split("\n")[0]).toBe("🟡 В ожидании · /b123 · 01.11.2026 09:00");
-  });
-
-  it("prefers the stream title from the database", () => {
-    expect(formatBookingLine(bookingRow({ streamTitle: "Осенний поток" }), MSK).split("\n")[2]).toBe(
-      "Вайб кодинг · Осенний поток · скидка 10% (<code>FRIEND10</code>)",
-    );
-  });
-
-  it("falls back for missing data and drops the discount part", () => {
-    const row = bookingRow({
-      confirmed: 0,
-      firstName: null,
-      username: null,
-      courseId: null,
-      courseName: null,
-      courseStream: null,
-      discountPercent: 0,
-      referralCode: null,
-    });
-    expect(formatBookingLine(row, MSK)).toBe(
-      ["⚪ Новая заявка · /b123 · 01.11.2026 12:00", "Unknown · no_username · id <code>987654321</code>", "— · —"].join("\n"),
-    );
-  });
-
-  it("escapes hostile names, usernames and codes", () => {
-    const row = bookingRow({ confirmed: -1, firstName: HOSTILE, username: HOSTILE, referralCode: HOSTILE, discountPercent: null });
-    expect(formatBookingLine(row, MSK)).toBe(
-      [
-        "🔴 Отменено · /b123 · 01.11.2026 12:00",
-        `${ESCAPED} · @${ESCAPED} · id <code>987654321</code>`,
-        `Вайб кодинг · 3-й поток · промокод <code>${ESCAPED}</code>`,
-      ].join("\n"),
-    );
-  });
-});
 
 describe("formatBookingCard", () => {
   it("shows a booking without a known student", () => {

@@ -13,18 +13,6 @@ import {
   streamTitle,
 } from "./values";
 
-/** Three lines of a list: status and date, student, course. `/b123` opens the card. */
-export function formatBookingLine(row: BookingRow, timeZone: string, t: Texts = ru): string {
-  const discount = discountText(row.discountPercent, row.referralCode, t);
-  return [
-    `${statusText(row.confirmed, t)} · /b${row.id} · ${formatDateTime(row.createdAt, timeZone)}`,
-    `${displayName(row.firstName)} · ${displayUsername(row.username)} · id <code>${row.userId}</code>`,
-    [courseTitle(row.courseId, row.courseName, t), streamTitle(row.courseStream, row.streamTitle, t), discount]
-      .filter(Boolean)
-      .join(" · "),
-  ].join("\n");
-}
-
 /** The full card of one booking. */
 export function formatBookingCard(row: BookingRow, student: Student | undefined, timeZone: string, t: Texts = ru): string {
   const lastName = student?.lastName;

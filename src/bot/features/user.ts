@@ -3,23 +3,26 @@ import { createConversation, type Conversation } from "@grammyjs/conversations";
 import { findStudent, type StudentRef } from "../../db/queries/students";
 import type { BotContext, Deps, InnerContext } from "../context";
 import { firstPageOf } from "../list-state";
-import type { ListMenu } from "../menus/list-menu";
 import { nextInput } from "../conversation-input";
 import { enterConversation } from "../edit";
 import { conversationPlugins } from "../middleware";
 import { parseStudentRef } from "../parse-args";
+import { loadList, sendList } from "./bookings";
 
 const ASK_STUDENT = "ask-student";
 const ANSWER_TIMEOUT_MS = 10 * 60_000;
 
 const describeRef = (ref: StudentRef) => ("userId" in ref ? `id ${ref.userId}` : `@${ref.username}`);
 
-/** `/user <id | @username>`, `/u123` links, and `/user` alone, which asks for the student. */
-export function studentFeature(deps: Deps, list: ListMenu) {
+/**
+ * `/user <id | @username>`, `/u123` links, and `/user` alone, which asks for the student: the
+ * student's own list, whose buttons the bookings feature answers like any list's.
+ */
+export function userFeature(deps: Deps) {
   async function showStudent(ctx: InnerContext, ref: StudentRef) {
     const student = await findStudent(deps.db, ref);
     if (!student) return ctx.reply(ctx.t.student.noBookingsFor(describeRef(ref)));
-    await list.show(ctx, firstPageOf("all", student.userId), "reply");
+    await sendList(ctx, await loadList(deps, firstPageOf("all", student.userId), ctx.t), "reply");
   }
 
   /**
@@ -37,12 +40,12 @@ export function studentFeature(deps: Deps, list: ListMenu) {
         await answer.reply(ctx.t.student.badRef);
         continue;
       }
-      const view = await conversation.external(async () => {
+      const screen = await conversation.external(async () => {
         const student = await findStudent(deps.db, ref);
-        return student ? list.load(firstPageOf("all", student.userId), ctx.t) : null;
+        return student ? loadList(deps, firstPageOf("all", student.userId), ctx.t) : null;
       });
-      if (view === null) return answer.reply(ctx.t.student.noBookingsFor(describeRef(ref)));
-      return list.send(answer, view, "reply");
+      if (screen === null) return answer.reply(ctx.t.student.noBookingsFor(describeRef(ref)));
+      return sendList(answer, screen, "reply");
     }
   }
 
