@@ -28,15 +28,12 @@ const LIST = new RegExp(`^(a|u[1-9a-z][0-9a-z]{0,10})\\.([anpcx])(?:\\.([on])\\.
 const MAX_SERIAL = 2_147_483_647;
 
 /**
- * Lists sent before the `l:` format were @grammyjs/menu buttons, `bk/<row>/<col>/<state>/f` +
- * the hash of their fixed fingerprint; the state inside is the same, so those messages keep
- * working. Frozen: nothing writes this format any more.
+ * Strict: anything a list button could not have carried is `undefined`. (Lists sent while the
+ * list was a @grammyjs/menu carry that plugin's own format, which we do not read: they answer as
+ * outdated, and /bookings shows a fresh one.)
  */
-const MENU_ERA = /^bk\/(?:[02]\/[0-2]|1\/[01])\/([^/]*)\/f\x04\x04\uFFFDQ$/;
-
-/** Strict: anything a list button could not have carried is `undefined`. */
 export function parseList(data: string): ListCallback | undefined {
-  const payload = data.startsWith("l:") ? data.slice(2) : MENU_ERA.exec(data)?.[1];
+  const payload = data.startsWith("l:") ? data.slice(2) : undefined;
   if (payload === EDGE.newest) return { edge: "newest" };
   if (payload === EDGE.oldest) return { edge: "oldest" };
   const m = payload === undefined ? null : LIST.exec(payload);

@@ -46,6 +46,8 @@ describe("stale and forged buttons", () => {
       `bk/9/9/a.a/${MENU_ERA_HASH}`,
       `bk/1/2/a.a/${MENU_ERA_HASH}`,
       `bk/-1/0/a.a/${MENU_ERA_HASH}`,
+      // A list button from when the list was a menu: the plugin's format is not ours to read.
+      `bk/2/2/a.a.o.2.4/${MENU_ERA_HASH}`,
       "other-menu/0/0/x/fABCD",
     ];
     for (const data of forged) {
@@ -83,21 +85,6 @@ describe("stale and forged buttons", () => {
     } finally {
       await restarted.close();
     }
-  });
-
-  it("buttons of a list sent while the list was a menu still work, answered like today's", async () => {
-    await h.send("/bookings");
-    const message = h.lastSent();
-    const today = await h.press(message, "Старше ▶");
-    await h.send("/bookings");
-    const old = h.lastSent();
-    const pressed = await h.pressData(old, `bk/2/2/a.a.o.2.${(4).toString(36)}/${MENU_ERA_HASH}`);
-    expect(pressed).toEqual([
-      { method: "editMessageText", payload: { ...today[0]!.payload, message_id: old.message_id } },
-      { method: "answerCallbackQuery", payload: { callback_query_id: expect.any(String) } },
-    ]);
-    const edge = await h.pressData(old, `bk/2/0/top/${MENU_ERA_HASH}`);
-    expect(edge).toEqual([{ method: "answerCallbackQuery", payload: expect.objectContaining({ text: "Новее заявок нет" }) }]);
   });
 });
 

@@ -107,7 +107,7 @@ const position = fc.oneof(
 /** The hash @grammyjs/menu put on every list button (the list's fixed fingerprint). */
 const MENU_ERA_HASH = "f\u0004\u0004\uFFFDQ";
 
-/** List presses: today's `l:` buttons and the menu era's `bk/` ones, valid and mutated. */
+/** List presses: today's `l:` buttons, valid and mutated, and old menu-era `bk/` ones (refused as outdated). */
 export function listData(): fc.Arbitrary<string> {
   const today = listPayload.map((p) => `l:${p}`);
   const hashes = fc.oneof(

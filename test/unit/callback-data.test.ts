@@ -5,7 +5,6 @@ import { FILTERS, firstPageOf, type ListState } from "../../src/bot/list-state";
 const MAX_SERIAL = 2_147_483_647;
 
 /** A button of a list sent while the list was an @grammyjs/menu (fingerprint "list-v1"). */
-const menuEra = (row: number, col: number, payload: string) => `bk/${row}/${col}/${payload}/f\u0004\u0004\uFFFDQ`;
 
 describe("packList", () => {
   it("packs first pages as scope and filter only", () => {
@@ -60,9 +59,6 @@ describe("worst case size", () => {
     expect(parseList(widest)).toBeDefined();
     expect(parseList("l:u2gosa7pa2gv.x.o.zzzzzz.zik0zj")).toBeUndefined();
     expect(Buffer.byteLength(widest)).toBeLessThanOrEqual(64);
-    const widestOfMenuEra = menuEra(2, 2, widest.slice(2));
-    expect(parseList(widestOfMenuEra)).toEqual(worst);
-    expect(Buffer.byteLength(widestOfMenuEra)).toBeLessThanOrEqual(64);
   });
 });
 
@@ -76,30 +72,8 @@ describe("edge buttons", () => {
 });
 
 describe("buttons of lists sent while the list was a menu", () => {
-  it("read the state they carry, at each of the eight positions", () => {
-    const positions = [[0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [2, 0], [2, 1], [2, 2]] as const;
-    for (const [row, col] of positions) expect(parseList(menuEra(row, col, "a.p"))).toEqual(firstPageOf(1));
-    expect(parseList(menuEra(2, 2, "ugc0uy9.a.o.k.9ix"))).toEqual({
-      userId: 987654321,
-      filter: "all",
-      anchor: { dir: "older", id: 12345 },
-      offset: 20,
-    });
-    expect(parseList(menuEra(2, 0, "top"))).toEqual({ edge: "newest" });
-    expect(parseList(menuEra(2, 2, "end"))).toEqual({ edge: "oldest" });
-  });
-
-  it.each([
-    ["a position the menu never had", menuEra(1, 2, "a.a")],
-    ["a row the menu never had", menuEra(3, 0, "a.a")],
-    ["another fingerprint's hash", "bk/0/0/a.a/fAAAA"],
-    ["a label hash instead of a fingerprint", "bk/0/0/a.a/h\u0004\u0004\uFFFDQ"],
-    ["no hash", "bk/0/0/a.a/"],
-    ["a broken state", menuEra(0, 0, "a.q")],
-    ["another menu", "other/0/0/a.a/f\u0004\u0004\uFFFDQ"],
-    ["the new prefix inside", menuEra(0, 0, "l:a.a")],
-  ])("%s is undefined", (_, data) => {
-    expect(parseList(data)).toBeUndefined();
+  it("are not read: the plugin's format is its own", () => {
+    expect(parseList("bk/0/0/a.a/f\u0004\u0004\uFFFDQ")).toBeUndefined();
   });
 });
 
