@@ -1,8 +1,7 @@
-import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { getBooking, type BookingRow } from "../db/queries/bookings";
+import { getBooking, setBookingStatus, type BookingRow } from "../db/queries/bookings";
 import { insertEvents, statusBeforeCancel, statusChangeEvents, type EventActor } from "../db/queries/events";
-import { bookings, type BookingStatus } from "../db/schema";
+import type { BookingStatus } from "../db/schema";
 import { enqueue } from "../delivery/outbox";
 import { loadTemplate, renderTemplate, type TemplateKind } from "../delivery/templates";
 import { bookingTemplateValues } from "./template-values";
@@ -47,8 +46,9 @@ class Stale extends Error {}
 
 /**
  * One transaction: the update guarded on the status the actor saw, the events in the real bot's
- * format (our audit trail, with who acted and why), and the student's message in the outbox. Two admins pressing at once: exactly one changes it, the
- * other gets `stale` with the booking as it now is.
+ * format (our audit trail, with who acted and why), and the student's message in the outbox.
+ * Two admins pressing at once: exactly one changes it, the other gets `stale` with the booking
+ * as it now is.
  */
 export async function changeBookingStatus(db: Db, request: ChangeRequest): Promise<ChangeResult> {
   const { bookingId, action, seen, actor } = request;
@@ -61,16 +61,11 @@ export async function changeBookingStatus(db: Db, request: ChangeRequest): Promi
         return booking.confirmed === seen ? ({ kind: "not-allowed", booking } as const) : ({ kind: "stale", booking } as const);
       }
       const to: BookingStatus = rule.to ?? (await statusBeforeCancel(tx, bookingId)) ?? 0;
-      const [changed] = await tx
-        .update(bookings)
-        .set({ confirmed: to })
-        .where(and(eq(bookings.id, bookingId), eq(bookings.confirmed, seen)))
-        .returning({ id: bookings.id, userId: bookings.userId, username: bookings.username, firstName: bookings.firstName, courseId: bookings.courseId });
-      if (!changed) throw new Stale();
+      const booking = await setBookingStatus(tx, bookingId, seen, to);
+      if (!booking) throw new Stale();
 
       const reason = request.reason?.trim() || null;
-      const [eventId] = await insertEvents(tx, statusChangeEvents({ booking: changed, from: seen, to, actor, reason }));
-      const booking = (await getBooking(tx, bookingId))!;
+      const [eventId] = await insertEvents(tx, statusChangeEvents({ booking, from: seen, to, actor, reason }));
 
       let notified = false;
       if (rule.notify && request.notifyStudent !== false) {

@@ -1,4 +1,4 @@
-import type { Context } from "grammy";
+import type { Composer, Context, Middleware } from "grammy";
 import type { ConversationFlavor } from "@grammyjs/conversations";
 import type { Config } from "../config";
 import type { Db } from "../db/client";
@@ -24,3 +24,14 @@ type Extras = {
 /** Context inside conversations (the plugin builds a fresh one for every replay). */
 export type InnerContext = Context & Extras;
 export type BotContext = ConversationFlavor<Context & Extras>;
+
+/**
+ * What every `features/<command>.ts` returns. The bot installs all features' conversations (and
+ * menus) before any feature's commands, so a conversation that waits sees the update first.
+ */
+export type Feature = {
+  /** Conversations the feature enters (built with `createConversation`). */
+  conversations?: Array<Middleware<BotContext>>;
+  /** Its commands and buttons. */
+  composer: Composer<BotContext>;
+};

@@ -1,13 +1,12 @@
-import { Bot, type BotConfig } from "grammy";
+import { Bot, type BotConfig, type Composer } from "grammy";
 import { conversations } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
-import type { BotContext, Deps } from "./context";
+import type { BotContext, Deps, Feature } from "./context";
 import { botStateStorage } from "../db/queries/bot-state";
 import { createErrorHandler } from "./errors";
-import { bookingCardFeature } from "./features/booking-card";
-import { broadcastFeature } from "./features/broadcast";
-import { cancelReasonConversation } from "./features/cancel-reason";
+import { bookingFeature } from "./features/booking";
 import { bookingsFeature } from "./features/bookings";
+import { broadcastFeature } from "./features/broadcast";
 import { exportFeature } from "./features/export";
 import { healthFeature } from "./features/health";
 import { helpFeature } from "./features/help";
@@ -43,24 +42,35 @@ export function createBot(deps: Deps, options: BotOptions = {}): Bot<BotContext>
   const guarded = bot.errorBoundary(createErrorHandler(logger));
 
   const admin = guarded.chatType("private").filter((ctx) => admins.has(ctx.from.id));
-  // Needs no conversation state, so it answers even while the database is down.
-  admin.use(healthFeature(deps), langFeature(deps));
+  // Need no conversation state, so they answer even while the database is down.
+  install(admin, [healthFeature(deps), langFeature(deps)]);
   // Conversation state lives in the database: a restart, or another instance behind the same
   // webhook, carries on where the admin was.
   admin.use(conversations({ storage: { type: "key", prefix: "conv:", adapter: botStateStorage(deps.db) } }));
-  const user = userFeature(deps);
-  const templates = templatesFeature(deps);
-  const broadcast = broadcastFeature(deps);
-  // Every conversation before any command: one that is waiting sees the update first, and a
-  // command typed meanwhile ends it (nextInput) before running as usual.
-  admin.use(cancelReasonConversation(deps), user.conversation, templates.conversation, broadcast.conversation);
-  admin.use(bookingsFeature(deps), bookingCardFeature(deps), user.feature, templates.feature, broadcast.feature);
-  admin.use(statsFeature(deps), exportFeature(deps), helpFeature());
-  admin.use(unhandledFeature());
+  install(admin, [
+    bookingsFeature(deps),
+    bookingFeature(deps),
+    userFeature(deps),
+    templatesFeature(deps),
+    broadcastFeature(deps),
+    statsFeature(deps),
+    exportFeature(deps),
+    helpFeature(),
+    unhandledFeature(),
+  ]);
 
   guarded
     .chatType("private")
     .filter((ctx) => !admins.has(ctx.from.id))
-    .use(studentSide(deps));
+    .use(studentSide(deps).composer);
   return bot;
+}
+
+/**
+ * Every feature's conversations before any feature's commands: one that is waiting sees the
+ * update first, and a command typed meanwhile ends it (nextInput) before running as usual.
+ */
+function install<C extends BotContext>(composer: Composer<C>, features: Feature[]): void {
+  composer.use(...features.flatMap((f) => f.conversations ?? []));
+  composer.use(...features.map((f) => f.composer));
 }

@@ -2,7 +2,7 @@ import { Composer, type InlineKeyboard } from "grammy";
 import { countBookingsByStatus, listBookingsPage } from "../../db/queries/bookings";
 import { findStudent } from "../../db/queries/students";
 import { parseList } from "../callback-data";
-import type { BotContext, Deps, InnerContext } from "../context";
+import type { BotContext, Deps, Feature, InnerContext } from "../context";
 import { editInPlace } from "../edit";
 import { formatListKeyboard, formatListMessage } from "../format/list";
 import type { Texts } from "../i18n";
@@ -53,7 +53,7 @@ export async function sendList(ctx: InnerContext, screen: ListScreen, mode: "rep
  * `/bookings [new|pending|confirmed|cancelled]` — the newest bookings, with filters and paging;
  * and the buttons of every list, `/user`'s included.
  */
-export function bookingsFeature(deps: Deps) {
+export function bookingsFeature(deps: Deps): Feature {
   const feature = new Composer<BotContext>();
   feature.command("bookings", async (ctx) => {
     const filter = parseFilterArg(ctx.match);
@@ -70,5 +70,5 @@ export function bookingsFeature(deps: Deps) {
     await sendList(ctx, await loadList(deps, press, ctx.t), "edit");
     await ctx.answerCallbackQuery();
   });
-  return feature;
+  return { composer: feature };
 }

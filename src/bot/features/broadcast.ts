@@ -2,7 +2,7 @@ import { Composer, InlineKeyboard } from "grammy";
 import { createConversation, type Conversation } from "@grammyjs/conversations";
 import { countAudience, createBroadcast, listAudienceGroups, setProgressMessage, type Audience } from "../../bookings/broadcast";
 import { finishIfDone } from "../../delivery/broadcasts";
-import type { BotContext, Deps, InnerContext } from "../context";
+import type { BotContext, Deps, Feature, InnerContext } from "../context";
 import { formatCount, streamName } from "../format/values";
 import { truncate } from "../format/html";
 import { nextInput } from "../conversation-input";
@@ -28,7 +28,7 @@ type Group = { label: string; audience: Audience };
  * recipient count, one more press, then it is queued as one transaction. A message follows the
  * progress, and a report comes when the last student is done.
  */
-export function broadcastFeature(deps: Deps) {
+export function broadcastFeature(deps: Deps): Feature {
   async function compose(conversation: Conversation<BotContext, InnerContext>, ctx: InnerContext) {
     const t = ctx.t;
     const n = (value: number) => formatCount(value, t);
@@ -141,5 +141,5 @@ export function broadcastFeature(deps: Deps) {
   const conversation = createConversation(compose, { id: BROADCAST, plugins: conversationPlugins(deps) });
   const feature = new Composer<BotContext>();
   feature.command("broadcast", (ctx) => enterConversation(ctx, BROADCAST));
-  return { conversation, feature };
+  return { conversations: [conversation], composer: feature };
 }

@@ -1,6 +1,6 @@
 import { Composer, InputFile } from "grammy";
 import { countBookingsByStatus, iterateBookings } from "../../db/queries/bookings";
-import type { BotContext, Deps } from "../context";
+import type { BotContext, Deps, Feature } from "../context";
 import { CSV_BOM, CSV_HEADER, bookingCsvLine, csvLine } from "../format/csv";
 import { countOf, filterName } from "../format/list";
 import { formatCount } from "../format/values";
@@ -21,7 +21,7 @@ async function* csvChunks(deps: Deps, filter: Filter, t: Texts): AsyncGenerator<
 const FILE_SUFFIX: Record<string, string> = { all: "all", 0: "new", 1: "pending", 2: "confirmed", [-1]: "cancelled" };
 
 /** `/export [new|pending|confirmed|cancelled]` — the bookings as a CSV document. */
-export function exportFeature(deps: Deps) {
+export function exportFeature(deps: Deps): Feature {
   const feature = new Composer<BotContext>();
   feature.command("export", async (ctx) => {
     const filter = parseFilterArg(ctx.match);
@@ -33,5 +33,5 @@ export function exportFeature(deps: Deps) {
     await ctx.replyWithDocument(file, { caption: ctx.t.export.caption(filterName(filter, ctx.t), formatCount(total, ctx.t)) });
     ctx.log.info({ filter: String(filter), rows: total }, "bookings exported");
   });
-  return feature;
+  return { composer: feature };
 }

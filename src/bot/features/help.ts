@@ -1,8 +1,8 @@
 import { Composer } from "grammy";
-import type { BotContext } from "../context";
+import type { BotContext, Feature } from "../context";
 
-export function helpFeature() {
+export function helpFeature(): Feature {
   const feature = new Composer<BotContext>();
   feature.command(["help", "start"], (ctx) => ctx.reply(ctx.t.help, { parse_mode: "HTML" }));
-  return feature;
+  return { composer: feature };
 }

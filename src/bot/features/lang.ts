@@ -1,11 +1,11 @@
 import { Composer } from "grammy";
 import { setAdminCommands } from "../commands";
-import type { BotContext, Deps } from "../context";
+import type { BotContext, Deps, Feature } from "../context";
 import { LANGS, TEXTS, type Lang } from "../i18n";
 import { languageStore } from "../language";
 
 /** `/lang ru|en` — the admin's interface language, remembered; their command menu follows. */
-export function langFeature(deps: Deps) {
+export function langFeature(deps: Deps): Feature {
   const store = languageStore(deps.db);
   const feature = new Composer<BotContext>();
   feature.command("lang", async (ctx) => {
@@ -19,5 +19,5 @@ export function langFeature(deps: Deps) {
     await ctx.reply(ctx.t.lang.set);
     await setAdminCommands(ctx.api, ctx.from!.id, ctx.t).catch((err) => ctx.log.warn({ err }, "could not update the command menu"));
   });
-  return feature;
+  return { composer: feature };
 }

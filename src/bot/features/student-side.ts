@@ -10,7 +10,7 @@ import {
 import { getBooking, type BookingRow } from "../../db/queries/bookings";
 import type { OutgoingMessage } from "../../delivery/outbox";
 import { packCard, packStudent, parseStudent } from "../callback-data";
-import type { BotContext, Deps } from "../context";
+import type { BotContext, Deps, Feature } from "../context";
 import { TEXTS, type Texts } from "../i18n";
 import { adminLang, languageStore } from "../language";
 import { formatNewBookingNotice, formatOwnBookings, formatWelcome } from "../format/student";
@@ -30,7 +30,7 @@ const profileOf = (ctx: BotContext): StudentProfile => ({
  * and, when STUDENT_BOOKING is on, offers the open streams, "my bookings", and cancelling a
  * booking that is not confirmed yet. Admin commands and buttons are refused without a query.
  */
-export function studentSide(deps: Deps) {
+export function studentSide(deps: Deps): Feature {
   const feature = new Composer<BotContext>();
   const { config } = deps;
   const languages = languageStore(deps.db);
@@ -114,7 +114,7 @@ export function studentSide(deps: Deps) {
 
   feature.on("callback_query", (ctx) => ctx.answerCallbackQuery({ text: ctx.t.notAdminButton }));
   feature.on("message", (ctx) => ctx.reply(config.studentBooking ? ctx.t.students.hint : ctx.t.students.hintNoBooking));
-  return feature;
+  return { composer: feature };
 }
 
 /** One notice per admin about a new booking, in their language, with a button that opens its card. */

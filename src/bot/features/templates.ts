@@ -2,7 +2,7 @@ import { Composer, InlineKeyboard } from "grammy";
 import { createConversation, type Conversation } from "@grammyjs/conversations";
 import { TEMPLATE_KINDS, loadTemplate, resetTemplate, saveTemplate, templateProblem, type TemplateKind } from "../../delivery/templates";
 import { packTemplate, parseTemplate } from "../callback-data";
-import type { BotContext, Deps, InnerContext } from "../context";
+import type { BotContext, Deps, Feature, InnerContext } from "../context";
 import { askTemplateText, describeTemplateProblem, formatTemplateList, templateName, templatePreview } from "../format/templates";
 import type { Texts } from "../i18n";
 import { nextInput } from "../conversation-input";
@@ -21,7 +21,7 @@ async function templateList(deps: Deps, t: Texts) {
  * `/templates`: the texts students get, each editable in a conversation that checks the
  * placeholders and shows a preview before saving, and resettable to the built-in default.
  */
-export function templatesFeature(deps: Deps) {
+export function templatesFeature(deps: Deps): Feature {
   async function editTemplate(conversation: Conversation<BotContext, InnerContext>, ctx: InnerContext, kind: TemplateKind) {
     const t = ctx.t;
     await ctx.reply(askTemplateText(kind, t));
@@ -83,5 +83,5 @@ export function templatesFeature(deps: Deps) {
     await editInPlace(ctx, list.text, { parse_mode: "HTML", reply_markup: list.keyboard });
     await ctx.answerCallbackQuery({ text: ctx.t.done });
   });
-  return { conversation, feature };
+  return { conversations: [conversation], composer: feature };
 }

@@ -1,8 +1,8 @@
 import { Composer } from "grammy";
-import type { BotContext } from "../context";
+import type { BotContext, Feature } from "../context";
 
 /** Goes last: whatever no feature took still gets an answer, and every callback is answered. */
-export function unhandledFeature() {
+export function unhandledFeature(): Feature {
   const feature = new Composer<BotContext>();
   feature.on("callback_query", async (ctx) => {
     ctx.log.info({ data: ctx.callbackQuery.data }, "unknown or stale button");
@@ -10,5 +10,5 @@ export function unhandledFeature() {
   });
   feature.on("message::bot_command", (ctx) => ctx.reply(ctx.t.unknownCommand));
   feature.on("message", (ctx) => ctx.reply(ctx.t.notUnderstood));
-  return feature;
+  return { composer: feature };
 }

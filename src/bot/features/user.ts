@@ -1,7 +1,7 @@
 import { Composer } from "grammy";
 import { createConversation, type Conversation } from "@grammyjs/conversations";
 import { findStudent, type StudentRef } from "../../db/queries/students";
-import type { BotContext, Deps, InnerContext } from "../context";
+import type { BotContext, Deps, Feature, InnerContext } from "../context";
 import { firstPageOf } from "../list-state";
 import { nextInput } from "../conversation-input";
 import { enterConversation } from "../edit";
@@ -18,7 +18,7 @@ const describeRef = (ref: StudentRef) => ("userId" in ref ? `id ${ref.userId}` :
  * `/user <id | @username>`, `/u123` links, and `/user` alone, which asks for the student: the
  * student's own list, whose buttons the bookings feature answers like any list's.
  */
-export function userFeature(deps: Deps) {
+export function userFeature(deps: Deps): Feature {
   async function showStudent(ctx: InnerContext, ref: StudentRef) {
     const student = await findStudent(deps.db, ref);
     if (!student) return ctx.reply(ctx.t.student.noBookingsFor(describeRef(ref)));
@@ -63,5 +63,5 @@ export function userFeature(deps: Deps) {
     if (!ref) return ctx.reply(ctx.t.student.usage);
     await showStudent(ctx, ref);
   });
-  return { conversation, feature };
+  return { conversations: [conversation], composer: feature };
 }

@@ -136,6 +136,26 @@ export async function getBooking(db: Db, id: number): Promise<BookingRow | undef
 }
 
 /**
+ * Sets a booking's status if it still is `seen`, and returns it as getBooking reads it, in one
+ * statement (the joined titles come from subqueries in RETURNING). Undefined: it was not `seen`
+ * any more, or is gone.
+ */
+export async function setBookingStatus(db: Db, id: number, seen: BookingStatus, to: BookingStatus): Promise<BookingRow | undefined> {
+  const [row] = await db
+    .update(bookings)
+    .set({ confirmed: to })
+    .where(and(eq(bookings.id, id), eq(bookings.confirmed, seen)))
+    .returning({
+      ...getTableColumns(bookings),
+      courseName: sql<string | null>`(SELECT c.name FROM courses c WHERE c.id = ${bookings.courseId})`,
+      courseStartText: sql<string | null>`(SELECT c.start_date_text FROM courses c WHERE c.id = ${bookings.courseId})`,
+      streamTitle: sql<string | null>`(SELECT s.title FROM streams s WHERE s.code = ${bookings.courseStream})`,
+      streamStartsAt: sql<Date | null>`(SELECT s.starts_at FROM streams s WHERE s.code = ${bookings.courseStream})`.mapWith(streams.startsAt),
+    });
+  return row;
+}
+
+/**
  * Every booking in the scope, newest first, in batches walked by keyset: memory stays at one
  * batch however many rows there are (for the CSV export of a million bookings).
  */

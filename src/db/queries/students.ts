@@ -1,4 +1,4 @@
-import { desc, eq, getTableColumns, inArray, min, sql, type Column } from "drizzle-orm";
+import { desc, eq, inArray, sql, type Column } from "drizzle-orm";
 import type { Db } from "../client";
 import { bookings, users } from "../schema";
 
@@ -8,7 +8,6 @@ import { bookings, users } from "../schema";
  * On our own layout the columns have a zone and the cast changes nothing.
  */
 const inServerZone = (column: Column) => sql<Date | null>`${column}::timestamptz`.mapWith(column);
-const userColumns = { ...getTableColumns(users), firstSeenAt: inServerZone(users.firstSeenAt), updatedAt: inServerZone(users.updatedAt) };
 
 export type StudentRef = { userId: number } | { username: string };
 
@@ -28,23 +27,31 @@ export async function findStudent(db: Db, ref: StudentRef): Promise<Student | un
   const userId = "userId" in ref ? ref.userId : await userIdByUsername(db, ref.username);
   if (userId === undefined) return undefined;
 
-  const [known] = await db.select(userColumns).from(users).where(eq(users.userId, userId)).limit(1);
-  const [latest] = await db
-    .select({ username: bookings.username, firstName: bookings.firstName })
-    .from(bookings)
-    .where(eq(bookings.userId, userId))
-    .orderBy(desc(bookings.createdAt), desc(bookings.id))
-    .limit(1);
-  if (!known && !latest) return undefined;
-
-  // `users` may have been filled in after the first bookings: the earlier date is the true one.
-  const [first] = await db.select({ at: min(bookings.createdAt) }).from(bookings).where(eq(bookings.userId, userId));
-  const dates = [known?.firstSeenAt, first?.at].filter((d): d is Date => d instanceof Date);
+  // One statement: the users row if there is one, and what the bookings say (newest name,
+  // first booking). `users` may have been filled in after the first bookings, so the earlier of
+  // the two dates is the true first sight.
+  const newest = (column: "username" | "first_name") =>
+    sql<string | null>`(SELECT b.${sql.raw(column)} FROM bookings b WHERE b.user_id = ${userId} ORDER BY b.created_at DESC, b.id DESC LIMIT 1)`;
+  const [row] = await db
+    .select({
+      known: sql<boolean>`${users.userId} IS NOT NULL`,
+      username: users.username,
+      firstName: users.firstName,
+      lastName: users.lastName,
+      firstSeenAt: inServerZone(users.firstSeenAt),
+      bookedUsername: newest("username"),
+      bookedFirstName: newest("first_name"),
+      firstBooked: sql<Date | null>`(SELECT min(b.created_at) FROM bookings b WHERE b.user_id = ${userId})`.mapWith(bookings.createdAt),
+    })
+    .from(sql`(SELECT 1) AS one`)
+    .leftJoin(users, eq(users.userId, userId));
+  if (!row || (!row.known && row.firstBooked === null)) return undefined;
+  const dates = [row.firstSeenAt, row.firstBooked].filter((d): d is Date => d instanceof Date);
   return {
     userId,
-    username: known?.username ?? latest?.username ?? null,
-    firstName: known?.firstName ?? latest?.firstName ?? null,
-    lastName: known?.lastName ?? null,
+    username: row.known ? (row.username ?? row.bookedUsername) : row.bookedUsername,
+    firstName: row.known ? (row.firstName ?? row.bookedFirstName) : row.bookedFirstName,
+    lastName: row.lastName ?? null,
     firstSeenAt: dates.length ? new Date(Math.min(...dates.map((d) => d.getTime()))) : null,
   };
 }

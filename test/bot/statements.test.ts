@@ -1,0 +1,51 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../helpers/db";
+import { addBookings, addCourse } from "../helpers/fixtures";
+import { createHarness, type Harness } from "../helpers/harness";
+
+/**
+ * What one press costs the database, counted from every query node-postgres sends (BEGIN and
+ * COMMIT included). A count, not a time: it does not depend on the machine.
+ */
+let database: TestDatabase;
+let h: Harness;
+const sent: string[] = [];
+const query = pg.Client.prototype.query;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await addCourse(database.db);
+  h = await createHarness(database.db);
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const text = typeof args[0] === "string" ? args[0] : (args[0] as { text?: string } | undefined)?.text;
+    if (text) sent.push(text);
+    return (query as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof query;
+});
+afterAll(async () => {
+  pg.Client.prototype.query = query;
+  await h?.close();
+  await database?.dispose();
+});
+
+async function counted(run: () => Promise<unknown>): Promise<string[]> {
+  sent.length = 0;
+  await run();
+  return [...sent];
+}
+
+describe("statements per press", () => {
+  it("confirming a booking from its card: the change in one transaction, the card read once", async () => {
+    const [id] = await addBookings(database.db, [{ userId: 71_001, confirmed: 1 }]);
+    await h.send(`/booking ${id}`);
+    await h.press(h.lastSent(), "🟢 Подтвердить");
+    const statements = await counted(() => h.press(h.lastSent(), "✅ Да, подтвердить"));
+    const sql = statements.map((s) => s.split(/\s+/).slice(0, 3).join(" "));
+    // bot_state: the admin's language and the conversations' state; then BEGIN, the guarded
+    // UPDATE (returning the card's row), the events, the template, the outbox row, COMMIT; then
+    // the card's student, history and messages.
+    expect(sql).toHaveLength(11);
+    expect(statements.filter((s) => /^(begin|commit)/i.test(s))).toHaveLength(2);
+  });
+});
