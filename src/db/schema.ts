@@ -181,7 +181,7 @@ export const migrationNotes = pgTable("migration_notes", {
 });
 export type MigrationNote = typeof migrationNotes.$inferSelect;
 
-export const OUTBOX_KINDS = ["confirmation", "cancellation", "reminder", "broadcast", "admin_notice", "broadcast_report"] as const;
+export const OUTBOX_KINDS = ["confirmation", "cancellation", "reminder", "broadcast", "admin_notice", "broadcast_report", "payment_instructions"] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 export type OutboxStatus = "queued" | "sent" | "failed";
 
@@ -200,6 +200,9 @@ export const outbox = pgTable(
     text: text("text").notNull(),
     parseMode: text("parse_mode").$type<"HTML">(),
     replyMarkup: jsonb("reply_markup"),
+    /** A photo or document to send by Telegram's file id, `text` its caption (≤ 1,024 characters). */
+    mediaKind: text("media_kind").$type<"photo" | "document">(),
+    mediaFileId: text("media_file_id"),
     /** No foreign key: the real system deletes bookings, and a rule of ours must not stop it. */
     bookingId: integer("booking_id"),
     recipientId: integer("recipient_id"),
@@ -293,3 +296,40 @@ export const botState = pgTable("bot_state", {
   value: jsonb("value").notNull(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** What admins changed outside bookings (courses, streams, coupons), who and when: our audit trail. */
+export const adminActions = pgTable(
+  "admin_actions",
+  {
+    id: serial("id").primaryKey(),
+    adminId: bigint("admin_id", { mode: "number" }).notNull(),
+    adminName: text("admin_name"),
+    /** e.g. `stream.open`, `course.rename`, `coupon.create`. */
+    action: text("action").notNull(),
+    /** e.g. `stream:9th_stream`, `course:1`, `coupon:X7K2M9QA`. */
+    target: text("target").notNull(),
+    /** What it was and what it became. */
+    details: jsonb("details").$type<Record<string, unknown>>(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("idx_admin_actions_target").on(t.target, t.id)],
+);
+
+/**
+ * Payment proofs students sent (photos or PDFs), kept by Telegram file id so admins can be sent
+ * them again. No foreign key to bookings: the real system deletes bookings.
+ */
+export const paymentProofs = pgTable(
+  "payment_proofs",
+  {
+    id: serial("id").primaryKey(),
+    bookingId: integer("booking_id").notNull(),
+    userId: bigint("user_id", { mode: "number" }).notNull(),
+    kind: text("kind").$type<"photo" | "document">().notNull(),
+    fileId: text("file_id").notNull(),
+    fileUniqueId: text("file_unique_id"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("idx_payment_proofs_booking").on(t.bookingId, t.id)],
+);
+export type PaymentProof = typeof paymentProofs.$inferSelect;
