@@ -1,10 +1,10 @@
 import { runMigrations } from "../db/migrate";
-import { describeTarget, openDatabaseFromEnv } from "./open";
+import { openDatabaseFromEnv } from "./open";
 
 const database = await openDatabaseFromEnv();
 try {
   await runMigrations(database);
-  process.stdout.write(`Migrations are up to date on ${describeTarget()}.\n`);
+  process.stdout.write(`Migrations are up to date on ${database.where}.\n`);
 } finally {
   await database.close();
 }
