@@ -1,12 +1,12 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeTelegram } from "../helpers/fake-telegram";
 import { freePort } from "../helpers/free-port";
 import { TEST_TOKEN } from "../helpers/harness";
+import { throwawayDir } from "../helpers/throwaway-server";
 import { ADMIN, messageUpdate } from "../helpers/updates";
 
 // `npm start` as a user runs it: the same build (prestart), a real process long polling a
@@ -19,9 +19,7 @@ const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   api = await FakeTelegram.start();
-  dir = mkdtempSync(join(tmpdir(), "bot-main-"));
-  // As root the server runs as the "postgres" system user, who must be able to enter it.
-  chmodSync(dir, 0o755);
+  dir = throwawayDir("bot-main-");
   port = await freePort();
   execFileSync("npm", ["run", "-s", "prestart"], { stdio: "inherit" });
 });
