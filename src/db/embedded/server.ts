@@ -4,8 +4,8 @@ import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import pg from "pg";
 import type { Logger } from "../../logger";
-import { locateBinaries } from "./binaries";
-import { checkReachable, initCluster, runningPostmaster, startCluster, stopCluster, SUPERUSER, systemUserIds, waitReady } from "./cluster";
+import { locateBinaries, type Binaries } from "./binaries";
+import { checkReachable, initCluster, runningPostmaster, startCluster, stopCluster, SUPERUSER, systemUserIds, waitReady, type Postmaster } from "./cluster";
 import { EmbeddedServerError } from "./errors";
 import { embeddedLayout, refusePgliteFolder, type EmbeddedLayout } from "./layout";
 import { otherClients, registerClient, unregisterClient, withFileLock } from "./process-files";
@@ -60,15 +60,39 @@ function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-async function ensureDatabase(adminUrl: string): Promise<void> {
+async function ensureDatabase(adminUrl: string, layout: EmbeddedLayout): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (err) {
+    if ((err as { code?: string }).code !== "28P01") throw err;
+    throw new EmbeddedServerError(`the embedded PostgreSQL refused the password in ${layout.password}: restore the file that was there at its first start`);
+  }
   try {
     const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [EMBEDDED_DATABASE]);
     if (!rowCount) await client.query(`CREATE DATABASE ${EMBEDDED_DATABASE}`);
   } finally {
     await client.end();
   }
+}
+
+/** Creates the cluster on first start, then starts the server on the configured port. */
+async function startHere(layout: EmbeddedLayout, binaries: Binaries, password: string, options: EmbeddedOptions): Promise<Postmaster> {
+  const { logger } = options;
+  const started = performance.now();
+  if (!existsSync(join(layout.cluster, "PG_VERSION"))) {
+    checkReachable(systemUserIdsIfAny(), [layout.root, dirname(binaries.postgres)]);
+    await initCluster(layout, password, logger);
+  }
+  const runAs = systemUserIds();
+  checkReachable(runAs, [layout.root, dirname(binaries.postgres)]);
+  if (!(await portIsFree(options.port))) {
+    throw new EmbeddedServerError(`port ${options.port} on 127.0.0.1 is taken by another program: set EMBEDDED_PG_PORT to a free port`);
+  }
+  await startCluster(binaries, layout, options.port, options.settings ?? {}, runAs);
+  const postmaster = await waitReady(layout, logger);
+  logger.info({ dir: layout.root, port: postmaster.port, ms: Math.round(performance.now() - started) }, "embedded PostgreSQL started");
+  return postmaster;
 }
 
 /**
@@ -86,34 +110,16 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const url = (port: number, database = EMBEDDED_DATABASE) => `postgres://${SUPERUSER}:${password}@127.0.0.1:${port}/${database}`;
 
   const joined = await withFileLock(layout.lock, async () => {
-    let postmaster = runningPostmaster(layout, logger);
-    let startedHere = false;
-    if (!postmaster) {
-      const started = performance.now();
-      if (!existsSync(join(layout.cluster, "PG_VERSION"))) {
-        checkReachable(systemUserIdsIfAny(), [layout.root, dirname(binaries.postgres)]);
-        await initCluster(layout, password, logger);
-      }
-      const runAs = systemUserIds();
-      checkReachable(runAs, [layout.root, dirname(binaries.postgres)]);
-      if (!(await portIsFree(options.port))) {
-        throw new EmbeddedServerError(`port ${options.port} on 127.0.0.1 is taken by another program: set EMBEDDED_PG_PORT to a free port`);
-      }
-      await startCluster(binaries, layout, options.port, options.settings ?? {}, runAs);
-      startedHere = true;
-      postmaster = await waitReady(layout, logger);
-      logger.info({ dir: layout.root, port: postmaster.port, ms: Math.round(performance.now() - started) }, "embedded PostgreSQL started");
-    } else {
-      postmaster = await waitReady(layout, logger);
-      logger.info({ dir: layout.root, port: postmaster.port, postmaster_pid: postmaster.pid }, "joined the embedded PostgreSQL already running");
-    }
+    const running = runningPostmaster(layout, logger);
+    if (running) logger.info({ dir: layout.root, port: running.port, postmaster_pid: running.pid }, "joined the embedded PostgreSQL already running");
+    const postmaster = running ? await waitReady(layout, logger) : await startHere(layout, binaries, password, options);
     try {
-      await ensureDatabase(url(postmaster.port, "postgres"));
+      await ensureDatabase(url(postmaster.port, "postgres"), layout);
     } catch (err) {
-      if (startedHere) await stopCluster(binaries, layout, systemUserIds());
+      if (!running) await stopCluster(binaries, layout, systemUserIds());
       throw err;
     }
-    return { port: postmaster.port, startedHere, client: registerClient(layout.clients) };
+    return { port: postmaster.port, startedHere: !running, client: registerClient(layout.clients) };
   });
 
   let released: Promise<void> | undefined;
