@@ -1,7 +1,7 @@
 import { defineConfig } from "drizzle-kit";
 
 // drizzle-kit only generates SQL here; migrations run at start through src/db/migrate.ts,
-// which works for both PostgreSQL and the embedded PGlite database.
+// against DATABASE_URL or the embedded server alike.
 export default defineConfig({
   dialect: "postgresql",
   schema: "./src/db/schema.ts",

@@ -3,24 +3,22 @@
  * BENCH_CHATS chats (default: five messages per chat, so 2,000 for 10,000), sent by the real delivery worker at its default rate
  * through the real grammY client to a fake Bot API that enforces Telegram's flood limits
  * (30 messages/s overall, 1/s per chat) by answering 429 with retry_after.
- * Runs on in-memory PGlite and, when BENCH_DATABASE_URL or TEST_DATABASE_URL is set, on a
- * fresh PostgreSQL database created next to it and dropped afterwards.
+ * Runs on a fresh database of the embedded PostgreSQL (or, when BENCH_DATABASE_URL or
+ * TEST_DATABASE_URL is set, next to it), dropped afterwards.
  *
  *   npx tsx bench/delivery.ts            (or import { runDeliveryBench } from "./delivery")
  */
-import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { Api } from "grammy";
-import pg from "pg";
 import { parseConfig } from "../src/config";
-import { openPglite, openPostgres, type Database } from "../src/db/client";
 import { runMigrations } from "../src/db/migrate";
 import { createDeliveryWorker } from "../src/delivery/worker";
 import { createLogger } from "../src/logger";
 import { FakeTelegram } from "../test/helpers/fake-telegram";
+import { benchTarget } from "./targets";
 
-export type DeliveryBenchOptions = { kind: "pglite" | "postgres"; url?: string; messages: number; chats: number };
+export type DeliveryBenchOptions = { messages: number; chats: number };
 
 export type DeliveryBenchResult = {
   target: string;
@@ -44,38 +42,8 @@ export type DeliveryBenchResult = {
 
 const TOKEN = "123456:BENCH-token-that-must-never-be-logged";
 
-async function openTarget(options: DeliveryBenchOptions): Promise<{ name: string; database: Database; dispose(): Promise<void> }> {
-  if (options.kind === "pglite") {
-    const database = await openPglite();
-    return { name: "PGlite (in memory)", database, dispose: () => database.close() };
-  }
-  const admin = new URL(options.url!);
-  const name = `bench_delivery_${randomBytes(5).toString("hex")}`;
-  const withAdmin = async (text: string) => {
-    const client = new pg.Client({ connectionString: admin.toString() });
-    await client.connect();
-    try {
-      await client.query(text);
-    } finally {
-      await client.end();
-    }
-  };
-  await withAdmin(`CREATE DATABASE ${name}`);
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  const database = openPostgres(url.toString());
-  return {
-    name: `PostgreSQL (${url.host}/${name})`,
-    database,
-    dispose: async () => {
-      await database.close();
-      await withAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    },
-  };
-}
-
 export async function runDeliveryBench(options: DeliveryBenchOptions, progress: (line: string) => void = () => {}): Promise<DeliveryBenchResult> {
-  const target = await openTarget(options);
+  const target = await benchTarget("bench_delivery");
   const fake = await FakeTelegram.start();
   fake.enforceLimits({ perSecond: 30, perChatMs: 1000, retryAfter: 1 });
   // The worker at the rate the bot runs with when DELIVERY_RATE is not set.
@@ -186,11 +154,6 @@ function positive(name: string, fallback: number): number {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const messages = positive("BENCH_MESSAGES", 10_000);
   const chats = positive("BENCH_CHATS", Math.max(1, Math.round(messages / 5)));
-  const url = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || undefined;
-  const kinds = url ? (["pglite", "postgres"] as const) : (["pglite"] as const);
-  if (!url) process.stdout.write("PostgreSQL skipped: set BENCH_DATABASE_URL or TEST_DATABASE_URL\n");
-  for (const kind of kinds) {
-    const result = await runDeliveryBench({ kind, url, messages, chats }, (line) => process.stderr.write(`  … ${line}\n`));
-    process.stdout.write(`${formatDeliveryBench(result)}\n\n`);
-  }
+  const result = await runDeliveryBench({ messages, chats }, (line) => process.stderr.write(`  … ${line}\n`));
+  process.stdout.write(`${formatDeliveryBench(result)}\n\n`);
 }

@@ -1,19 +1,19 @@
 import { createBenchBot, measureBrowsing, pageThrough } from "./browsing";
 import { compareOffsetKeyset, explainListQueries, measureAppendOrdered } from "./sql";
 import { int, mb, memory, ms, summarize, timingTable } from "./stats";
-import { pgliteTarget, postgresTarget, setUp } from "./targets";
+import { benchTarget, setUp } from "./targets";
 
 const HEAVY_BOOKINGS = 2000;
-/** PostgreSQL runs page through at most this many pages; PGlite runs through the whole table. */
+/** Paging through the whole table of a large seed would take long and say nothing new. */
 const PG_PAGE_THROUGH = 2000;
 
 const out = (text = "") => process.stdout.write(`${text}\n`);
 const progress = (text: string) => process.stderr.write(`  … ${text}\n`);
 
-export async function runTarget(options: { kind: "pglite" | "postgres"; url?: string; rows: number; repeat: number }): Promise<void> {
-  const { kind, rows, repeat } = options;
+export async function runTarget(options: { rows: number; repeat: number }): Promise<void> {
+  const { rows, repeat } = options;
   const start = memory();
-  const target = kind === "postgres" ? await postgresTarget(options.url!) : await pgliteTarget();
+  const target = await benchTarget();
   const { database } = target;
   // Ctrl-C: still drop the throwaway database.
   const onSignal = () => void target.dispose().finally(() => process.exit(130));
@@ -27,7 +27,7 @@ export async function runTarget(options: { kind: "pglite" | "postgres"; url?: st
     out(
       `setup: migrate ${ms(setup.migrateMs)} ms · seed ${int(rows)} bookings + ${int(setup.students)} students in ${(setup.seedMs / 1000).toFixed(1)} s ` +
         `(${int(inserted / (setup.seedMs / 1000))} rows/s) · heavy student +${setup.heavy.bookings} in ${ms(setup.heavyMs)} ms` +
-        (setup.analyzeMs === undefined ? " · no ANALYZE (PGlite has no autovacuum)" : ` · VACUUM ANALYZE ${ms(setup.analyzeMs)} ms`),
+        ` · VACUUM ANALYZE ${ms(setup.analyzeMs)} ms`,
     );
     await new Promise((r) => setTimeout(r, 500));
     const idle = memory();
@@ -51,15 +51,13 @@ export async function runTarget(options: { kind: "pglite" | "postgres"; url?: st
     out(timingTable("query", cmp.rows));
     out(cmp.ratios.map((r) => `offset/keyset at page ${int(r.page)}: ${(r.offset / r.keyset).toFixed(1)}× (p50 ${ms(r.offset)} vs ${ms(r.keyset)} ms)`).join(" · "));
 
-    if (database.kind === "postgres") {
-      progress("EXPLAIN ANALYZE");
-      out();
-      out("EXPLAIN ANALYZE of the list queries (as the query layer sends them)");
-      out(await explainListQueries(database, { pageSize: b.pageSize, heavy: setup.heavy, deepPage }));
-    }
+    progress("EXPLAIN ANALYZE");
+    out();
+    out("EXPLAIN ANALYZE of the list queries (as the query layer sends them)");
+    out(await explainListQueries(database, { pageSize: b.pageSize, heavy: setup.heavy, deepPage }));
 
-    const limit = database.kind === "postgres" ? PG_PAGE_THROUGH : Number.POSITIVE_INFINITY;
-    progress(`paging through ${Number.isFinite(limit) ? `${limit} pages` : "the whole table"}`);
+    const limit = PG_PAGE_THROUGH;
+    progress(`paging through at most ${limit} pages`);
     const walk = await pageThrough(b, limit);
     const w = summarize(walk.samples);
     out();
@@ -70,7 +68,7 @@ export async function runTarget(options: { kind: "pglite" | "postgres"; url?: st
     out(
       `memory (this process): RSS at start ${mb(start.rss)} · database opened ${mb(opened.rss)} · idle after setup ${mb(idle.rss)} (JS heap ${mb(idle.heap)}) · before paging ${mb(walk.before.rss)} · ` +
         `after paging ${mb(walk.after.rss)} (JS heap ${mb(walk.after.heap)})` +
-        (database.kind === "pglite" ? " — PGlite's WASM heap is inside this RSS" : " — the PostgreSQL server's memory is not"),
+        " — the PostgreSQL server's memory is not (npm run bench:memory measures it)",
     );
 
     progress("heap in time order (CLUSTER)");
@@ -86,7 +84,7 @@ export async function runTarget(options: { kind: "pglite" | "postgres"; url?: st
     }
     out();
     out(
-      `heap rewritten in created_at order, as a live table grows (CLUSTER${database.kind === "postgres" ? " + VACUUM ANALYZE" : ""} ${ms(ordered.clusterMs)} ms)`,
+      `heap rewritten in created_at order, as a live table grows (CLUSTER + VACUUM ANALYZE ${ms(ordered.clusterMs)} ms)`,
     );
     out(timingTable("case", [{ label: 'bot: press "Старше ▶" → page 2', samples: page2 }, ...ordered.rows]));
     if (ordered.plan) out(ordered.plan);

@@ -1,5 +1,4 @@
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import type { Database, Db } from "../src/db/client";
 import { countBookingsByStatus, listBookingsPage, type BookingScope, type PageAnchor } from "../src/db/queries/bookings";
 import * as schema from "../src/db/schema";
@@ -45,8 +44,7 @@ type Captured = { sql: string; params: unknown[] };
 /** A Drizzle instance on the same connection(s) that records the SQL the query layer sends. */
 function capturingDb(database: Database, into: Captured[]): Db {
   const logger = { logQuery: (sql: string, params: unknown[]) => void into.push({ sql, params }) };
-  const db = database.kind === "postgres" ? drizzlePg(database.pool, { schema, logger }) : drizzlePglite(database.client, { schema, logger });
-  return db as unknown as Db;
+  return drizzlePg(database.pool, { schema, logger }) as unknown as Db;
 }
 
 /**
@@ -121,8 +119,8 @@ export async function measureAppendOrdered(
 ): Promise<{ clusterMs: number; rows: QueryRow[]; plan?: string }> {
   const started = performance.now();
   await database.query("CLUSTER bookings USING idx_bookings_created_id");
-  // CLUSTER clears the visibility map; vacuum restores it as autovacuum would (PGlite has none).
-  if (database.kind === "postgres") await database.query("VACUUM (ANALYZE) bookings");
+  // CLUSTER clears the visibility map; vacuum restores it as autovacuum would.
+  await database.query("VACUUM (ANALYZE) bookings");
   const clusterMs = performance.now() - started;
   const rows: QueryRow[] = [];
   let plan: string | undefined;
@@ -141,10 +139,8 @@ export async function measureAppendOrdered(
         label: `page ${page}: its has-newer check alone`,
         samples: await sample(options.repeat, () => database.query(check.sql, check.params)),
       });
-      if (database.kind === "postgres") {
-        const lines = await database.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS OFF) ${check.sql}`, check.params);
-        plan = [`-- has-newer check of page ${page}`, ...condense(lines.map((r) => r["QUERY PLAN"]))].join("\n");
-      }
+      const lines = await database.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS OFF) ${check.sql}`, check.params);
+      plan = [`-- has-newer check of page ${page}`, ...condense(lines.map((r) => r["QUERY PLAN"]))].join("\n");
     }
   }
   return { clusterMs, rows, plan };

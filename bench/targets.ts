@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { openPglite, openPostgres, type Database } from "../src/db/client";
+import { openPostgres, type Database } from "../src/db/client";
 import { runMigrations } from "../src/db/migrate";
 import { seedDemoData } from "../src/db/seed";
+import { benchServer } from "./server";
 import { now } from "./stats";
 
 export type Target = { name: string; database: Database; url?: string; dispose(): Promise<void> };
@@ -13,14 +14,21 @@ function once(fn: () => Promise<void>): () => Promise<void> {
   return () => (done ??= fn());
 }
 
-export async function pgliteTarget(): Promise<Target> {
-  const database = await openPglite();
-  return { name: "PGlite (in memory)", database, dispose: once(() => database.close()) };
+/** A fresh database on the bench server (benchServer), dropped at the end with the server: nothing real is touched. */
+export async function benchTarget(prefix = "bench"): Promise<Target> {
+  const server = await benchServer();
+  try {
+    const target = await postgresTarget(server.adminUrl, prefix);
+    return { ...target, name: `${target.name}, ${server.label}`, dispose: once(() => target.dispose().finally(() => server.stop())) };
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
 }
 
 /** A fresh database next to `adminUrl`, dropped at the end: nothing real is touched. */
-export async function postgresTarget(adminUrl: string): Promise<Target> {
-  const name = `bench_${randomBytes(5).toString("hex")}`;
+export async function postgresTarget(adminUrl: string, prefix = "bench"): Promise<Target> {
+  const name = `${prefix}_${randomBytes(5).toString("hex")}`;
   await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${name}`));
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
@@ -28,7 +36,7 @@ export async function postgresTarget(adminUrl: string): Promise<Target> {
   const database = openPostgres(url.toString(), { max: 10, statement_timeout: 600_000 });
   const version = (await database.query<{ v: string }>("SELECT current_setting('server_version') AS v"))[0]?.v ?? "?";
   return {
-    name: `PostgreSQL ${version} (${url.host}/${name})`,
+    name: `PostgreSQL ${version} (database ${name})`,
     database,
     url: url.toString(),
     dispose: once(async () => {
@@ -57,13 +65,13 @@ export type Setup = {
   /** Set when the seed needed help to satisfy the schema (a bug to report, not to hide). */
   heavy: Heavy;
   heavyMs: number;
-  analyzeMs: number | undefined;
+  analyzeMs: number;
 };
 
 /**
  * Migrations, demo data, and one heavy student (the worst case of `/user`). On PostgreSQL the
  * table is then vacuumed and analysed, the state autovacuum reaches on a live server soon after
- * such a load; PGlite runs no autovacuum, so it is left as the bot would find it.
+ * such a load.
  */
 export async function setUp(database: Database, rows: number, heavyBookings: number): Promise<Setup> {
   let t = now();
@@ -76,13 +84,10 @@ export async function setUp(database: Database, rows: number, heavyBookings: num
   const heavy = await addHeavyStudent(database, heavyBookings);
   const heavyMs = now() - t;
 
-  let analyzeMs: number | undefined;
-  if (database.kind === "postgres") {
-    t = now();
-    await database.query("VACUUM (ANALYZE) bookings");
-    await database.query("ANALYZE users");
-    analyzeMs = now() - t;
-  }
+  t = now();
+  await database.query("VACUUM (ANALYZE) bookings");
+  await database.query("ANALYZE users");
+  const analyzeMs = now() - t;
   return { migrateMs, seedMs, students: seeded.students, heavy, heavyMs, analyzeMs };
 }
 

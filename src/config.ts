@@ -11,7 +11,26 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
+const PORT = "must be a port number (1-65535)";
+const port = v.pipe(v.string(), v.regex(/^\d+$/, PORT), v.transform(Number), v.minValue(1, PORT), v.maxValue(65535, PORT));
+
+/** The database part alone: the command-line tools need it without a bot token. */
+const DatabaseEnv = {
+  DATABASE_URL: v.optional(
+    v.pipe(v.string(), v.trim(), v.regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")),
+  ),
+  DATA_DIR: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1)), "./data"),
+  EMBEDDED_PG_PORT: v.optional(port, "5433"),
+  PGLITE_DIR: v.optional(
+    v.custom<never>(
+      () => false,
+      "is no longer used: the embedded database is now a PostgreSQL server in DATA_DIR (default ./data); see the README",
+    ),
+  ),
+};
+
 const EnvSchema = v.object({
+  ...DatabaseEnv,
   BOT_TOKEN: v.pipe(
     v.string("is required"),
     v.trim(),
@@ -27,10 +46,6 @@ const EnvSchema = v.object({
     ),
     v.transform((ids) => [...new Set(ids.map(Number))]),
   ),
-  DATABASE_URL: v.optional(
-    v.pipe(v.string(), v.trim(), v.regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")),
-  ),
-  PGLITE_DIR: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1)), "./data"),
   TELEGRAM_API_ROOT: v.optional(v.pipe(v.string(), v.trim(), v.url("must be a URL"))),
   TZ_DISPLAY: v.optional(v.pipe(v.string(), v.trim(), v.check(isTimeZone, "is not a known IANA time zone")), "Europe/Moscow"),
   LOG_LEVEL: v.optional(
@@ -58,12 +73,12 @@ const EnvSchema = v.object({
     v.pipe(v.string(), v.trim(), v.toLowerCase(), v.picklist(["on", "off"], "must be on or off")),
     "on",
   ),
-  HTTP_PORT: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, "must be a port number"), v.transform(Number), v.minValue(1), v.maxValue(65535))),
+  HTTP_PORT: v.optional(port),
   HTTP_HOST: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1)), "127.0.0.1"),
   API_TOKEN: v.optional(v.pipe(v.string(), v.trim(), v.minLength(16, "must be at least 16 characters"))),
   WEBHOOK_URL: v.optional(v.pipe(v.string(), v.trim(), v.url("must be a URL"), v.startsWith("https://", "must start with https://"))),
   WEBHOOK_SECRET: v.optional(v.pipe(v.string(), v.trim(), v.regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16-256 of A-Z a-z 0-9 _ -"))),
-  WEBHOOK_PORT: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, "must be a port number"), v.transform(Number), v.minValue(1), v.maxValue(65535)), "8443"),
+  WEBHOOK_PORT: v.optional(port, "8443"),
   PAGE_SIZE: v.optional(
     v.pipe(
       v.string(),
@@ -76,10 +91,13 @@ const EnvSchema = v.object({
   ),
 });
 
+/** DATABASE_URL, or the embedded PostgreSQL server kept in DATA_DIR. */
+export type DatabaseSource = { kind: "url"; url: string } | { kind: "embedded"; dir: string; port: number };
+
 export type Config = {
   botToken: string;
   adminIds: readonly number[];
-  database: { kind: "postgres"; url: string } | { kind: "pglite"; dir: string };
+  database: DatabaseSource;
   telegramApiRoot: string | undefined;
   timeZone: string;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -104,11 +122,33 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
+function present(env: Record<string, string | undefined>): Record<string, string> {
+  // An empty `FOO=` line in .env means "not set", as it does for most tools.
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1].trim() !== ""));
+}
+
+function invalid(issues: v.BaseIssue<unknown>[]): ConfigError {
+  const lines = issues.map((issue) => {
+    const key = issue.path?.map((p) => String(p.key)).join(".") ?? "environment";
+    return `  ${key}: ${issue.message}`;
+  });
+  return new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+}
+
+const databaseSource = (e: { DATABASE_URL?: string; DATA_DIR: string; EMBEDDED_PG_PORT: number }): DatabaseSource =>
+  e.DATABASE_URL ? { kind: "url", url: e.DATABASE_URL } : { kind: "embedded", dir: e.DATA_DIR, port: e.EMBEDDED_PG_PORT };
+
+/** For the command-line tools: the database variables alone. */
+export function parseDatabaseSource(env: Record<string, string | undefined>): DatabaseSource {
+  const result = v.safeParse(v.object(DatabaseEnv), present(env));
+  if (!result.success) throw invalid(result.issues);
+  return databaseSource(result.output);
+}
+
 /** Validates the environment; the error names every bad variable but never echoes its value. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
-  // An empty `FOO=` line in .env means "not set", as it does for most tools.
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""));
-  const missing = (["BOT_TOKEN", "ADMIN_IDS"] as const).filter((key) => present[key] === undefined);
+  const set = present(env);
+  const missing = (["BOT_TOKEN", "ADMIN_IDS"] as const).filter((key) => set[key] === undefined);
   if (missing.length > 0) {
     const hints = { BOT_TOKEN: "the token @BotFather gave you", ADMIN_IDS: "comma-separated Telegram user ids of the admins" };
     throw new ConfigError(`Invalid configuration:\n${missing.map((key) => `  ${key}: is required (${hints[key]})`).join("\n")}`);
@@ -117,23 +157,17 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     ["HTTP_PORT", "API_TOKEN", "is required when HTTP_PORT is set (the API's bearer token)"],
     ["WEBHOOK_URL", "WEBHOOK_SECRET", "is required when WEBHOOK_URL is set (Telegram's secret_token)"],
   ];
-  const unpaired = pairs.filter(([when, need]) => present[when] !== undefined && present[need] === undefined);
+  const unpaired = pairs.filter(([when, need]) => set[when] !== undefined && set[need] === undefined);
   if (unpaired.length > 0) {
     throw new ConfigError(`Invalid configuration:\n${unpaired.map(([, need, why]) => `  ${need}: ${why}`).join("\n")}`);
   }
-  const result = v.safeParse(EnvSchema, present);
-  if (!result.success) {
-    const lines = result.issues.map((issue) => {
-      const key = issue.path?.map((p) => String(p.key)).join(".") ?? "environment";
-      return `  ${key}: ${issue.message}`;
-    });
-    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
-  }
+  const result = v.safeParse(EnvSchema, set);
+  if (!result.success) throw invalid(result.issues);
   const e = result.output;
   return {
     botToken: e.BOT_TOKEN,
     adminIds: e.ADMIN_IDS,
-    database: e.DATABASE_URL ? { kind: "postgres", url: e.DATABASE_URL } : { kind: "pglite", dir: e.PGLITE_DIR },
+    database: databaseSource(e),
     telegramApiRoot: e.TELEGRAM_API_ROOT,
     timeZone: e.TZ_DISPLAY,
     logLevel: e.LOG_LEVEL,

@@ -1,10 +1,10 @@
 import "dotenv/config";
 import { run, type RunnerHandle } from "@grammyjs/runner";
 import { ConfigError, parseConfig } from "./config";
-import { openDatabase, type Database } from "./db/client";
-import { DataDirInUseError } from "./db/pglite-lock";
+import { EmbeddedServerError } from "./db/embedded/errors";
 import { runMigrations } from "./db/migrate";
 import { logMigrationNotes } from "./db/migration-notes";
+import { openDatabase, type OpenedDatabase } from "./db/open";
 import { isDatabaseUnavailable } from "./db/errors";
 import { createBot } from "./bot";
 import { registerAdminCommands } from "./bot/commands";
@@ -18,7 +18,7 @@ import { startReminders } from "./delivery/reminders";
 import { createDeliveryWorker, type DeliveryWorker } from "./delivery/worker";
 
 /** At start the database may still be booting: wait for it instead of crash-looping. */
-async function migrateWhenReachable(database: Database, logger: Logger, signal: AbortSignal): Promise<void> {
+async function migrateWhenReachable(database: OpenedDatabase, logger: Logger, signal: AbortSignal): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await runMigrations(database);
@@ -48,7 +48,8 @@ async function main(): Promise<void> {
   let runner: RunnerHandle | undefined;
   let worker: DeliveryWorker | undefined;
   const background: Array<{ stop(): Promise<void> }> = [];
-  let database: Database | undefined;
+  // Kept while the embedded server may still be starting: a stop then waits for it and stops it too.
+  let opening: Promise<OpenedDatabase> | undefined;
 
   const shutdown = async (signal: string) => {
     if (stopping.signal.aborted) return;
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
     try {
       // Both need the database until they are done: sends already on the wire are recorded.
       await Promise.all([runner?.isRunning() ? runner.stop() : undefined, worker?.stop(), ...background.map((b) => b.stop())]);
-      await database?.close();
+      await (await opening?.catch(() => undefined))?.close();
       logger.info("stopped");
       process.exit(0);
     } catch (err) {
@@ -68,57 +69,64 @@ async function main(): Promise<void> {
   process.once("SIGINT", () => void shutdown("SIGINT"));
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
 
-  database = await openDatabase(config);
-  logger.info({ database: config.database.kind === "pglite" ? `pglite:${config.database.dir}` : "postgres" }, "database opened");
-  await migrateWhenReachable(database, logger, stopping.signal);
-  if (stopping.signal.aborted) return;
-  await logMigrationNotes(database.db, logger);
+  try {
+    opening = openDatabase(config.database, logger);
+    const database = await opening;
+    logger.info({ database: database.where }, "database opened");
+    await migrateWhenReachable(database, logger, stopping.signal);
+    if (stopping.signal.aborted) return;
+    await logMigrationNotes(database.db, logger);
 
-  if (config.http) {
-    const api = await startHttpServer({ db: database.db, logger: logger.child({ component: "http" }), config: config.http });
-    background.push({ stop: () => api.close() });
-    logger.info({ host: config.http.host, port: api.port }, "read API listening");
-  }
+    if (config.http) {
+      const api = await startHttpServer({ db: database.db, logger: logger.child({ component: "http" }), config: config.http });
+      background.push({ stop: () => api.close() });
+      logger.info({ host: config.http.host, port: api.port }, "read API listening");
+    }
 
-  const bot = createBot({ config, logger, db: database.db, clock: () => new Date() });
-  await bot.init();
-  const languages = languageStore(database.db);
-  await registerAdminCommands(bot.api, config.adminIds, logger, async (id) => TEXTS[await adminLang(languages, id)]);
-  if (stopping.signal.aborted) return;
-  const delivery = createDeliveryWorker({
-    db: database.db,
-    api: bot.api,
-    logger: logger.child({ component: "delivery" }),
-    options: { ratePerSecond: config.delivery.ratePerSecond, maxAttempts: config.delivery.maxAttempts },
-    onOutcome: finishBroadcastOnLastRecipient,
-  });
-  worker = delivery;
-  delivery.start();
-  background.push(
-    startReminders(database.db, {
-      hours: config.reminderHours,
-      timeZone: config.timeZone,
-      logger: logger.child({ component: "reminders" }),
-      onQueued: () => delivery.nudge(),
-    }),
-    startBroadcastProgress({ db: database.db, api: bot.api, logger: logger.child({ component: "broadcasts" }) }),
-  );
-  if (config.webhook) {
-    const server = createWebhookServer(bot, config.webhook, logger);
-    await new Promise<void>((resolve) => server.listen(config.webhook!.port, resolve));
-    background.push({ stop: () => new Promise<void>((resolve) => server.close(() => resolve())) });
-    await registerWebhook(bot, config.webhook);
-    logger.info({ bot: bot.botInfo.username, port: config.webhook.port }, "bot is running (webhook)");
-  } else {
-    // A webhook left over from an earlier deployment would make getUpdates fail.
-    await bot.api.deleteWebhook();
-    runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
-    logger.info({ bot: bot.botInfo.username, admins: config.adminIds.length }, "bot is running (long polling)");
+    const bot = createBot({ config, logger, db: database.db, clock: () => new Date() });
+    await bot.init();
+    const languages = languageStore(database.db);
+    await registerAdminCommands(bot.api, config.adminIds, logger, async (id) => TEXTS[await adminLang(languages, id)]);
+    if (stopping.signal.aborted) return;
+    const delivery = createDeliveryWorker({
+      db: database.db,
+      api: bot.api,
+      logger: logger.child({ component: "delivery" }),
+      options: { ratePerSecond: config.delivery.ratePerSecond, maxAttempts: config.delivery.maxAttempts },
+      onOutcome: finishBroadcastOnLastRecipient,
+    });
+    worker = delivery;
+    delivery.start();
+    background.push(
+      startReminders(database.db, {
+        hours: config.reminderHours,
+        timeZone: config.timeZone,
+        logger: logger.child({ component: "reminders" }),
+        onQueued: () => delivery.nudge(),
+      }),
+      startBroadcastProgress({ db: database.db, api: bot.api, logger: logger.child({ component: "broadcasts" }) }),
+    );
+    if (config.webhook) {
+      const server = createWebhookServer(bot, config.webhook, logger);
+      await new Promise<void>((resolve) => server.listen(config.webhook!.port, resolve));
+      background.push({ stop: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+      await registerWebhook(bot, config.webhook);
+      logger.info({ bot: bot.botInfo.username, port: config.webhook.port }, "bot is running (webhook)");
+    } else {
+      // A webhook left over from an earlier deployment would make getUpdates fail.
+      await bot.api.deleteWebhook();
+      runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
+      logger.info({ bot: bot.botInfo.username, admins: config.adminIds.length }, "bot is running (long polling)");
+    }
+  } catch (err) {
+    // A failed start must not leave the embedded server running for nobody (a stop in progress closes it itself).
+    if (!stopping.signal.aborted) await (await opening?.catch(() => undefined))?.close().catch(() => {});
+    throw err;
   }
 }
 
 main().catch((err) => {
-  if (err instanceof DataDirInUseError) {
+  if (err instanceof EmbeddedServerError) {
     process.stderr.write(`${err.message}\n`);
     process.exit(1);
   }

@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import * as v from "valibot";
 import { runMigrations } from "../db/migrate";
 import { seedDemoData } from "../db/seed";
-import { describeTarget, openDatabaseFromEnv, positiveInt } from "./open";
+import { openDatabaseFromEnv, positiveInt } from "./open";
 
 const { values } = parseArgs({
   options: { count: { type: "string", short: "n", default: "300" }, seed: { type: "string", default: "42" } },
@@ -21,7 +21,7 @@ try {
   const result = await seedDemoData(database, { bookings: count.output, seed: seed.output });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   process.stdout.write(
-    `Seeded ${result.bookings} bookings of ${result.students} students into ${describeTarget()} in ${seconds} s.\n`,
+    `Seeded ${result.bookings} bookings of ${result.students} students into ${database.where} in ${seconds} s.\n`,
   );
 } finally {
   await database.close();

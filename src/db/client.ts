@@ -1,28 +1,22 @@
-import { mkdirSync } from "node:fs";
-import { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import pg from "pg";
-import type { Config } from "../config";
-import { lockDataDir } from "./pglite-lock";
 import * as schema from "./schema";
 
-/** The one query-layer type: node-postgres and PGlite databases both satisfy it. */
+/** The one query-layer type. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
-type Common = {
+export type Database = {
   db: Db;
+  pool: pg.Pool;
   /** Plain parameterised SQL, for bulk work the query builder has no form for (seed, benchmarks). */
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 };
 
-export type Database = ({ kind: "postgres"; pool: pg.Pool } | { kind: "pglite"; client: PGlite }) & Common;
-
 export type PoolOptions = Pick<pg.PoolConfig, "max" | "connectionTimeoutMillis" | "statement_timeout">;
 
-export function openPostgres(url: string, options: PoolOptions = {}): Database & { kind: "postgres" } {
+export function openPostgres(url: string, options: PoolOptions = {}): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
@@ -49,42 +43,9 @@ export function openPostgres(url: string, options: PoolOptions = {}): Database &
     }
   }) as Db["transaction"];
   return {
-    kind: "postgres",
     db,
     pool,
     query: async (text, params) => (await pool.query(text, params)).rows,
     close: () => pool.end(),
   };
-}
-
-/** `dir` undefined means in memory (tests); otherwise the folder is created on first start. */
-export async function openPglite(dir?: string): Promise<Database & { kind: "pglite" }> {
-  let unlock = () => {};
-  if (dir) {
-    mkdirSync(dir, { recursive: true });
-    unlock = lockDataDir(dir);
-  }
-  let client: PGlite;
-  try {
-    client = await PGlite.create(dir);
-  } catch (err) {
-    unlock();
-    throw err;
-  }
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
-  return {
-    kind: "pglite",
-    db,
-    client,
-    query: async <T>(text: string, params?: unknown[]) => (await client.query<T>(text, params)).rows,
-    close: async () => {
-      await client.close();
-      unlock();
-    },
-  };
-}
-
-export function openDatabase(config: Pick<Config, "database">): Promise<Database> {
-  const d = config.database;
-  return d.kind === "postgres" ? Promise.resolve(openPostgres(d.url)) : openPglite(d.dir);
 }

@@ -26,7 +26,7 @@ export type HealthOptions = {
 type Journal = { entries: Array<{ when: number }> };
 
 async function rows<T>(db: Db, query: SQL): Promise<T[]> {
-  // node-postgres and PGlite both answer a raw query with `{ rows }`.
+  // node-postgres answers a raw query with `{ rows }`.
   return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
 }
 

@@ -3,8 +3,6 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
-import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
-import type { PgliteDatabase } from "drizzle-orm/pglite";
 import type { Database } from "./client";
 
 /** `drizzle/` of this project, found upwards from this file (it runs from src/ in tests, from dist/ in production). */
@@ -22,15 +20,10 @@ export const MIGRATIONS_FOLDER = findMigrationsFolder();
 const MIGRATION_LOCK_KEY = 727_001;
 
 /**
- * Applies pending migrations. On PostgreSQL a session advisory lock serialises processes that
- * start at the same moment (drizzle's migrator alone would race on its own bookkeeping table).
- * PGlite is a single-process database, so it needs no lock.
+ * Applies pending migrations. A session advisory lock serialises processes that start at the
+ * same moment (drizzle's migrator alone would race on its own bookkeeping table).
  */
-export async function runMigrations(database: Database, folder = MIGRATIONS_FOLDER): Promise<void> {
-  if (database.kind === "pglite") {
-    await migratePglite(database.db as unknown as PgliteDatabase, { migrationsFolder: folder });
-    return;
-  }
+export async function runMigrations(database: Pick<Database, "pool">, folder = MIGRATIONS_FOLDER): Promise<void> {
   const client = await database.pool.connect();
   try {
     // Waiting for another process's migration, or building an index on a large adopted table,

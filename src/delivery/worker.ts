@@ -29,9 +29,9 @@ export type DeliveryStats = { claimed: number; sent: number; failed: number; ret
  * outside any transaction as soon as the rate limiter gives it a slot, and records the outcome.
  * Sends run concurrently, so a slow chat or a slow answer holds one slot, not the queue.
  *
- * Every transaction here is short and awaits only the database inside it, so PGlite's single
- * connection (which queues transactions itself) serves the concurrent records one after another
- * without deadlock; onOutcome must likewise use the `tx` it is given, never the outer `db`.
+ * Every transaction here is short and awaits only the database inside it, so the concurrent
+ * records never hold the pool's connections waiting on each other; onOutcome must likewise use
+ * the `tx` it is given, never the outer `db` (that would need a second connection per record).
  */
 export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
   const { db, api, logger, onOutcome } = deps;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Message, User } from "grammy/types";
 import { openPostgres, type Database } from "../../src/db/client";
-import { TEST_DB_KIND, createTestDatabase, rawExec, rawQuery, type TestDatabase } from "../helpers/db";
+import { createTestDatabase, rawExec, rawQuery, type TestDatabase } from "../helpers/db";
 import { addCourse } from "../helpers/fixtures";
 import { createHarness, type Harness } from "../helpers/harness";
 
@@ -10,7 +10,7 @@ import { createHarness, type Harness } from "../helpers/harness";
  * students pressing at the same instant on both. No database rule stops a second live booking
  * any more (the real bot must be able to write one), so only our advisory lock does.
  */
-describe.skipIf(TEST_DB_KIND !== "postgres")("presses at the same instant on two bot processes", () => {
+describe("presses at the same instant on two bot processes", () => {
   let database: TestDatabase;
   let second: Database;
   let bots: [Harness, Harness];

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgres } from "../../src/db/client";
-import { TEST_DB_KIND, createTestDatabase, type TestDatabase, unreachableDatabase } from "../helpers/db";
+import { createTestDatabase, type TestDatabase, unreachableDatabase } from "../helpers/db";
 import { addBookings, addCourse } from "../helpers/fixtures";
 import { createHarness, type Harness } from "../helpers/harness";
 import { TcpProxy } from "../helpers/tcp-proxy";
@@ -42,7 +42,7 @@ describe("when the database cannot be reached", () => {
   });
 });
 
-describe.skipIf(TEST_DB_KIND !== "postgres")("when PostgreSQL goes away and comes back", () => {
+describe("when PostgreSQL goes away and comes back", () => {
   let database: TestDatabase;
   let proxy: TcpProxy;
   let viaProxy: ReturnType<typeof openPostgres>;
@@ -52,7 +52,7 @@ describe.skipIf(TEST_DB_KIND !== "postgres")("when PostgreSQL goes away and come
     database = await createTestDatabase();
     await addCourse(database.db);
     await addBookings(database.db, [{ confirmed: 2 }]);
-    const url = new URL(database.url!);
+    const url = new URL(database.url);
     proxy = await TcpProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
     url.host = `127.0.0.1:${proxy.port}`;
     viaProxy = openPostgres(url.toString(), { connectionTimeoutMillis: 1_000 });

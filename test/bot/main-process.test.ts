@@ -1,66 +1,166 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:net";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { TEST_DB_KIND } from "../helpers/db";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeTelegram } from "../helpers/fake-telegram";
+import { freePort } from "../helpers/free-port";
 import { TEST_TOKEN } from "../helpers/harness";
+import { throwawayDir } from "../helpers/throwaway-server";
 import { ADMIN, messageUpdate } from "../helpers/updates";
 
 // `npm start` as a user runs it: the same build (prestart), a real process long polling a
-// (fake) Bot API, PGlite in a fresh folder, migrations at start, and a clean stop on SIGTERM.
+// (fake) Bot API, no DATABASE_URL, so the embedded PostgreSQL in a fresh DATA_DIR: created,
+// started, migrated, shared with `npm run db:check`, stopped with the bot, recovered after a crash.
 let api: FakeTelegram;
 let dir: string;
-let child: ChildProcess | undefined;
-let output = "";
+let port: number;
+const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   api = await FakeTelegram.start();
-  dir = mkdtempSync(join(tmpdir(), "bot-main-"));
+  dir = throwawayDir("bot-main-");
+  port = await freePort();
+  execFileSync("npm", ["run", "-s", "prestart"], { stdio: "inherit" });
 });
 afterAll(async () => {
-  child?.kill("SIGKILL");
+  for (const child of children) child.kill("SIGKILL");
+  killServer(join(dir, "data"));
   await api.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function until<T>(what: string, probe: () => T | undefined, ms = 30_000): Promise<T> {
+const env = (data: string, pgPort = port) => ({
+  PATH: process.env.PATH,
+  BOT_TOKEN: TEST_TOKEN,
+  ADMIN_IDS: String(ADMIN.id),
+  DATA_DIR: data,
+  EMBEDDED_PG_PORT: String(pgPort),
+  TELEGRAM_API_ROOT: api.apiRoot,
+  LOG_LEVEL: "info",
+});
+
+function startBot(data = join(dir, "data"), pgPort = port) {
+  const child = spawn(process.execPath, ["--enable-source-maps", "dist/main.js"], { env: env(data, pgPort), stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  const run = { child, output: "", exited: new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code))) };
+  child.stdout!.on("data", (d) => (run.output += d));
+  child.stderr!.on("data", (d) => (run.output += d));
+  return run;
+}
+
+async function until<T>(what: string, probe: () => T | undefined, output: () => string, ms = 30_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = probe();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; output:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; output:\n${output()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
 
-it.skipIf(TEST_DB_KIND !== "pglite")("starts, answers an admin, and stops cleanly on SIGTERM", async () => {
-  execFileSync("npm", ["run", "-s", "prestart"], { stdio: "inherit" });
-  child = spawn(process.execPath, ["--enable-source-maps", "dist/main.js"], {
-    env: {
-      PATH: process.env.PATH,
-      BOT_TOKEN: TEST_TOKEN,
-      ADMIN_IDS: String(ADMIN.id),
-      PGLITE_DIR: join(dir, "data"),
-      TELEGRAM_API_ROOT: api.apiRoot,
-      LOG_LEVEL: "info",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout!.on("data", (d) => (output += d));
-  child.stderr!.on("data", (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child!.on("exit", (code) => resolve(code)));
+const postmasterPid = (data: string): number | undefined => {
+  const file = join(data, "postgres", "postmaster.pid");
+  return existsSync(file) ? Number(readFileSync(file, "utf8").split("\n")[0]) : undefined;
+};
 
-  await until("polling", () => (api.callsOf("getUpdates").length > 0 ? true : undefined));
-  expect(api.callsOf("setMyCommands")[0]?.payload.scope).toEqual({ type: "chat", chat_id: ADMIN.id });
+const parentOf = (pid: string): string | undefined => {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ")[1];
+  } catch {
+    return undefined; // gone meanwhile
+  }
+};
 
+/** kill -9 of the postmaster and every process it started, as a power cut would leave them. */
+function killServer(data: string): void {
+  const pid = postmasterPid(data);
+  if (!pid) return;
+  const children = readdirSync("/proc").filter((p) => /^\d+$/.test(p) && parentOf(p) === String(pid));
+  for (const p of [pid, ...children.map(Number)]) spawnSync("kill", ["-9", String(p)]);
+}
+
+async function answersBookings(run: ReturnType<typeof startBot>): Promise<void> {
+  const polls = api.callsOf("getUpdates").length;
+  await until("polling", () => (api.callsOf("getUpdates").length > polls ? true : undefined), () => run.output);
+  const sent = api.callsOf("sendMessage").length;
   api.pushUpdates(messageUpdate("/bookings"));
-  const reply = await until("the reply", () => api.callsOf("sendMessage")[0]);
+  const reply = await until("the reply", () => api.callsOf("sendMessage")[sent], () => run.output);
   expect(reply.payload.text).toContain("Заявок пока нет.");
+}
 
-  child.kill("SIGTERM");
-  expect(await exited).toBe(0);
-  expect(output).toContain('"msg":"stopped"');
-  expect(output).not.toContain("TEST-token");
-}, 60_000);
+it("starts its own PostgreSQL, shares it with db:check, stops it on SIGTERM, and recovers after kill -9", async () => {
+  const data = join(dir, "data");
+  const bot = startBot();
+  await answersBookings(bot);
+  expect(api.callsOf("setMyCommands")[0]?.payload.scope).toEqual({ type: "chat", chat_id: ADMIN.id });
+  expect(bot.output).toContain('"msg":"embedded PostgreSQL started"');
+  expect((readFileSync(join(data, "postgres.password")).length)).toBeGreaterThan(20);
+  expect(spawnSync("stat", ["-c", "%a", join(data, "postgres.password")], { encoding: "utf8" }).stdout.trim()).toBe("600");
+
+  // A command beside the running bot joins its server and leaves it running.
+  const check = spawnSync(process.execPath, ["--import", "tsx", "src/cli/check.ts"], { env: env(data), encoding: "utf8" });
+  expect(check.status, check.stderr).toBe(0);
+  expect(check.stdout).toContain(`the embedded PostgreSQL in ${data} (127.0.0.1:${port})`);
+  expect(JSON.parse(check.stdout.slice(check.stdout.indexOf("{")))).toMatchObject({ ok: true, database: "reachable" });
+  const server = postmasterPid(data);
+  expect(server).toBeDefined();
+
+  bot.child.kill("SIGTERM");
+  expect(await bot.exited).toBe(0);
+  expect(bot.output).toContain('"msg":"embedded PostgreSQL stopped"');
+  expect(bot.output).toContain('"msg":"stopped"');
+  expect(bot.output).not.toContain("TEST-token");
+  expect(postmasterPid(data)).toBeUndefined();
+
+  // A crash of both: the bot and the server killed, postmaster.pid left behind.
+  const crashed = startBot();
+  await answersBookings(crashed);
+  crashed.child.kill("SIGKILL");
+  await crashed.exited;
+  killServer(data);
+  expect(postmasterPid(data)).toBeDefined();
+
+  const again = startBot();
+  await answersBookings(again);
+  expect(again.output).toContain("was not stopped cleanly last time; removing its stale postmaster.pid");
+  again.child.kill("SIGTERM");
+  expect(await again.exited).toBe(0);
+  expect(postmasterPid(data)).toBeUndefined();
+}, 120_000);
+
+describe("expected failures: one line and exit code 1", () => {
+  let blocker: Server | undefined;
+  afterAll(() => blocker?.close());
+
+  async function failure(data: string, pgPort = port): Promise<string> {
+    const run = startBot(data, pgPort);
+    expect(await run.exited).toBe(1);
+    return run.output.trim();
+  }
+
+  it("the port is taken", async () => {
+    const taken = await freePort();
+    blocker = createServer();
+    await new Promise<void>((resolve, reject) => blocker!.once("error", reject).listen(taken, "127.0.0.1", resolve));
+    const output = await failure(join(dir, "taken"), taken);
+    expect(output.split("\n").at(-1)).toBe(`port ${taken} on 127.0.0.1 is taken by another program: set EMBEDDED_PG_PORT to a free port`);
+  });
+
+  it("DATA_DIR cannot be created", async () => {
+    writeFileSync(join(dir, "a-file"), "");
+    const output = await failure(join(dir, "a-file", "data"));
+    expect(output).toMatch(/^DATA_DIR .*a-file\/data is not usable \(ENOTDIR\)/);
+    expect(output.split("\n")).toHaveLength(1);
+  });
+
+  it("DATA_DIR holds a PGlite database of an earlier version", async () => {
+    const old = join(dir, "pglite");
+    mkdirSync(old);
+    writeFileSync(join(old, "PG_VERSION"), "17\n");
+    const output = await failure(old);
+    expect(output).toContain(`${old} holds a PGlite database from an earlier version`);
+    expect(output.split("\n")).toHaveLength(1);
+    expect(readdirSync(old)).toEqual(["PG_VERSION"]);
+  });
+});

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Message, User } from "grammy/types";
 import { createStudentBooking } from "../../src/bookings/student-booking";
-import { TEST_DB_KIND, createTestDatabase, rawExec, rawQuery, type TestDatabase } from "../helpers/db";
+import { createTestDatabase, rawExec, rawQuery, type TestDatabase } from "../helpers/db";
 import { addCourse } from "../helpers/fixtures";
 import { buttonRows, createHarness, type Harness } from "../helpers/harness";
 import { ADMIN } from "../helpers/updates";
@@ -150,7 +150,7 @@ describe("a student", () => {
   });
 });
 
-describe.skipIf(TEST_DB_KIND !== "postgres")("two booking attempts at the same instant", () => {
+describe("two booking attempts at the same instant", () => {
   it("make one booking; the other is told it exists", async () => {
     const student = { id: 424_100, firstName: "Двойной" };
     const attempt = () => createStudentBooking(database.db, { student, courseId: 1, streamCode: "8th_stream", adminNotice: () => [] });

@@ -5,7 +5,7 @@ import { createBroadcast } from "../../src/bookings/broadcast";
 import { checkHealth } from "../../src/db/health";
 import { MIGRATIONS_FOLDER, runMigrations } from "../../src/db/migrate";
 import { countBookingsByStatus } from "../../src/db/queries/bookings";
-import { TEST_DB_KIND, createTestDatabase, rawExec, rawQuery, type TestDatabase } from "../helpers/db";
+import { createTestDatabase, rawExec, rawQuery, type TestDatabase } from "../helpers/db";
 import { buttonRows, createHarness, type Harness } from "../helpers/harness";
 import { REAL_BOT_SETUP, REAL_SCHEMA, realSystem } from "../helpers/real-system";
 import { ADMIN } from "../helpers/updates";
@@ -53,7 +53,7 @@ const realCounts = async (database: TestDatabase) => {
   return counts;
 };
 
-describe.skipIf(TEST_DB_KIND !== "postgres")("the real system's database, shared", () => {
+describe("the real system's database, shared", () => {
   let database: TestDatabase;
   let real: ReturnType<typeof realSystem>;
   let h: Harness;
@@ -63,7 +63,6 @@ describe.skipIf(TEST_DB_KIND !== "postgres")("the real system's database, shared
   beforeAll(async () => {
     process.env.TZ = PROCESS_ZONE;
     database = await realDatabase();
-    if (database.kind !== "postgres") throw new Error("needs PostgreSQL");
     real = realSystem(database.pool);
     // Life before our bot: students, bookings, a coupon used, an approval by the real bot.
     for (const u of [ANNA, BORIS, TEST_USER, REAL_ADMIN]) await real.upsertUser(u);
@@ -266,12 +265,11 @@ describe.skipIf(TEST_DB_KIND !== "postgres")("the real system's database, shared
   });
 });
 
-describe.skipIf(TEST_DB_KIND !== "postgres")("a real database that already holds duplicate live bookings", () => {
+describe("a real database that already holds duplicate live bookings", () => {
   let database: TestDatabase;
 
   beforeAll(async () => {
     database = await realDatabase();
-    if (database.kind !== "postgres") throw new Error("needs PostgreSQL");
     const real = realSystem(database.pool);
     for (let i = 0; i < 2; i++) await real.createBooking({ userId: ANNA.id, username: ANNA.username, firstName: ANNA.firstName, courseId: 1, stream: "4th_stream" });
     await runMigrations(database);
@@ -300,7 +298,7 @@ describe.skipIf(TEST_DB_KIND !== "postgres")("a real database that already holds
     } finally {
       await h.close();
     }
-    const real = realSystem((database as TestDatabase & { pool: pg.Pool }).pool);
+    const real = realSystem(database.pool);
     const third = await real.createBooking({ userId: ANNA.id, username: ANNA.username, firstName: ANNA.firstName, courseId: 1, stream: "4th_stream" });
     await real.approve(third, ANNA.id, REAL_ADMIN.id);
     await real.approve(1, ANNA.id, REAL_ADMIN.id);

@@ -2,7 +2,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgres } from "../../src/db/client";
 import { runMigrations } from "../../src/db/migrate";
-import { createTestDatabase, migrationCount, rawQuery, TEST_DB_KIND, type TestDatabase } from "../helpers/db";
+import { createTestDatabase, migrationCount, rawQuery, type TestDatabase } from "../helpers/db";
 
 describe("migrations", () => {
   let database: TestDatabase;
@@ -24,8 +24,7 @@ describe("migrations", () => {
   });
 });
 
-// Two bot processes starting at the same moment against one empty database. PGlite is a
-// single connection, so only PostgreSQL can show this.
+// Two bot processes starting at the same moment against one empty database.
 describe("migrations started concurrently", () => {
   async function applied(url: string): Promise<{ migrations: number; streams: number }> {
     const check = openPostgres(url, { max: 1 });
@@ -38,23 +37,23 @@ describe("migrations started concurrently", () => {
     }
   }
 
-  it.skipIf(TEST_DB_KIND !== "postgres")("both succeed on separate pools, and the schema is applied once", async () => {
+  it("both succeed on separate pools, and the schema is applied once", async () => {
     const database = await createTestDatabase({ migrate: false });
-    const processes = [openPostgres(database.url!, { max: 2 }), openPostgres(database.url!, { max: 2 }), openPostgres(database.url!, { max: 2 })];
+    const processes = [openPostgres(database.url, { max: 2 }), openPostgres(database.url, { max: 2 }), openPostgres(database.url, { max: 2 })];
     try {
       const results = await Promise.allSettled(processes.map((p) => runMigrations(p)));
       expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "fulfilled"]);
-      expect(await applied(database.url!)).toEqual({ migrations: migrationCount(), streams: 7 });
+      expect(await applied(database.url)).toEqual({ migrations: migrationCount(), streams: 7 });
     } finally {
       await Promise.all(processes.map((p) => p.close()));
       await database.dispose();
     }
   });
 
-  it.skipIf(TEST_DB_KIND !== "postgres")("waits while another process holds the migration lock", async () => {
+  it("waits while another process holds the migration lock", async () => {
     const database = await createTestDatabase({ migrate: false });
     const other = new pg.Client({ connectionString: database.url });
-    const starter = openPostgres(database.url!, { max: 2 });
+    const starter = openPostgres(database.url, { max: 2 });
     await other.connect();
     try {
       // The key every process of this bot agrees on (src/db/migrate.ts, MIGRATION_LOCK_KEY).
@@ -69,7 +68,7 @@ describe("migrations started concurrently", () => {
 
       await other.query("SELECT pg_advisory_unlock(727001)");
       await migrating;
-      expect(await applied(database.url!)).toEqual({ migrations: migrationCount(), streams: 7 });
+      expect(await applied(database.url)).toEqual({ migrations: migrationCount(), streams: 7 });
     } finally {
       await other.end();
       await starter.close();

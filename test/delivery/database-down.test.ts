@@ -1,22 +1,21 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { openPostgres } from "../../src/db/client";
-import { TEST_DB_KIND, createTestDatabase, type TestDatabase } from "../helpers/db";
+import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { FakeTelegram } from "../helpers/fake-telegram";
 import { TcpProxy } from "../helpers/tcp-proxy";
 import { allDone, backlog, deliveryCounts, queue, testWorker, until } from "./helpers";
 
 // The worker's database goes away mid-backlog and comes back: it logs, waits, and finishes by
-// itself, every message once. Needs a real server to take away, so PostgreSQL only.
+// itself, every message once.
 let database: TestDatabase;
 let fake: FakeTelegram;
 let proxy: TcpProxy;
 let viaProxy: ReturnType<typeof openPostgres>;
 
 beforeAll(async () => {
-  if (TEST_DB_KIND !== "postgres") return;
   database = await createTestDatabase();
   fake = await FakeTelegram.start();
-  const url = new URL(database.url!);
+  const url = new URL(database.url);
   proxy = await TcpProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
   url.host = `127.0.0.1:${proxy.port}`;
   viaProxy = openPostgres(url.toString(), { connectionTimeoutMillis: 500 });
@@ -29,7 +28,7 @@ afterAll(async () => {
   await database?.dispose();
 });
 
-it.skipIf(TEST_DB_KIND !== "postgres")("resumes by itself when the database comes back, delivering each message once", async () => {
+it("resumes by itself when the database comes back, delivering each message once", async () => {
   await queue(database.db, backlog(60, 20));
   const worker = testWorker(viaProxy.db, fake, { ratePerSecond: 100, perChatIntervalMs: 0, pollMs: 20 });
   worker.start();

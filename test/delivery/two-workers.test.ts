@@ -1,19 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgres, type Database } from "../../src/db/client";
-import { createTestDatabase, TEST_DB_KIND, type TestDatabase } from "../helpers/db";
+import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { FakeTelegram } from "../helpers/fake-telegram";
 import { allDone, backlog, deliveryCounts, queue, testWorker, until } from "./helpers";
 
 // Two processes on one database, as far as the database can tell: two pools, two Api clients,
-// two workers. PGlite is a single connection, so this needs PostgreSQL.
-describe.skipIf(TEST_DB_KIND !== "postgres")("two workers on one backlog", () => {
+// two workers.
+describe("two workers on one backlog", () => {
   let database: TestDatabase;
   let second: Database;
   let fake: FakeTelegram;
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    second = openPostgres(database.url!, { max: 5 });
+    second = openPostgres(database.url, { max: 5 });
     fake = await FakeTelegram.start();
   });
   afterAll(async () => {

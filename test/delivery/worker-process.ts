@@ -1,13 +1,13 @@
 /**
  * The delivery worker alone in a process of its own, for the crash test: what a bot process
  * runs, minus the bot. Environment:
- *   DELIVERY_DB   a postgres:// URL, or a PGlite data directory (already migrated)
+ *   DELIVERY_DB   a postgres:// URL of a migrated database
  *   API_ROOT      the fake Bot API
  *   RATE, LEASE_MS, MAX_IN_FLIGHT, PER_CHAT_MS   worker options
  * Prints "ready" once claiming; SIGTERM stops it gracefully, SIGKILL is the point.
  */
 import { Api } from "grammy";
-import { openPglite, openPostgres } from "../../src/db/client";
+import { openPostgres } from "../../src/db/client";
 import { createDeliveryWorker } from "../../src/delivery/worker";
 import { createLogger } from "../../src/logger";
 import { TEST_TOKEN } from "../helpers/harness";
@@ -18,8 +18,7 @@ const env = (name: string): string => {
   return value;
 };
 
-const target = env("DELIVERY_DB");
-const database = /^postgres(ql)?:\/\//.test(target) ? openPostgres(target, { max: 4 }) : await openPglite(target);
+const database = openPostgres(env("DELIVERY_DB"), { max: 4 });
 const worker = createDeliveryWorker({
   db: database.db,
   api: new Api(TEST_TOKEN, { apiRoot: env("API_ROOT") }),

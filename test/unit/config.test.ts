@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig, type Config } from "../../src/config";
+import { ConfigError, parseConfig, parseDatabaseSource, type Config } from "../../src/config";
 
 const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
 const BASE = { BOT_TOKEN: TOKEN, ADMIN_IDS: "111" };
@@ -20,7 +20,7 @@ describe("parseConfig", () => {
     expect(parseConfig(BASE)).toStrictEqual<Config>({
       botToken: TOKEN,
       adminIds: [111],
-      database: { kind: "pglite", dir: "./data" },
+      database: { kind: "embedded", dir: "./data", port: 5433 },
       telegramApiRoot: undefined,
       timeZone: "Europe/Moscow",
       logLevel: "info",
@@ -37,7 +37,8 @@ describe("parseConfig", () => {
     const config = parseConfig({
       BOT_TOKEN: ` ${TOKEN} `,
       ADMIN_IDS: "111, 222 ,111",
-      PGLITE_DIR: "/var/lib/bot",
+      DATA_DIR: "/var/lib/bot",
+      EMBEDDED_PG_PORT: "6543",
       TELEGRAM_API_ROOT: "http://127.0.0.1:8081",
       TZ_DISPLAY: "UTC",
       LOG_LEVEL: "debug",
@@ -50,7 +51,7 @@ describe("parseConfig", () => {
     expect(config).toStrictEqual<Config>({
       botToken: TOKEN,
       adminIds: [111, 222],
-      database: { kind: "pglite", dir: "/var/lib/bot" },
+      database: { kind: "embedded", dir: "/var/lib/bot", port: 6543 },
       telegramApiRoot: "http://127.0.0.1:8081",
       timeZone: "UTC",
       logLevel: "debug",
@@ -65,11 +66,11 @@ describe("parseConfig", () => {
 
   it("switches to PostgreSQL when DATABASE_URL is set", () => {
     expect(parseConfig({ ...BASE, DATABASE_URL: "postgres://bot:pw@db:5432/bookings" }).database).toEqual({
-      kind: "postgres",
+      kind: "url",
       url: "postgres://bot:pw@db:5432/bookings",
     });
-    expect(parseConfig({ ...BASE, DATABASE_URL: "postgresql://db/bookings", PGLITE_DIR: "/x" }).database).toEqual({
-      kind: "postgres",
+    expect(parseConfig({ ...BASE, DATABASE_URL: "postgresql://db/bookings", DATA_DIR: "/x" }).database).toEqual({
+      kind: "url",
       url: "postgresql://db/bookings",
     });
   });
@@ -78,7 +79,8 @@ describe("parseConfig", () => {
     const config = parseConfig({
       ...BASE,
       DATABASE_URL: "",
-      PGLITE_DIR: "  ",
+      DATA_DIR: "  ",
+      EMBEDDED_PG_PORT: "",
       TELEGRAM_API_ROOT: "",
       TZ_DISPLAY: "",
       LOG_LEVEL: "",
@@ -132,6 +134,8 @@ describe("parseConfig errors", () => {
     ["STUDENT_BOOKING", "maybe"],
     ["LOG_LEVEL", "loud"],
     ["DATABASE_URL", "mysql://root:hunter2@db/bookings"],
+    ["EMBEDDED_PG_PORT", "65536"],
+    ["EMBEDDED_PG_PORT", "5433x"],
     ["TELEGRAM_API_ROOT", "not a url"],
   ])("names %s=%j", (key, value) => {
     const message = configError({ ...BASE, [key]: value });
@@ -159,6 +163,18 @@ describe("parseConfig errors", () => {
       expect(message).not.toContain("AAHdqTcv");
       expect(message).not.toContain("hunter2");
     }
+  });
+
+  it("says where PGlite's folder setting went instead of silently starting an empty database", () => {
+    expect(configError({ ...BASE, PGLITE_DIR: "/var/lib/bot" })).toBe(
+      "Invalid configuration:\n  PGLITE_DIR: is no longer used: the embedded database is now a PostgreSQL server in DATA_DIR (default ./data); see the README",
+    );
+  });
+
+  it("parseDatabaseSource reads the database variables alone (the command-line tools have no token)", () => {
+    expect(parseDatabaseSource({ DATA_DIR: "/srv/bot", EMBEDDED_PG_PORT: "6000" })).toEqual({ kind: "embedded", dir: "/srv/bot", port: 6000 });
+    expect(parseDatabaseSource({ DATABASE_URL: "postgres://db/x" })).toEqual({ kind: "url", url: "postgres://db/x" });
+    expect(() => parseDatabaseSource({ EMBEDDED_PG_PORT: "0" })).toThrow(/EMBEDDED_PG_PORT: /);
   });
 
   it("is a ConfigError", () => {
