@@ -1,9 +1,11 @@
 -- Idempotent on purpose: pointed at the real booking service's database (which already has
 -- bookings/courses/users with rows), this keeps every row and adds only what is missing.
--- Constraints are added NOT VALID there, so legacy rows never block the migration while every
--- new write is checked. The one change to legacy rows: a booking with no created_at or status
+-- Constraints are added NOT VALID there, so legacy rows never block the migration (0005 drops
+-- them again: they could reject the real system's writes). The one change to legacy rows: a booking with no created_at or status
 -- (impossible to page through or filter) gets the epoch and status 0 "new", so it shows, dated
--- 01.01.1970, at the end of the list.
+-- 01.01.1970, at the end of the list. Our indexes on bookings and users are built after the
+-- migrations, concurrently, so the real system's writes never wait for them
+-- (src/db/shared-indexes.ts; this file built them in earlier versions).
 CREATE TABLE IF NOT EXISTS "bookings" (
 	"id" serial PRIMARY KEY NOT NULL,
 	"user_id" bigint NOT NULL,
@@ -73,15 +75,3 @@ INSERT INTO "streams" ("code", "title") VALUES
   ('8th_stream', '8-й поток'),
   ('mentoring', 'Менторинг')
 ON CONFLICT ("code") DO NOTHING;
---> statement-breakpoint
-CREATE INDEX IF NOT EXISTS "idx_bookings_user" ON "bookings" USING btree ("user_id");--> statement-breakpoint
-CREATE INDEX IF NOT EXISTS "idx_bookings_course" ON "bookings" USING btree ("course_id");--> statement-breakpoint
-CREATE INDEX IF NOT EXISTS "idx_bookings_stream" ON "bookings" USING btree ("course_stream");--> statement-breakpoint
-CREATE INDEX IF NOT EXISTS "idx_bookings_status" ON "bookings" USING btree ("confirmed");--> statement-breakpoint
-CREATE INDEX IF NOT EXISTS "idx_bookings_date" ON "bookings" USING btree ("created_at");--> statement-breakpoint
-CREATE INDEX IF NOT EXISTS "idx_bookings_user_status" ON "bookings" USING btree ("user_id","confirmed");--> statement-breakpoint
-CREATE INDEX IF NOT EXISTS "idx_bookings_created_id" ON "bookings" USING btree ("created_at","id");--> statement-breakpoint
-CREATE INDEX IF NOT EXISTS "idx_bookings_status_created_id" ON "bookings" USING btree ("confirmed","created_at","id");--> statement-breakpoint
-CREATE INDEX IF NOT EXISTS "idx_bookings_user_created_id" ON "bookings" USING btree ("user_id","created_at","id");--> statement-breakpoint
-CREATE INDEX IF NOT EXISTS "idx_bookings_username_lower" ON "bookings" USING btree (lower("username"));--> statement-breakpoint
-CREATE INDEX IF NOT EXISTS "idx_users_username_lower" ON "users" USING btree (lower("username"));

@@ -1,4 +1,5 @@
--- Actions on bookings, their audit trail, and reliable messages to students.
+-- Actions on bookings, their audit trail, and reliable messages to students. (Its index on
+-- message_recipients is built after the migrations, concurrently: src/db/shared-indexes.ts.)
 -- Idempotent like 0000: message_history and message_recipients already exist in the real
 -- system's database and are only extended.
 CREATE TABLE IF NOT EXISTS "booking_events" (
@@ -80,7 +81,6 @@ ALTER TABLE "users" ADD COLUMN IF NOT EXISTS "referral_code" text;--> statement-
 ALTER TABLE "users" ADD COLUMN IF NOT EXISTS "unreachable_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "users" ADD COLUMN IF NOT EXISTS "unreachable_reason" text;--> statement-breakpoint
 CREATE INDEX IF NOT EXISTS "idx_booking_events_booking" ON "booking_events" USING btree ("booking_id","id");--> statement-breakpoint
-CREATE INDEX IF NOT EXISTS "idx_message_recipients_message" ON "message_recipients" USING btree ("message_id","delivery_status");--> statement-breakpoint
 CREATE INDEX IF NOT EXISTS "idx_outbox_due" ON "outbox" USING btree ("not_before","id") WHERE "outbox"."status" = 'queued';--> statement-breakpoint
 CREATE INDEX IF NOT EXISTS "idx_outbox_chat_sent" ON "outbox" USING btree ("chat_id","sent_at");--> statement-breakpoint
 CREATE INDEX IF NOT EXISTS "idx_outbox_booking" ON "outbox" USING btree ("booking_id");--> statement-breakpoint

@@ -79,10 +79,8 @@ CREATE TABLE IF NOT EXISTS "blocked_users" (
 	"reason" text DEFAULT 'bot_blocked_by_user'
 );
 --> statement-breakpoint
--- A booking's history is read by details->>'booking_id'. Text, not an integer cast: a cast would
--- fail on an odd row and so reject the real bot's insert. Partial: only rows about bookings.
-CREATE INDEX IF NOT EXISTS "idx_events_booking" ON "events" USING btree (("details" ->> 'booking_id'), "id") WHERE "details" ? 'booking_id';
---> statement-breakpoint
+-- (The index on events for a booking's history is built after the migrations, concurrently:
+-- src/db/shared-indexes.ts.)
 -- 3. One history: our audit rows move into events, in the real bot's format plus who acted and why.
 DO $$
 BEGIN

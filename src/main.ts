@@ -21,7 +21,7 @@ import { createDeliveryWorker, type DeliveryWorker } from "./delivery/worker";
 async function migrateWhenReachable(database: OpenedDatabase, logger: Logger, signal: AbortSignal): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await runMigrations(database);
+      await runMigrations(database, { logger });
       return;
     } catch (err) {
       if (!isDatabaseUnavailable(err) || signal.aborted) throw err;

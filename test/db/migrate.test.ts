@@ -2,7 +2,10 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgres } from "../../src/db/client";
 import { runMigrations } from "../../src/db/migrate";
-import { createTestDatabase, migrationCount, rawQuery, type TestDatabase } from "../helpers/db";
+import { SHARED_INDEXES } from "../../src/db/shared-indexes";
+import type { Logger } from "../../src/logger";
+import { createTestDatabase, migrationCount, rawExec, rawQuery, type TestDatabase } from "../helpers/db";
+import { REAL_SCHEMA } from "../helpers/real-system";
 
 describe("migrations", () => {
   let database: TestDatabase;
@@ -72,6 +75,50 @@ describe("migrations started concurrently", () => {
     } finally {
       await other.end();
       await starter.close();
+      await database.dispose();
+    }
+  });
+});
+
+// Adopting a large database: the operator sees what happens, and the real system's writes
+// never wait for an index build.
+describe("migrating an adopted database", () => {
+  it("says each migration and each index build (with the row estimate), and builds on shared tables concurrently", async () => {
+    const database = await createTestDatabase({ migrate: false });
+    const sent: string[] = [];
+    const query = pg.Client.prototype.query;
+    try {
+      await rawExec(database, REAL_SCHEMA);
+      await rawExec(
+        database,
+        `INSERT INTO courses (name, button_text) VALUES ('Курс', 'x');
+         INSERT INTO bookings (user_id, course_id, course_stream) SELECT 1000 + g % 700, 1, '4th_stream' FROM generate_series(1, 5000) g;
+         ANALYZE bookings;`,
+      );
+      pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+        const text = typeof args[0] === "string" ? args[0] : (args[0] as { text?: string } | undefined)?.text;
+        if (text) sent.push(text);
+        return (query as (...a: unknown[]) => unknown).apply(this, args);
+      } as typeof query;
+      const lines: string[] = [];
+      const logger = { info: (a: unknown, b?: string) => void lines.push(typeof a === "string" ? a : String(b)) } as unknown as Pick<Logger, "info">;
+      await runMigrations(database, { logger });
+
+      expect(lines[0]).toBe("applying migration 0000_init: Idempotent on purpose: pointed at the real booking service's database (which already has");
+      expect(lines.filter((l) => l.startsWith("applying migration "))).toHaveLength(migrationCount());
+      expect(lines).toContain(`applied ${migrationCount()} migration(s)`);
+      expect(lines).toContain(
+        "building index idx_bookings_created_id on bookings (~5000 rows) without blocking writes: keyset paging of all bookings, newest first",
+      );
+      expect(lines).toContain("index idx_bookings_created_id built");
+
+      const builds = sent.filter((s) => /^\s*CREATE (UNIQUE )?INDEX/i.test(s) && /ON "?(bookings|users|events|courses|referral_\w+|message_\w+|blocked_users)"? /i.test(s));
+      // All but one: the real schema has idx_message_recipients_status, the same as ours.
+      expect(builds).toHaveLength(SHARED_INDEXES.length - 1);
+      expect(builds.join("\n")).not.toContain("idx_message_recipients_message");
+      for (const build of builds) expect(build).toMatch(/^CREATE INDEX CONCURRENTLY/);
+    } finally {
+      pg.Client.prototype.query = query;
       await database.dispose();
     }
   });
