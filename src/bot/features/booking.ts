@@ -43,7 +43,7 @@ async function loadCard(deps: Deps, id: number, row?: BookingRow): Promise<CardD
 
 function cardMessage(deps: Deps, card: CardData, t: Texts, notice?: string, toast?: string): CardMessage {
   return {
-    text: formatCardMessage(card, deps.config.timeZone, notice, t),
+    text: formatCardMessage(card, deps.config.timeZone, t, notice),
     reply_markup: { inline_keyboard: cardKeyboard(card.row, t).inline_keyboard },
     ...(toast ? { toast } : {}),
   };
