@@ -79,7 +79,7 @@ const LOOPS: Record<string, Loop> = {
   },
   "a cancel reason": {
     async open() {
-      [booking] = await addBookings(database.db, [{ userId: 800 + booking, confirmed: 0 }]);
+      booking = (await addBookings(database.db, [{ userId: 800 + booking, confirmed: 0 }]))[0]!;
       await h.send(`/booking ${booking}`);
       const card = h.lastSent();
       await h.press(card, "🔴 Отменить");
