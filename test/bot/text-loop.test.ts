@@ -102,6 +102,14 @@ function lastText(calls: Awaited<ReturnType<Harness["send"]>>): string {
 const current = (message: Message) => h.api.message(message.chat.id, message.message_id)!;
 
 describe.each(Object.entries(LOOPS))("%s", (_, loop) => {
+  /** Opens the loop and previews its first text; `before` is what was done until then. */
+  async function previewed() {
+    const before = await loop.done();
+    await loop.open();
+    await h.send(loop.texts[0]);
+    return { before, preview: h.lastSent() };
+  }
+
   it("asks, previews, takes a new text instead, and does only the last one on confirm", async () => {
     const before = await loop.done();
     const prompt = await loop.open();
@@ -140,10 +148,7 @@ describe.each(Object.entries(LOOPS))("%s", (_, loop) => {
   });
 
   it("the drop button leaves, says so, and does nothing", async () => {
-    const before = await loop.done();
-    await loop.open();
-    await h.send(loop.texts[0]);
-    const preview = h.lastSent();
+    const { before, preview } = await previewed();
     const dropped = await h.press(preview, loop.buttons[1]);
     expect(dropped.filter((c) => c.method === "answerCallbackQuery")).toHaveLength(1);
     if (loop.dropReplaces) {
@@ -159,10 +164,7 @@ describe.each(Object.entries(LOOPS))("%s", (_, loop) => {
   });
 
   it("/cancel after a preview leaves; the preview's confirm is stale then", async () => {
-    const before = await loop.done();
-    await loop.open();
-    await h.send(loop.texts[0]);
-    const preview = h.lastSent();
+    const { before, preview } = await previewed();
     expect((await h.send("/cancel")).map((c) => c.payload.text)).toEqual([loop.left]);
     const late = await h.press(preview, loop.buttons[0]);
     expect(late).toEqual([{ method: "answerCallbackQuery", payload: expect.objectContaining({ text: t.staleButton }) }]);
