@@ -1,3 +1,4 @@
+import type { TemplateKind } from "../delivery/templates";
 import type { Filter, ListState } from "./list-state";
 
 // ── Lists: `l:<scope>.<filter>[.<o|n>.<offset>.<anchor id>]` a page, `l:top` / `l:end` an arrow going nowhere ──
@@ -119,19 +120,29 @@ export function parseStudent(data: string): StudentCallback | undefined {
   return { op: m[4] === "x" ? "cancel" : "cancel-yes", id };
 }
 
-// ── Templates: `t:e:<kind>` edit, `t:r:<kind>` reset?, `t:R:<kind>` reset! ──
+// ── Templates: the /templates screen is a @grammyjs/menu, `t:s` / `t:n` the edit preview's buttons ──
+// The plugin writes its own data, `<menu id>/<row>/<col>/<payload>/<h|f><hash of up to 12 bytes>`:
+// we choose only the ids (short, no `/`) and read none of it. The list is `t`, the question
+// "reset this one?" `t-<kind code>`: 3 + 6 + 13 bytes at most, far under 64.
 
-export type TemplateCallback = { op: "edit" | "reset" | "reset-yes"; kind: "confirmation" | "cancellation" | "reminder" };
+const KIND_CODE: Record<TemplateKind, string> = { confirmation: "c", cancellation: "x", reminder: "r" };
 
-const KIND_CODE = { confirmation: "c", cancellation: "x", reminder: "r" } as const;
-const CODE_KIND = { c: "confirmation", x: "cancellation", r: "reminder" } as const;
-const TEMPLATE_OP = { edit: "e", reset: "r", "reset-yes": "R" } as const;
+export const TEMPLATES_MENU = "t";
+export const templateResetMenu = (kind: TemplateKind): string => `t-${KIND_CODE[kind]}`;
 
-export const packTemplate = (data: TemplateCallback): string => `t:${TEMPLATE_OP[data.op]}:${KIND_CODE[data.kind]}`;
+// ── A text loop's preview (conversation-input.ts): one button to go ahead, one to drop it ──
+// Under the prefix of the feature that asks: a stale press falls to that feature's own handler.
 
-export function parseTemplate(data: string): TemplateCallback | undefined {
-  const m = /^t:([erR]):([cxr])$/.exec(data);
-  if (!m) return undefined;
-  const op = m[1] === "e" ? "edit" : m[1] === "r" ? "reset" : "reset-yes";
-  return { op, kind: CODE_KIND[m[2] as keyof typeof CODE_KIND] };
-}
+export type PreviewButtons = { confirm: string; drop: string };
+export const TEMPLATE_PREVIEW: PreviewButtons = { confirm: "t:s", drop: "t:n" };
+export const REASON_PREVIEW: PreviewButtons = { confirm: "c:r:y", drop: "c:r:n" };
+export const BROADCAST_PREVIEW: PreviewButtons = { confirm: "bx:go", drop: "bx:q" };
+
+// ── Broadcast: `bx:s:<status>` whom, `bx:g:<index>` which course or stream, `bx:q` stop ──
+// Only the conversation that drew the buttons reads them (by exact match), so there is no parser.
+
+export type BroadcastStatusCode = "c" | "p" | "n" | "x" | "a";
+export const packBroadcastStatus = (code: BroadcastStatusCode): string => `bx:s:${code}`;
+/** `index` is the group's place in the list the admin was shown (at most 40 of them). */
+export const packBroadcastGroup = (index: number): string => `bx:g:${index}`;
+export const BROADCAST_QUIT = BROADCAST_PREVIEW.drop;

@@ -1,11 +1,11 @@
 import type { Api } from "grammy";
 import type { BotCommand } from "grammy/types";
 import type { Logger } from "../logger";
-import { ru, type Texts } from "./i18n";
+import type { Texts } from "./i18n";
 
 const ADMIN_COMMAND_NAMES = ["bookings", "user", "booking", "stats", "export", "templates", "health", "broadcast", "lang", "help"] as const;
 
-export const adminCommands = (t: Texts = ru): BotCommand[] =>
+export const adminCommands = (t: Texts): BotCommand[] =>
   ADMIN_COMMAND_NAMES.map((command) => ({ command, description: t.commands[command] }));
 
 /** Shows one admin the admin commands, in their language, in their private chat's menu only. */
@@ -21,7 +21,7 @@ export async function registerAdminCommands(
   api: Api,
   adminIds: readonly number[],
   logger: Logger,
-  textsFor: (adminId: number) => Promise<Texts> = async () => ru,
+  textsFor: (adminId: number) => Promise<Texts>,
 ): Promise<void> {
   await api.deleteMyCommands().catch((err) => logger.warn({ err }, "could not clear default commands"));
   for (const chatId of adminIds) {

@@ -1,5 +1,6 @@
 import type { Composer, Context, Middleware } from "grammy";
 import type { ConversationFlavor } from "@grammyjs/conversations";
+import type { Menu } from "@grammyjs/menu";
 import type { Config } from "../config";
 import type { Db } from "../db/client";
 import type { Logger } from "../logger";
@@ -26,12 +27,15 @@ export type InnerContext = Context & Extras;
 export type BotContext = ConversationFlavor<Context & Extras>;
 
 /**
- * What every `features/<command>.ts` returns. The bot installs all features' conversations (and
- * menus) before any feature's commands, so a conversation that waits sees the update first.
+ * What every `features/<command>.ts` returns. The bot installs all features' conversations, then
+ * all their menus, before any feature's commands: a conversation that waits sees the update
+ * first, a menu button can enter a conversation, and any command can send a menu.
  */
 export type Feature = {
   /** Conversations the feature enters (built with `createConversation`). */
   conversations?: Array<Middleware<BotContext>>;
+  /** Its @grammyjs/menu root menus, built once when the feature is (submenus registered on them). */
+  menus?: Array<Menu<BotContext>>;
   /** Its commands and buttons. */
   composer: Composer<BotContext>;
 };

@@ -67,10 +67,13 @@ export function createBot(deps: Deps, options: BotOptions = {}): Bot<BotContext>
 }
 
 /**
- * Every feature's conversations before any feature's commands: one that is waiting sees the
- * update first, and a command typed meanwhile ends it (nextInput) before running as usual.
+ * Every feature's conversations, then menus, before any feature's commands: a conversation that
+ * is waiting sees the update first, and a command typed meanwhile ends it (nextInput) before
+ * running as usual; a menu button may enter a conversation (so the conversations plugin and the
+ * conversations come before it), and a command may send a menu (so the menus come before it).
  */
 function install<C extends BotContext>(composer: Composer<C>, features: Feature[]): void {
   composer.use(...features.flatMap((f) => f.conversations ?? []));
+  composer.use(...features.flatMap((f) => f.menus ?? []));
   composer.use(...features.map((f) => f.composer));
 }

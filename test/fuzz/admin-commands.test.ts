@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { adminCommands } from "../../src/bot/commands";
+import { ru } from "../../src/bot/i18n";
 import type { TestDatabase } from "../helpers/db";
 import type { Harness } from "../helpers/harness";
 import { ADMIN } from "../helpers/updates";
@@ -72,7 +73,7 @@ const HINTS: Record<string, string[]> = {
 // Every command in the admins' menu (a new one is fuzzed as soon as it is listed there), /start,
 // /cancel with nothing to cancel, the /b123 and /u123 links, unknown commands and plain text.
 const FAMILIES: Array<[string, fc.Arbitrary<string>]> = [
-  ...[...adminCommands().map((c) => c.command), "start", "cancel"].map((name): [string, fc.Arbitrary<string>] => [`/${name}`, command(name, HINTS[name])]),
+  ...[...adminCommands(ru).map((c) => c.command), "start", "cancel"].map((name): [string, fc.Arbitrary<string>] => [`/${name}`, command(name, HINTS[name])]),
   ["/b<digits>", link("b")],
   ["/u<digits>", link("u")],
   ["unknown /commands", unknownCommand],

@@ -1,11 +1,24 @@
 import fc from "fast-check";
-import { packCard, packList, packListEdge, packStudent, packTemplate } from "../../src/bot/callback-data";
+import {
+  BROADCAST_PREVIEW,
+  BROADCAST_QUIT,
+  REASON_PREVIEW,
+  TEMPLATES_MENU,
+  TEMPLATE_PREVIEW,
+  packBroadcastGroup,
+  packBroadcastStatus,
+  packCard,
+  packList,
+  packListEdge,
+  packStudent,
+  templateResetMenu,
+} from "../../src/bot/callback-data";
 import type { ListState } from "../../src/bot/list-state";
 import { STUDENT, fitsCallbackData, nearMiss } from "./support";
 
 /**
  * callback_data an admin's (or anyone's) client could send: every format the bot packs or
- * still reads (src/bot/callback-data.ts and the conversations' `cr:`, `tp:`, `bx:` buttons),
+ * still reads (src/bot/callback-data.ts, the /templates menu's, and those of older releases),
  * valid and near misses — wrong field counts, out-of-range and negative ids, base36 past
  * 2^31-1, leading zeros, unknown codes — and plain random strings up to 64 bytes.
  */
@@ -65,18 +78,39 @@ const studentLoose = fc.oneof(
 );
 export const studentData = fc.oneof(studentValid, nearMiss(studentValid), studentLoose).filter(fitsCallbackData);
 
-// ── Templates `t:` ──
-const templateValid = fc
-  .tuple(fc.constantFrom("edit", "reset", "reset-yes"), fc.constantFrom("confirmation", "cancellation", "reminder"))
-  .map(([op, kind]) => packTemplate({ op: op as "edit", kind: kind as "reminder" }));
+// ── Templates: the menu's `<id>/<row>/<col>/<payload>/<hash>` (hashes the plugin would not
+// have written, so every press is outdated), and `t:e:c` buttons of lists sent before it was one ──
+const templateMenuIds = fc.constantFrom(TEMPLATES_MENU, templateResetMenu("confirmation"), templateResetMenu("cancellation"), templateResetMenu("reminder"));
+const hexPosition = fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 3 }) }, { weight: 1, arbitrary: fc.integer({ min: 4, max: 300 }) }).map((n) => n.toString(16));
+const templateMenu = fc
+  .tuple(templateMenuIds, hexPosition, hexPosition, fc.constantFrom("", "c", "x"), fc.constantFrom("h", "f"), fc.string({ minLength: 1, maxLength: 4 }))
+  .map(([id, row, col, payload, type, hash]) => `${id}/${row}/${col}/${payload}/${type}${hash}`);
+/**
+ * Forged menu data that @grammyjs/menu 1.5 itself throws on, before any handler of ours runs: a
+ * negative button position of a known menu ("Invalid button position"), or one that is no hex
+ * number on a menu without a fingerprint (a TypeError). The error boundary answers those (one
+ * answer, nothing changed, an error in the log); telegram clients send only data the bot wrote.
+ * Known limitation of the plugin, kept out of the properties below and shown in templates.test.ts.
+ */
+export function menuThrowsOn(data: string): boolean {
+  const [id, row, col, , ...rest] = data.split("/");
+  const type = rest.join("/")[0];
+  const known = [TEMPLATES_MENU, templateResetMenu("confirmation"), templateResetMenu("cancellation"), templateResetMenu("reminder")];
+  if (!row || !col || (type !== "h" && type !== "f") || !known.includes(id!)) return false;
+  const [r, c] = [parseInt(row, 16), parseInt(col, 16)];
+  return r < 0 || c < 0 || ((Number.isNaN(r) || Number.isNaN(c)) && type === "h" && id === TEMPLATES_MENU);
+}
 const templateLoose = fc.tuple(oneOfCodes(["e", "r", "R", "E"]), oneOfCodes(["c", "x", "r", "R", "cc"])).map(([op, kind]) => `t:${op}:${kind}`);
 
-// ── Conversation buttons `cr:`, `tp:`, `bx:` ──
+// ── Buttons under the conversations' previews and broadcast questions, today's and older ones ──
 const conversationButtons = fc.oneof(
-  fc.constantFrom("cr:y", "cr:n", "tp:s", "tp:n", "bx:q", "bx:go"),
+  fc.constantFrom(...Object.values(REASON_PREVIEW), ...Object.values(TEMPLATE_PREVIEW), ...Object.values(BROADCAST_PREVIEW), BROADCAST_QUIT),
+  fc.constantFrom("cr:y", "cr:n", "tp:s", "tp:n"),
+  fc.constantFrom("c", "p", "n", "x", "a" as const).map(packBroadcastStatus),
   oneOfCodes(["c", "p", "n", "x", "a"], 3).map((code) => `bx:s:${code}`),
+  fc.integer({ min: 0, max: 45 }).map(packBroadcastGroup),
   fc.oneof(fc.integer({ min: -2, max: 45 }).map(String), fc.constantFrom("", "1e1", "0x1", "constructor", "length", "__proto__", " 1")).map((i) => `bx:g:${i}`),
-  fc.tuple(fc.constantFrom("cr", "tp", "bx"), fc.string({ maxLength: 10 })).map(([p, rest]) => `${p}:${rest}`),
+  fc.tuple(fc.constantFrom("cr", "tp", "bx", "c:r", "t"), fc.string({ maxLength: 10 })).map(([p, rest]) => `${p}:${rest}`),
 );
 
 // ── Lists `l:<state>`, and `bk/<row>/<col>/<state>/<hash>` of lists sent while the list was a menu ──
@@ -127,13 +161,13 @@ export function adminData(): fc.Arbitrary<string> {
       { weight: 2, arbitrary: cardValid },
       { weight: 2, arbitrary: nearMiss(cardValid) },
       { weight: 2, arbitrary: cardLoose },
-      { weight: 1, arbitrary: templateValid },
-      { weight: 1, arbitrary: nearMiss(fc.oneof(templateValid, templateLoose)) },
+      { weight: 1, arbitrary: templateMenu },
+      { weight: 1, arbitrary: nearMiss(fc.oneof(templateMenu, templateLoose)) },
       { weight: 2, arbitrary: conversationButtons },
       { weight: 1, arbitrary: studentData },
       { weight: 2, arbitrary: randomData },
     )
-    .filter(fitsCallbackData);
+    .filter((d) => fitsCallbackData(d) && !menuThrowsOn(d));
 }
 
 /** Random callback_data: ASCII, any Unicode, and prefixes of ours followed by noise. */
@@ -142,12 +176,12 @@ export const randomData: fc.Arbitrary<string> = fc
     fc.string({ minLength: 1, maxLength: 64 }),
     fc.string({ unit: "binary", minLength: 1, maxLength: 32 }),
     fc.string({ unit: "grapheme", minLength: 1, maxLength: 20 }),
-    fc.tuple(fc.constantFrom("l:", "bk/", "c:", "s:", "t:", "cr:", "tp:", "bx:", "bk", "l", "c", "other/0/0/x/f"), fc.string({ maxLength: 60 })).map(([p, s]) => p + s),
+    fc.tuple(fc.constantFrom("l:", "bk/", "c:", "s:", "t:", "t/", "t-c/", "cr:", "tp:", "bx:", "bk", "l", "c", "other/0/0/x/f"), fc.string({ maxLength: 60 })).map(([p, s]) => p + s),
   )
   .filter(fitsCallbackData);
 
 /** Every admin prefix followed by anything, for the refusal checks. */
 export const adminPrefixedData: fc.Arbitrary<string> = fc
-  .tuple(fc.constantFrom("l:", "bk/", "c:", "t:", "cr:", "tp:", "bx:"), fc.oneof(fc.string({ maxLength: 40 }), cardLoose, templateLoose, conversationButtons))
+  .tuple(fc.constantFrom("l:", "bk/", "c:", "t:", "t/", "cr:", "tp:", "bx:"), fc.oneof(fc.string({ maxLength: 40 }), cardLoose, templateLoose, templateMenu, conversationButtons))
   .map(([prefix, rest]) => (rest.startsWith(prefix) ? rest : prefix + rest))
   .filter(fitsCallbackData);

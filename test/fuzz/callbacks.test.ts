@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { User } from "grammy/types";
 import { isActionAllowed } from "../../src/bookings/change-status";
-import { parseCard, parseStudent, parseTemplate } from "../../src/bot/callback-data";
+import { TEMPLATE_KINDS, type TemplateKind } from "../../src/delivery/templates";
+import { parseCard, parseStudent } from "../../src/bot/callback-data";
 import type { TestDatabase } from "../helpers/db";
 import type { Harness } from "../helpers/harness";
 import { ADMIN, STRANGER } from "../helpers/updates";
@@ -46,10 +47,13 @@ function changesData(d: string): boolean {
   return card?.op === "do" && data.status.get(card.id) === card.seen && isActionAllowed(card.action, card.seen);
 }
 
-/** Presses that start a conversation of their own (a cancel reason, a template edit). */
+/**
+ * Presses that start a conversation of their own: a cancel reason. (A template edit starts from
+ * the /templates menu, whose data no forger can make current: the plugin's hash does not match.)
+ */
 function entersConversation(d: string): boolean {
   const card = parseCard(d);
-  return parseTemplate(d)?.op === "edit" || (card?.op === "reason" && data.status.get(card.id) === card.seen);
+  return card?.op === "reason" && data.status.get(card.id) === card.seen;
 }
 
 const CONVERSATION_CANCELLED = [t.cancelled, t.card.keptIt];
@@ -62,6 +66,12 @@ async function press(d: string, from: User) {
   const answer = answers(calls)[0]!.payload;
   expect(FAILURE_NOTICES).not.toContain(answer.text);
   return { calls, answer };
+}
+
+/** Opens the template editor the way an admin does: /templates, then its ✏️ button. */
+async function editTemplate(kind: TemplateKind): Promise<void> {
+  await h.send("/templates");
+  await h.press(h.lastSent(), t.templates.edit(t.templates.name[kind]!));
 }
 
 /** Leaves whatever conversation the admin is in; the next plain message is not taken by one. */
@@ -77,7 +87,7 @@ describe("random callback_data", () => {
       fc.asyncProperty(adminData().filter((d) => !changesData(d)), async (d) => {
         watch.reset();
         const { calls, answer } = await press(d, ADMIN);
-        if (!/^(l:|bk\/|c:|t:)/.test(d)) expect(answer.text).toBe(t.staleButton);
+        if (!/^(l:|bk\/|c:|t[/-])/.test(d)) expect(answer.text).toBe(t.staleButton);
         if (entersConversation(d)) {
           expect(sent(calls), "the conversation asks its question").toHaveLength(1);
           await leaveConversation();
@@ -96,11 +106,11 @@ describe("random callback_data", () => {
     // Starting a second conversation inside one is a known bug (see double-taps.test.ts).
     const presses = adminData().filter((d) => !changesData(d) && !entersConversation(d));
     await fc.assert(
-      fc.asyncProperty(contexts, fc.constantFrom("c", "x", "r"), presses, async (context, kind, d) => {
+      fc.asyncProperty(contexts, fc.constantFrom(...TEMPLATE_KINDS), presses, async (context, kind, d) => {
         watch.reset();
         if (context === "user") await h.send("/user");
         if (context === "broadcast") await h.send("/broadcast");
-        if (context === "template") await h.pressData(botMessage(h, ADMIN.id), `t:e:${kind}`);
+        if (context === "template") await editTemplate(kind);
         if (context === "reason") await h.pressData(botMessage(h, ADMIN.id), `c:w:1:${data.status.get(1)}`);
         await press(d, ADMIN);
         await leaveConversation();

@@ -264,6 +264,23 @@ export class FakeTelegram {
         this.messages.set(key, edited);
         return edited;
       }
+      case "editMessageReplyMarkup": {
+        // Without reply_markup Telegram takes the buttons away.
+        const key = `${p.chat_id}:${p.message_id}`;
+        const old = this.messages.get(key);
+        if (!old) throw { error_code: 400, description: "Bad Request: message to edit not found" };
+        const markup = p.reply_markup ?? undefined;
+        if (JSON.stringify(old.reply_markup) === JSON.stringify(markup)) {
+          throw {
+            error_code: 400,
+            description:
+              "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
+          };
+        }
+        const edited = { ...old, reply_markup: markup, edit_date: Math.floor(Date.now() / 1000) } as Message;
+        this.messages.set(key, edited);
+        return edited;
+      }
       default:
         return true;
     }

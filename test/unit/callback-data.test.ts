@@ -1,5 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { packList, packListEdge, parseList } from "../../src/bot/callback-data";
+import {
+  BROADCAST_PREVIEW,
+  BROADCAST_QUIT,
+  REASON_PREVIEW,
+  TEMPLATES_MENU,
+  TEMPLATE_PREVIEW,
+  packBroadcastGroup,
+  packBroadcastStatus,
+  packList,
+  packListEdge,
+  parseCard,
+  parseList,
+  parseStudent,
+  templateResetMenu,
+} from "../../src/bot/callback-data";
+import { TEMPLATE_KINDS } from "../../src/delivery/templates";
 import { FILTERS, firstPageOf, type ListState } from "../../src/bot/list-state";
 
 const MAX_SERIAL = 2_147_483_647;
@@ -115,4 +130,57 @@ describe("forged or broken data", () => {
       expect(parseList(data)).toBeUndefined();
     },
   );
+});
+
+describe("the /templates menu's ids", () => {
+  const ids = [TEMPLATES_MENU, ...TEMPLATE_KINDS.map(templateResetMenu)];
+
+  it("are short, distinct and free of the plugin's separator", () => {
+    expect(ids).toEqual(["t", "t-c", "t-x", "t-r"]);
+    for (const id of ids) expect(id).not.toContain("/");
+  });
+
+  // @grammyjs/menu writes `<id>/<row hex>/<col hex>/<payload>/` and `h` or `f` with a 4-byte
+  // hash decoded as UTF-8: up to 4 × U+FFFD, 12 bytes. The widest: the longest id, positions of
+  // two hex digits (256 rows or columns, far beyond any menu of ours), no payload.
+  it("leave the widest button data the plugin could write within 64 bytes", () => {
+    const longest = ids.reduce((a, b) => (Buffer.byteLength(b) > Buffer.byteLength(a) ? b : a));
+    const widest = `${longest}/ff/ff//h${"\uFFFD".repeat(4)}`;
+    expect(Buffer.byteLength(widest)).toBe(24);
+  });
+});
+
+describe("the text loops' preview buttons", () => {
+  const previews = { reason: REASON_PREVIEW, template: TEMPLATE_PREVIEW, broadcast: BROADCAST_PREVIEW };
+
+  it("sit under their feature's prefix, so a stale press reaches that feature", () => {
+    expect(previews).toEqual({
+      reason: { confirm: "c:r:y", drop: "c:r:n" },
+      template: { confirm: "t:s", drop: "t:n" },
+      broadcast: { confirm: "bx:go", drop: "bx:q" },
+    });
+    expect(BROADCAST_QUIT).toBe(BROADCAST_PREVIEW.drop);
+  });
+
+  it("are distinct, and no other parser takes them for its own", () => {
+    const all = Object.values(previews).flatMap((p) => [p.confirm, p.drop]);
+    expect(new Set(all).size).toBe(all.length);
+    for (const data of all) {
+      expect(parseCard(data), data).toBeUndefined();
+      expect(parseList(data), data).toBeUndefined();
+      expect(parseStudent(data), data).toBeUndefined();
+    }
+  });
+});
+
+describe("broadcast buttons", () => {
+  it("pack the audience status and the group's place in the list", () => {
+    expect(["c", "p", "n", "x", "a"].map((code) => packBroadcastStatus(code as "c"))).toEqual(["bx:s:c", "bx:s:p", "bx:s:n", "bx:s:x", "bx:s:a"]);
+    expect(packBroadcastGroup(0)).toBe("bx:g:0");
+  });
+
+  it("stay within 64 bytes for the last of the 40 groups", () => {
+    expect(packBroadcastGroup(39)).toBe("bx:g:39");
+    expect(Buffer.byteLength(packBroadcastGroup(39))).toBeLessThanOrEqual(64);
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatBookingCard } from "../../src/bot/format/booking";
+import { ru } from "../../src/bot/i18n";
 import { bookingRow, student } from "./rows";
 
 const MSK = "Europe/Moscow";
@@ -8,7 +9,7 @@ const ESCAPED = "&lt;script&gt;&amp;";
 
 describe("formatBookingCard", () => {
   it("shows a booking without a known student", () => {
-    expect(formatBookingCard(bookingRow(), undefined, MSK)).toBe(
+    expect(formatBookingCard(bookingRow(), undefined, MSK, ru)).toBe(
       [
         "<b>Заявка #123</b>",
         "🟡 В ожидании",
@@ -25,7 +26,7 @@ describe("formatBookingCard", () => {
   });
 
   it("adds the student's last name and first visit", () => {
-    expect(formatBookingCard(bookingRow({ confirmed: 2, streamTitle: "Осенний поток" }), student(), MSK)).toBe(
+    expect(formatBookingCard(bookingRow({ confirmed: 2, streamTitle: "Осенний поток" }), student(), MSK, ru)).toBe(
       [
         "<b>Заявка #123</b>",
         "🟢 Подтверждено",
@@ -43,7 +44,7 @@ describe("formatBookingCard", () => {
   });
 
   it("omits the first visit when unknown", () => {
-    const card = formatBookingCard(bookingRow(), student({ firstSeenAt: null }), MSK);
+    const card = formatBookingCard(bookingRow(), student({ firstSeenAt: null }), MSK, ru);
     expect(card).not.toContain("Впервые в боте");
   });
 
@@ -58,7 +59,7 @@ describe("formatBookingCard", () => {
       discountPercent: null,
       referralCode: null,
     });
-    expect(formatBookingCard(row, undefined, "UTC")).toBe(
+    expect(formatBookingCard(row, undefined, "UTC", ru)).toBe(
       [
         "<b>Заявка #123</b>",
         "⚪ Новая заявка",
@@ -75,13 +76,13 @@ describe("formatBookingCard", () => {
   });
 
   it("names a course without a name by its id", () => {
-    const card = formatBookingCard(bookingRow({ courseId: 5, courseName: null }), undefined, MSK);
+    const card = formatBookingCard(bookingRow({ courseId: 5, courseName: null }), undefined, MSK, ru);
     expect(card).toContain("\n📚 Курс: Курс #5\n");
   });
 
   it("escapes hostile names, usernames and codes", () => {
     const row = bookingRow({ firstName: HOSTILE, username: HOSTILE, referralCode: HOSTILE });
-    expect(formatBookingCard(row, student({ lastName: "</b>&" }), MSK)).toBe(
+    expect(formatBookingCard(row, student({ lastName: "</b>&" }), MSK, ru)).toBe(
       [
         "<b>Заявка #123</b>",
         "🟡 В ожидании",
@@ -100,13 +101,13 @@ describe("formatBookingCard", () => {
 
   // BUG: the stream code is put inside <code> unescaped (and shown unescaped as its own title).
   it("escapes an unknown stream code", () => {
-    const card = formatBookingCard(bookingRow({ courseStream: "a<b&c" }), undefined, MSK);
+    const card = formatBookingCard(bookingRow({ courseStream: "a<b&c" }), undefined, MSK, ru);
     expect(card).toContain("\n🗓 Поток: a&lt;b&amp;c (<code>a&lt;b&amp;c</code>)\n");
   });
 
   // BUG: course names from the database are not escaped.
   it("escapes the course name", () => {
-    const card = formatBookingCard(bookingRow({ courseName: "C++ & Go" }), undefined, MSK);
+    const card = formatBookingCard(bookingRow({ courseName: "C++ & Go" }), undefined, MSK, ru);
     expect(card).toContain("\n📚 Курс: C++ &amp; Go (#1)\n");
   });
 });

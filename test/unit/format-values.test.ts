@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ru } from "../../src/bot/i18n";
 import {
   courseTitle,
   discountText,
@@ -13,15 +14,15 @@ import { NBSP } from "./rows";
 
 describe("statusText", () => {
   it("shows badge and label for every known status", () => {
-    expect(statusText(0)).toBe("⚪ Новая заявка");
-    expect(statusText(1)).toBe("🟡 В ожидании");
-    expect(statusText(2)).toBe("🟢 Подтверждено");
-    expect(statusText(-1)).toBe("🔴 Отменено");
+    expect(statusText(0, ru)).toBe("⚪ Новая заявка");
+    expect(statusText(1, ru)).toBe("🟡 В ожидании");
+    expect(statusText(2, ru)).toBe("🟢 Подтверждено");
+    expect(statusText(-1, ru)).toBe("🔴 Отменено");
   });
 
   it("shows an unknown code as is instead of failing", () => {
-    expect(statusText(5)).toBe("❔ Статус 5");
-    expect(statusText(-2)).toBe("❔ Статус -2");
+    expect(statusText(5, ru)).toBe("❔ Статус 5");
+    expect(statusText(-2, ru)).toBe("❔ Статус -2");
   });
 });
 
@@ -53,59 +54,59 @@ describe("formatDateTime", () => {
 
 describe("formatCount", () => {
   it("groups thousands the Russian way, with a no-break space", () => {
-    expect(formatCount(0)).toBe("0");
-    expect(formatCount(999)).toBe("999");
-    expect(formatCount(1000)).toBe(`1${NBSP}000`);
-    expect(formatCount(1234567)).toBe(`1${NBSP}234${NBSP}567`);
+    expect(formatCount(0, ru)).toBe("0");
+    expect(formatCount(999, ru)).toBe("999");
+    expect(formatCount(1000, ru)).toBe(`1${NBSP}000`);
+    expect(formatCount(1234567, ru)).toBe(`1${NBSP}234${NBSP}567`);
   });
 });
 
 describe("streamTitle", () => {
   it("prefers the title from the streams table", () => {
-    expect(streamTitle("3rd_stream", "Осенний поток")).toBe("Осенний поток");
+    expect(streamTitle("3rd_stream", "Осенний поток", ru)).toBe("Осенний поток");
   });
 
   it("derives a title from a numbered code", () => {
-    expect(streamTitle("1st_stream", null)).toBe("1-й поток");
-    expect(streamTitle("2nd_stream", null)).toBe("2-й поток");
-    expect(streamTitle("3rd_stream", null)).toBe("3-й поток");
-    expect(streamTitle("11th_stream", null)).toBe("11-й поток");
+    expect(streamTitle("1st_stream", null, ru)).toBe("1-й поток");
+    expect(streamTitle("2nd_stream", null, ru)).toBe("2-й поток");
+    expect(streamTitle("3rd_stream", null, ru)).toBe("3-й поток");
+    expect(streamTitle("11th_stream", null, ru)).toBe("11-й поток");
   });
 
   it("shows an unknown code as is", () => {
-    expect(streamTitle("vip", null)).toBe("vip");
-    expect(streamTitle("3rd_stream_extra", null)).toBe("3rd_stream_extra");
+    expect(streamTitle("vip", null, ru)).toBe("vip");
+    expect(streamTitle("3rd_stream_extra", null, ru)).toBe("3rd_stream_extra");
   });
 
   it("shows a dash when there is no stream", () => {
-    expect(streamTitle(null, null)).toBe("—");
-    expect(streamTitle("", null)).toBe("—");
+    expect(streamTitle(null, null, ru)).toBe("—");
+    expect(streamTitle("", null, ru)).toBe("—");
   });
 
   // BUG: codes and titles come from the database and are inserted into HTML unescaped.
   it("escapes an unknown code", () => {
-    expect(streamTitle("vip<b>&", null)).toBe("vip&lt;b&gt;&amp;");
+    expect(streamTitle("vip<b>&", null, ru)).toBe("vip&lt;b&gt;&amp;");
   });
 
   it("escapes a title from the database", () => {
-    expect(streamTitle("3rd_stream", "Поток <A&B>")).toBe("Поток &lt;A&amp;B&gt;");
+    expect(streamTitle("3rd_stream", "Поток <A&B>", ru)).toBe("Поток &lt;A&amp;B&gt;");
   });
 });
 
 describe("courseTitle", () => {
   it("prefers the course name", () => {
-    expect(courseTitle(1, "Вайб кодинг")).toBe("Вайб кодинг");
+    expect(courseTitle(1, "Вайб кодинг", ru)).toBe("Вайб кодинг");
   });
 
   it("falls back to the id, then to a dash", () => {
-    expect(courseTitle(7, null)).toBe("Курс #7");
-    expect(courseTitle(7, "")).toBe("Курс #7");
-    expect(courseTitle(null, null)).toBe("—");
+    expect(courseTitle(7, null, ru)).toBe("Курс #7");
+    expect(courseTitle(7, "", ru)).toBe("Курс #7");
+    expect(courseTitle(null, null, ru)).toBe("—");
   });
 
   // BUG: a course named "C++ & Go" makes Telegram refuse the whole message ("can't parse entities").
   it("escapes the course name", () => {
-    expect(courseTitle(1, "C++ & Go <pro>")).toBe("C++ &amp; Go &lt;pro&gt;");
+    expect(courseTitle(1, "C++ & Go <pro>", ru)).toBe("C++ &amp; Go &lt;pro&gt;");
   });
 });
 
@@ -168,27 +169,27 @@ describe("displayUsername", () => {
 
 describe("discountText", () => {
   it("shows percent and code", () => {
-    expect(discountText(10, "FRIEND10")).toBe("скидка 10% (<code>FRIEND10</code>)");
+    expect(discountText(10, "FRIEND10", ru)).toBe("скидка 10% (<code>FRIEND10</code>)");
   });
 
   it("shows only the percent without a code", () => {
-    expect(discountText(10, null)).toBe("скидка 10%");
-    expect(discountText(10, "")).toBe("скидка 10%");
+    expect(discountText(10, null, ru)).toBe("скидка 10%");
+    expect(discountText(10, "", ru)).toBe("скидка 10%");
   });
 
   it("shows only the code without a percent", () => {
-    expect(discountText(0, "FRIEND10")).toBe("промокод <code>FRIEND10</code>");
-    expect(discountText(null, "FRIEND10")).toBe("промокод <code>FRIEND10</code>");
+    expect(discountText(0, "FRIEND10", ru)).toBe("промокод <code>FRIEND10</code>");
+    expect(discountText(null, "FRIEND10", ru)).toBe("промокод <code>FRIEND10</code>");
   });
 
   it("is undefined without both", () => {
-    expect(discountText(0, null)).toBeUndefined();
-    expect(discountText(null, null)).toBeUndefined();
-    expect(discountText(0, "")).toBeUndefined();
+    expect(discountText(0, null, ru)).toBeUndefined();
+    expect(discountText(null, null, ru)).toBeUndefined();
+    expect(discountText(0, "", ru)).toBeUndefined();
   });
 
   it("escapes and cuts the code", () => {
-    expect(discountText(5, "<a&b>")).toBe("скидка 5% (<code>&lt;a&amp;b&gt;</code>)");
-    expect(discountText(0, "C".repeat(33))).toBe(`промокод <code>${"C".repeat(31)}…</code>`);
+    expect(discountText(5, "<a&b>", ru)).toBe("скидка 5% (<code>&lt;a&amp;b&gt;</code>)");
+    expect(discountText(0, "C".repeat(33), ru)).toBe(`промокод <code>${"C".repeat(31)}…</code>`);
   });
 });

@@ -1,4 +1,4 @@
-import { Composer, InlineKeyboard } from "grammy";
+import { Composer } from "grammy";
 import { createConversation, type Conversation } from "@grammyjs/conversations";
 import type { InlineKeyboardMarkup } from "grammy/types";
 import { changeBookingStatus, isActionAllowed, type Actor, type ChangeResult } from "../../bookings/change-status";
@@ -8,9 +8,9 @@ import { getBooking, type BookingRow } from "../../db/queries/bookings";
 import { listBookingEvents } from "../../db/queries/events";
 import { findStudent, findUserNames } from "../../db/queries/students";
 import type { BookingStatus } from "../../db/schema";
-import { parseCard, type CardAction } from "../callback-data";
+import { REASON_PREVIEW, parseCard, type CardAction } from "../callback-data";
 import type { BotContext, Deps, Feature, InnerContext } from "../context";
-import { nextInput } from "../conversation-input";
+import { confirmedText } from "../conversation-input";
 import { editInPlace, enterConversation } from "../edit";
 import { cardKeyboard, confirmQuestion, formatCardMessage, type CardData } from "../format/card";
 import { escapeHtml, truncate } from "../format/html";
@@ -43,7 +43,7 @@ async function loadCard(deps: Deps, id: number, row?: BookingRow): Promise<CardD
 
 function cardMessage(deps: Deps, card: CardData, t: Texts, notice?: string, toast?: string): CardMessage {
   return {
-    text: formatCardMessage(card, deps.config.timeZone, notice, t),
+    text: formatCardMessage(card, deps.config.timeZone, t, notice),
     reply_markup: { inline_keyboard: cardKeyboard(card.row, t).inline_keyboard },
     ...(toast ? { toast } : {}),
   };
@@ -103,30 +103,22 @@ const editToCard = (ctx: InnerContext, card: CardMessage) =>
 function cancelReasonConversation(deps: Deps) {
   async function cancelWithReason(conversation: Conversation<BotContext, InnerContext>, ctx: InnerContext, bookingId: number, seen: BookingStatus) {
     const t = ctx.t;
-    await ctx.reply(t.card.askReason(bookingId));
-    let reason: string | undefined;
-    let question: { message_id: number } | undefined;
-    for (;;) {
-      const input = await nextInput(conversation, { timeoutMs: REASON_TIMEOUT_MS, on: question, choices: ["cr:y", "cr:n"] });
-      const update = input.ctx;
-      if (input.kind === "cancel") return update.reply(t.card.keptIt);
-      if (input.kind === "text") {
-        reason = truncate(input.text.trim(), MAX_REASON);
-        question = await update.reply(t.card.confirmReason(bookingId, escapeHtml(reason)), {
-          parse_mode: "HTML",
-          reply_markup: new InlineKeyboard().text(t.card.yes.cancel, "cr:y").text(t.card.keepIt, "cr:n"),
-        });
-        continue;
-      }
-      if (input.data === "cr:n") {
-        await update.editMessageText(t.card.keptIt);
-        return update.answerCallbackQuery();
-      }
-      const card = await conversation.external(() => actOnBooking(deps, { id: bookingId, action: "cancel", seen, actor: actorOf(update), reason }, t));
-      if (!card) return update.answerCallbackQuery({ text: t.card.notFound(bookingId), show_alert: true });
-      await update.editMessageText(card.text, { parse_mode: "HTML", reply_markup: card.reply_markup });
-      return update.answerCallbackQuery({ text: card.toast });
-    }
+    const clean = (text: string) => truncate(text.trim(), MAX_REASON);
+    const answer = await confirmedText(conversation, ctx, {
+      prompt: t.card.askReason(bookingId),
+      timeoutMs: REASON_TIMEOUT_MS,
+      buttons: REASON_PREVIEW,
+      preview: (text) => ({ text: t.card.confirmReason(bookingId, escapeHtml(clean(text))), html: true, confirm: t.card.yes.cancel, drop: t.card.keepIt }),
+      left: t.card.keptIt,
+      dropReplacesPreview: true,
+    });
+    if (!answer) return;
+    const press = answer.ctx;
+    const reason = clean(answer.text);
+    const card = await conversation.external(() => actOnBooking(deps, { id: bookingId, action: "cancel", seen, actor: actorOf(press), reason }, t));
+    if (!card) return press.answerCallbackQuery({ text: t.card.notFound(bookingId), show_alert: true });
+    await press.editMessageText(card.text, { parse_mode: "HTML", reply_markup: card.reply_markup });
+    return press.answerCallbackQuery({ text: card.toast });
   }
   return createConversation(cancelWithReason, { id: CANCEL_REASON, plugins: conversationPlugins(deps) });
 }

@@ -1,6 +1,6 @@
 import type { BookingRow } from "../../db/queries/bookings";
 import type { Student } from "../../db/queries/students";
-import { ru, type Texts } from "../i18n";
+import type { Texts } from "../i18n";
 import {
   MAX_TITLE,
   courseTitle,
@@ -14,7 +14,7 @@ import {
 } from "./values";
 
 /** The full card of one booking. */
-export function formatBookingCard(row: BookingRow, student: Student | undefined, timeZone: string, t: Texts = ru): string {
+export function formatBookingCard(row: BookingRow, student: Student | undefined, timeZone: string, t: Texts): string {
   const lastName = student?.lastName;
   const lines = [
     t.card.title(row.id),

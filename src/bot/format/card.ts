@@ -5,7 +5,7 @@ import type { BookingRow } from "../../db/queries/bookings";
 import type { Student } from "../../db/queries/students";
 import type { BookingStatus } from "../../db/schema";
 import { packCard, type CardAction } from "../callback-data";
-import { ru, type Texts } from "../i18n";
+import type { Texts } from "../i18n";
 import { formatBookingCard } from "./booking";
 import { STATUS_BADGE, displayName, formatDateTime, safe, statusText } from "./values";
 
@@ -49,7 +49,7 @@ function messageLines(messages: BookingMessageRow[], timeZone: string, t: Texts)
 }
 
 /** The card with its history and the delivery state of every message about it. */
-export function formatCardMessage(card: CardData, timeZone: string, notice?: string, t: Texts = ru): string {
+export function formatCardMessage(card: CardData, timeZone: string, t: Texts, notice?: string): string {
   const parts = [formatBookingCard(card.row, card.student, timeZone, t)];
   if (card.history.length > 0) parts.push([t.card.history, ...historyLines(card, timeZone, t)].join("\n"));
   if (card.messages.length > 0) parts.push([t.card.messages, ...messageLines(card.messages, timeZone, t)].join("\n"));
@@ -58,7 +58,7 @@ export function formatCardMessage(card: CardData, timeZone: string, notice?: str
 }
 
 /** The actions that make sense for the booking's status, and a refresh. */
-export function cardKeyboard(row: BookingRow, t: Texts = ru): InlineKeyboard {
+export function cardKeyboard(row: BookingRow, t: Texts): InlineKeyboard {
   const seen = row.confirmed;
   const actions: CardAction[] =
     seen === 0 ? ["confirm", "pending", "cancel"] : seen === 1 ? ["confirm", "cancel"] : seen === 2 ? ["cancel"] : ["restore"];
@@ -68,7 +68,7 @@ export function cardKeyboard(row: BookingRow, t: Texts = ru): InlineKeyboard {
 }
 
 /** The one confirmation press every action asks for. */
-export function confirmQuestion(action: CardAction, row: BookingRow, t: Texts = ru): { text: string; keyboard: InlineKeyboard } {
+export function confirmQuestion(action: CardAction, row: BookingRow, t: Texts): { text: string; keyboard: InlineKeyboard } {
   const seen = row.confirmed;
   const keyboard = new InlineKeyboard();
   if (action === "cancel") {

@@ -1,5 +1,5 @@
 import type { BookingRow } from "../../db/queries/bookings";
-import { ru, type Texts } from "../i18n";
+import type { Texts } from "../i18n";
 import { courseTitle, formatDateTime, statusLabel, streamName } from "./values";
 
 /** Semicolons: what Excel expects in a Russian locale; the BOM makes it read UTF-8 (Cyrillic). */
@@ -38,7 +38,7 @@ export function csvLine(fields: Array<string | number | null | undefined>): stri
   return `${fields.map(csvField).join(CSV_SEPARATOR)}\r\n`;
 }
 
-export function bookingCsvLine(row: BookingRow, timeZone: string, t: Texts = ru): string {
+export function bookingCsvLine(row: BookingRow, timeZone: string, t: Texts): string {
   return csvLine([
     row.id,
     row.userId,

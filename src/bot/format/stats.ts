@@ -1,12 +1,12 @@
 import type { StatusCounts } from "../../db/queries/bookings";
 import type { Stats } from "../../db/queries/stats";
-import { ru, type Texts } from "../i18n";
+import type { Texts } from "../i18n";
 import { STATUS_BADGE, courseTitle, formatCount, streamTitle } from "./values";
 
 /** Limits the per-stream part so the message stays far below 4096 characters. */
 const MAX_STREAM_LINES = 25;
 
-export function formatStats(stats: Stats, t: Texts = ru): string {
+export function formatStats(stats: Stats, t: Texts): string {
   const n = (value: number) => formatCount(value, t);
   const perStatus = (c: StatusCounts) => ([2, 1, 0, -1] as const).map((s) => `${STATUS_BADGE[s]} ${n(c[s])}`).join(" · ");
   const percent = (part: number, whole: number) =>

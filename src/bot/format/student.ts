@@ -2,7 +2,7 @@ import { InlineKeyboard } from "grammy";
 import type { OpenStream, OwnBooking, Registration } from "../../bookings/student-booking";
 import type { BookingRow } from "../../db/queries/bookings";
 import { packStudent, parseStudent } from "../callback-data";
-import { ru, type Texts } from "../i18n";
+import type { Texts } from "../i18n";
 import { escapeHtml, truncate } from "./html";
 import {
   courseTitle,
@@ -58,7 +58,7 @@ export function formatWelcome(
 }
 
 /** The student's own bookings, with a cancel button for those not confirmed yet. */
-export function formatOwnBookings(rows: OwnBooking[], timeZone: string, t: Texts = ru): { text: string; keyboard?: InlineKeyboard } {
+export function formatOwnBookings(rows: OwnBooking[], timeZone: string, t: Texts): { text: string; keyboard?: InlineKeyboard } {
   if (rows.length === 0) return { text: t.students.none };
   const keyboard = new InlineKeyboard();
   const cancellable = rows.filter((r) => r.confirmed === 0 || r.confirmed === 1);
@@ -81,7 +81,7 @@ export function formatOwnBookings(rows: OwnBooking[], timeZone: string, t: Texts
 }
 
 /** The notice every admin gets about a new booking (HTML). */
-export function formatNewBookingNotice(row: BookingRow, t: Texts = ru): string {
+export function formatNewBookingNotice(row: BookingRow, t: Texts): string {
   const discount = discountText(row.discountPercent, row.referralCode, t);
   return [
     t.notice.newBooking(row.id),

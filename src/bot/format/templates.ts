@@ -1,7 +1,5 @@
-import { InlineKeyboard } from "grammy";
 import { TEMPLATES, TEMPLATE_KINDS, renderTemplate, type TemplateKind, type TemplateProblem, type TemplateValues } from "../../delivery/templates";
-import { packTemplate } from "../callback-data";
-import { ru, type Texts } from "../i18n";
+import type { Texts } from "../i18n";
 import { escapeHtml, truncate } from "./html";
 
 export const SAMPLE_VALUES: TemplateValues = {
@@ -13,28 +11,24 @@ export const SAMPLE_VALUES: TemplateValues = {
 };
 
 const braces = (names: readonly string[]) => names.map((p) => `{${p}}`).join(", ");
-export const templateName = (kind: TemplateKind, t: Texts = ru) => t.templates.name[kind]!;
+export const templateName = (kind: TemplateKind, t: Texts) => t.templates.name[kind]!;
 
-/** All templates with their current text, and a button to edit (or reset) each. */
-export function formatTemplateList(current: Record<TemplateKind, { body: string; custom: boolean }>, t: Texts = ru) {
-  const keyboard = new InlineKeyboard();
+/** All templates with their current text; the /templates menu goes under it. */
+export function formatTemplateList(current: Record<TemplateKind, { body: string; custom: boolean }>, t: Texts): string {
   const sections = TEMPLATE_KINDS.map((kind) => {
     const { body, custom } = current[kind];
-    keyboard.text(t.templates.edit(templateName(kind, t)), packTemplate({ op: "edit", kind }));
-    if (custom) keyboard.text(t.templates.reset, packTemplate({ op: "reset", kind }));
-    if (kind !== TEMPLATE_KINDS.at(-1)) keyboard.row();
     return [
       `<b>${templateName(kind, t)}</b> ${custom ? t.templates.custom : t.templates.standard}`,
       // Three templates of up to 3000 characters would not fit one message; the editor shows all.
       `<blockquote>${escapeHtml(truncate(body, 1000))}</blockquote>`,
     ].join("\n");
   });
-  return { text: [t.templates.title, ...sections].join("\n\n"), keyboard };
+  return [t.templates.title, ...sections].join("\n\n");
 }
 
-export const askTemplateText = (kind: TemplateKind, t: Texts = ru) => t.templates.ask(templateName(kind, t), braces(TEMPLATES[kind].placeholders));
+export const askTemplateText = (kind: TemplateKind, t: Texts) => t.templates.ask(templateName(kind, t), braces(TEMPLATES[kind].placeholders));
 
-export function describeTemplateProblem(problem: TemplateProblem, t: Texts = ru): string {
+export function describeTemplateProblem(problem: TemplateProblem, t: Texts): string {
   if (problem.kind === "empty") return t.templates.empty;
   if (problem.kind === "too-long") return t.templates.tooLong(problem.max);
   if (problem.kind === "too-long-filled") return t.templates.tooLongFilled(problem.max);
@@ -42,4 +36,4 @@ export function describeTemplateProblem(problem: TemplateProblem, t: Texts = ru)
 }
 
 /** Plain text: exactly what the student would get, with sample values filled in. */
-export const templatePreview = (body: string, t: Texts = ru) => t.templates.preview(renderTemplate(body, SAMPLE_VALUES));
+export const templatePreview = (body: string, t: Texts) => t.templates.preview(renderTemplate(body, SAMPLE_VALUES));

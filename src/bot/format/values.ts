@@ -1,14 +1,14 @@
 import type { BookingStatus } from "../../db/schema";
-import { ru, type Texts } from "../i18n";
+import type { Texts } from "../i18n";
 import { escapeHtml, truncate } from "./html";
 
 export const STATUS_BADGE: Record<BookingStatus, string> = { 0: "⚪", 1: "🟡", 2: "🟢", [-1]: "🔴" };
 
-export function statusLabel(status: number, t: Texts = ru): string {
+export function statusLabel(status: number, t: Texts): string {
   return t.status[status] ?? t.unknownStatus(status);
 }
 
-export function statusText(status: number, t: Texts = ru): string {
+export function statusText(status: number, t: Texts): string {
   const badge = STATUS_BADGE[status as BookingStatus];
   return badge ? `${badge} ${statusLabel(status, t)}` : `❔ ${statusLabel(status, t)}`;
 }
@@ -35,7 +35,7 @@ export function formatDateTime(date: Date, timeZone: string): string {
 }
 
 const numberFormats = new Map<string, Intl.NumberFormat>();
-export function formatCount(n: number, t: Texts = ru): string {
+export function formatCount(n: number, t: Texts): string {
   let format = numberFormats.get(t.locale);
   if (!format) numberFormats.set(t.locale, (format = new Intl.NumberFormat(t.locale)));
   return format.format(n);
@@ -51,7 +51,7 @@ export const MAX_TITLE = 80;
 export const safe = (text: string, max: number): string => escapeHtml(truncate(text, max));
 
 /** `3rd_stream` → title from the `streams` table, else "3-й поток", else the code itself. Plain text. */
-export function streamName(code: string | null, title: string | null, t: Texts = ru): string {
+export function streamName(code: string | null, title: string | null, t: Texts): string {
   if (title) return title;
   if (!code) return "—";
   const numbered = /^(\d+)(?:st|nd|rd|th)_stream$/.exec(code);
@@ -59,11 +59,11 @@ export function streamName(code: string | null, title: string | null, t: Texts =
 }
 
 /** `streamName`, cut and HTML-escaped. */
-export const streamTitle = (code: string | null, title: string | null, t: Texts = ru): string =>
+export const streamTitle = (code: string | null, title: string | null, t: Texts): string =>
   code || title ? safe(streamName(code, title, t), MAX_TITLE) : "—";
 
 /** The course's name (HTML-safe), or "Курс #id" when the database has none. */
-export function courseTitle(courseId: number | null, name: string | null, t: Texts = ru): string {
+export function courseTitle(courseId: number | null, name: string | null, t: Texts): string {
   if (name) return safe(name, MAX_TITLE);
   return courseId === null ? "—" : t.courseNumber(courseId);
 }
@@ -77,7 +77,7 @@ export function displayUsername(username: string | null | undefined): string {
   return username?.trim() ? `@${safe(username.trim(), MAX_USERNAME)}` : "no_username";
 }
 
-export function discountText(percent: number | null, referralCode: string | null, t: Texts = ru): string | undefined {
+export function discountText(percent: number | null, referralCode: string | null, t: Texts): string | undefined {
   const code = referralCode ? safe(referralCode, MAX_CODE) : undefined;
   if (percent && code) return t.discount(percent, code);
   if (percent) return t.discountOnly(percent);

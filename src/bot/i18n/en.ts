@@ -171,6 +171,8 @@ export const en: Texts = {
     savedLong: (name) => `✅ The “${name}” text is saved. New messages will use it.`,
     askReset: (name) => `Restore the default text of the “${name}” message?`,
     yesReset: "↺ Yes, restore",
+    back: "↩ Back",
+    outdated: "This button is outdated: here are the messages as they are now.",
   },
   broadcast: {
     whom: "📨 Broadcast. To whom?",
