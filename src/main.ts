@@ -13,20 +13,27 @@ import { adminLang, languageStore } from "./bot/language";
 import { startHttpServer } from "./http/server";
 import { ALLOWED_UPDATES, createWebhookServer, registerWebhook } from "./bot/webhook";
 import { createLogger, type Logger } from "./logger";
+import { StartupError, databaseLoginError, describeError, initBot, retryDelayMs } from "./startup";
 import { finishBroadcastOnLastRecipient, startBroadcastProgress } from "./delivery/broadcasts";
 import { startReminders } from "./delivery/reminders";
 import { createDeliveryWorker, type DeliveryWorker } from "./delivery/worker";
 
-/** At start the database may still be booting: wait for it instead of crash-looping. */
+/**
+ * At start the database may still be booting: wait for it instead of crash-looping. One that
+ * refuses the login or lacks the database will not get better by waiting: that stops the start.
+ */
 async function migrateWhenReachable(database: OpenedDatabase, logger: Logger, signal: AbortSignal): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await runMigrations(database, { logger });
       return;
     } catch (err) {
+      const refused = databaseLoginError(err);
+      if (refused) throw refused;
       if (!isDatabaseUnavailable(err) || signal.aborted) throw err;
-      const delay = Math.min(30_000, 1_000 * 2 ** Math.min(attempt, 5));
-      logger.warn({ err, attempt, retry_in_ms: delay }, "database unavailable, will retry");
+      const delay = retryDelayMs(attempt);
+      const why = describeError(err);
+      logger.warn({ database: database.where, error: why, attempt, retry_in_s: delay / 1000 }, `cannot reach the database (${why}); retrying in ${delay / 1000} s`);
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
@@ -84,7 +91,8 @@ async function main(): Promise<void> {
     }
 
     const bot = createBot({ config, logger, db: database.db, clock: () => new Date() });
-    await bot.init();
+    await initBot(bot, { apiRoot: config.telegramApiRoot ?? "https://api.telegram.org", logger, signal: stopping.signal });
+    if (stopping.signal.aborted) return;
     const languages = languageStore(database.db);
     await registerAdminCommands(bot.api, config.adminIds, logger, async (id) => TEXTS[await adminLang(languages, id)]);
     if (stopping.signal.aborted) return;
@@ -126,7 +134,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  if (err instanceof EmbeddedServerError) {
+  if (err instanceof EmbeddedServerError || err instanceof StartupError) {
     process.stderr.write(`${err.message}\n`);
     process.exit(1);
   }

@@ -34,8 +34,9 @@ async function pendingMigrations(client: pg.PoolClient, folder: string): Promise
   return journal.entries
     .filter((e) => e.when > last)
     .map((e) => {
-      const first = /^--\s*(.+)$/m.exec(readFileSync(join(folder, `${e.tag}.sql`), "utf8"))?.[1] ?? "";
-      return { tag: e.tag, about: first };
+      // The file's first comment line ("-->" marks drizzle's statement breaks, not a comment).
+      const first = /^--(?!>)\s*(.+)$/m.exec(readFileSync(join(folder, `${e.tag}.sql`), "utf8"))?.[1];
+      return { tag: e.tag, about: first ?? "" };
     });
 }
 
@@ -67,7 +68,7 @@ export async function runMigrations(database: Pick<Database, "pool">, options: {
     try {
       const pending = await pendingMigrations(client, folder);
       if (pending.length > 0) {
-        for (const m of pending) logger?.info({ migration: m.tag }, `applying migration ${m.tag}: ${m.about}`);
+        for (const m of pending) logger?.info({ migration: m.tag }, `applying migration ${m.tag}${m.about ? `: ${m.about}` : ""}`);
         const started = Date.now();
         await migratePg(drizzlePg(client), { migrationsFolder: folder });
         logger?.info({ migrations: pending.length, seconds: (Date.now() - started) / 1000 }, `applied ${pending.length} migration(s)`);

@@ -82,9 +82,17 @@ export async function ensureSharedIndexes(client: Client, logger?: Pick<Logger, 
     }
     if (now === "valid") continue;
     if (now === "invalid") await client.query(`DROP INDEX CONCURRENTLY IF EXISTS "${index.name}"`);
-    const { rows } = await client.query<{ rows: number }>(`SELECT greatest(reltuples, 0)::float8 AS rows FROM pg_class WHERE oid = $1::regclass`, [index.table]);
-    const estimate = Math.round(rows[0]?.rows ?? 0);
-    logger?.info({ index: index.name, table: index.table, rows_estimate: estimate }, `building index ${index.name} on ${index.table} (~${estimate} rows) without blocking writes: ${index.why}`);
+    // reltuples is -1 for a table never analysed; its size on disk still says how long this takes.
+    const { rows } = await client.query<{ rows: number; mb: number }>(
+      `SELECT reltuples::float8 AS rows, round(pg_relation_size(oid) / 1048576.0)::float8 AS mb FROM pg_class WHERE oid = $1::regclass`,
+      [index.table],
+    );
+    const estimate = rows[0] && rows[0].rows >= 0 ? `~${Math.round(rows[0].rows)} rows` : "rows not counted yet";
+    const size = `${rows[0]?.mb ?? 0} MB`;
+    logger?.info(
+      { index: index.name, table: index.table, rows_estimate: rows[0]?.rows ?? null, table_mb: rows[0]?.mb ?? null },
+      `building index ${index.name} on ${index.table} (${estimate}, ${size}) without blocking writes: ${index.why}`,
+    );
     const started = Date.now();
     await client.query(`CREATE INDEX CONCURRENTLY IF NOT EXISTS "${index.name}" ON "${index.table}" USING btree ${index.columns}`);
     logger?.info({ index: index.name, seconds: (Date.now() - started) / 1000 }, `index ${index.name} built`);

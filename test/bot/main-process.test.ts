@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { FakeTelegram } from "../helpers/fake-telegram";
 import { freePort } from "../helpers/free-port";
 import { TEST_TOKEN } from "../helpers/harness";
@@ -164,3 +165,87 @@ describe("expected failures: one line and exit code 1", () => {
     expect(readdirSync(old)).toEqual(["PG_VERSION"]);
   });
 });
+
+// The start-up failures an operator meets first, each through the real process: one plain line,
+// no stack trace; exit 1 when waiting cannot help, a visible retry when it can.
+describe("start-up in plain words", () => {
+  const noStack = (output: string) => expect(output).not.toMatch(/^\s+at /m);
+  const withDatabase = (url: string, apiRoot: string) => ({ ...env(join(dir, "unused")), DATABASE_URL: url, TELEGRAM_API_ROOT: apiRoot });
+  function startWith(vars: Record<string, string | undefined>) {
+    const child = spawn(process.execPath, ["dist/main.js"], { env: vars, stdio: ["ignore", "pipe", "pipe"] });
+    children.push(child);
+    const run = { child, output: "", exited: new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code))) };
+    child.stdout!.on("data", (d) => (run.output += d));
+    child.stderr!.on("data", (d) => (run.output += d));
+    return run;
+  }
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database?.dispose());
+
+  it("a token Telegram rejects", async () => {
+    const rejecting = await FakeTelegram.start();
+    try {
+      rejecting.failNext("getMe", { error_code: 401, description: "Unauthorized" }, 100);
+      const run = startWith(withDatabase(database.url, rejecting.apiRoot));
+      expect(await run.exited).toBe(1);
+      expect(run.output.trim().split("\n").at(-1)).toBe("Telegram rejected BOT_TOKEN (401): copy it again from @BotFather");
+      noStack(run.output);
+    } finally {
+      await rejecting.close();
+    }
+  });
+
+  it("a Bot API out of reach: which URL, why, the next try; then it answers and the bot runs", async () => {
+    const apiPort = await freePort();
+    const apiRoot = `http://127.0.0.1:${apiPort}`;
+    const run = startWith(withDatabase(database.url, apiRoot));
+    await until("the retry line", () => (run.output.includes(`cannot reach the Bot API at ${apiRoot} (ECONNREFUSED); retrying in 1 s`) ? true : undefined), () => run.output);
+    const late = await FakeTelegram.start(apiPort);
+    try {
+      await until("polling", () => (run.output.includes("bot is running (long polling)") ? true : undefined), () => run.output);
+      noStack(run.output);
+      run.child.kill("SIGTERM");
+      expect(await run.exited).toBe(0);
+    } finally {
+      await late.close();
+    }
+  });
+
+  it("a database that refuses the password", async () => {
+    const pgPort = await freePort();
+    const refusing = refusingPostgres();
+    await new Promise<void>((resolve) => refusing.listen(pgPort, "127.0.0.1", resolve));
+    try {
+      const run = startWith(withDatabase(`postgres://bot:wrong@127.0.0.1:${pgPort}/bot`, api.apiRoot));
+      expect(await run.exited).toBe(1);
+      expect(run.output.trim().split("\n").at(-1)).toBe("The database refused the password (28P01): check the user and password in DATABASE_URL");
+      noStack(run.output);
+    } finally {
+      refusing.close();
+    }
+  });
+
+  it("a database that does not exist", async () => {
+    const url = new URL(database.url);
+    url.pathname = "/no_such_database";
+    const run = startWith(withDatabase(url.toString(), api.apiRoot));
+    expect(await run.exited).toBe(1);
+    expect(run.output.trim().split("\n").at(-1)).toBe(
+      'The database does not exist (3D000: database "no_such_database" does not exist): create it or fix the name in DATABASE_URL',
+    );
+    noStack(run.output);
+  });
+});
+
+/** A PostgreSQL server as far as the login goes: it answers every startup with 28P01. */
+function refusingPostgres(): Server {
+  const field = (type: string, value: string) => Buffer.concat([Buffer.from(type), Buffer.from(`${value}\0`)]);
+  const body = Buffer.concat([field("S", "FATAL"), field("V", "FATAL"), field("C", "28P01"), field("M", 'password authentication failed for user "bot"'), Buffer.from("\0")]);
+  const length = Buffer.alloc(4);
+  length.writeInt32BE(body.length + 4);
+  const error = Buffer.concat([Buffer.from("E"), length, body]);
+  return createServer((socket) => socket.once("data", () => socket.end(error)));
+}

@@ -108,7 +108,7 @@ describe("migrating an adopted database", () => {
       expect(lines.filter((l) => l.startsWith("applying migration "))).toHaveLength(migrationCount());
       expect(lines).toContain(`applied ${migrationCount()} migration(s)`);
       expect(lines).toContain(
-        "building index idx_bookings_created_id on bookings (~5000 rows) without blocking writes: keyset paging of all bookings, newest first",
+        "building index idx_bookings_created_id on bookings (~5000 rows, 0 MB) without blocking writes: keyset paging of all bookings, newest first",
       );
       expect(lines).toContain("index idx_bookings_created_id built");
 

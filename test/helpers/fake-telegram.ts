@@ -95,9 +95,10 @@ export class FakeTelegram {
     readonly apiRoot: string,
   ) {}
 
-  static async start(): Promise<FakeTelegram> {
+  /** On a free port, or on `port` (a test that first finds the Bot API unreachable there). */
+  static async start(on = 0): Promise<FakeTelegram> {
     const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve) => server.listen(on, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
     const fake = new FakeTelegram(server, `http://127.0.0.1:${port}`);
     server.on("request", (req, res) => void fake.handle(req, res));
