@@ -27,6 +27,15 @@ const EnvSchema = v.object({
     ),
     v.transform((ids) => [...new Set(ids.map(Number))]),
   ),
+  ADMIN_CHAT_ID: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.regex(/^-[1-9]\d{0,15}$/, "must be a group's chat id: a negative number, as Telegram gives it for groups"),
+      v.transform(Number),
+      v.check((id: number) => Number.isSafeInteger(id), "is out of range"),
+    ),
+  ),
   DATABASE_URL: v.optional(
     v.pipe(v.string(), v.trim(), v.regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")),
   ),
@@ -79,6 +88,11 @@ const EnvSchema = v.object({
 export type Config = {
   botToken: string;
   adminIds: readonly number[];
+  /**
+   * The admins' group: new bookings, payment proofs and failed deliveries go there instead of each
+   * admin's private chat, and its members from ADMIN_IDS may press their buttons. Off when unset.
+   */
+  adminChatId: number | undefined;
   database: { kind: "postgres"; url: string } | { kind: "pglite"; dir: string };
   telegramApiRoot: string | undefined;
   timeZone: string;
@@ -133,6 +147,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return {
     botToken: e.BOT_TOKEN,
     adminIds: e.ADMIN_IDS,
+    adminChatId: e.ADMIN_CHAT_ID,
     database: e.DATABASE_URL ? { kind: "postgres", url: e.DATABASE_URL } : { kind: "pglite", dir: e.PGLITE_DIR },
     telegramApiRoot: e.TELEGRAM_API_ROOT,
     timeZone: e.TZ_DISPLAY,

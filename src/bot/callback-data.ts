@@ -121,17 +121,31 @@ export function parseStudent(data: string): StudentCallback | undefined {
 
 // ── Templates: `t:e:<kind>` edit, `t:r:<kind>` reset?, `t:R:<kind>` reset! ──
 
-export type TemplateCallback = { op: "edit" | "reset" | "reset-yes"; kind: "confirmation" | "cancellation" | "reminder" };
+export type TemplateCallback = {
+  op: "edit" | "reset" | "reset-yes";
+  kind: "confirmation" | "cancellation" | "reminder" | "payment_instructions" | "payment_details";
+};
 
-const KIND_CODE = { confirmation: "c", cancellation: "x", reminder: "r" } as const;
-const CODE_KIND = { c: "confirmation", x: "cancellation", r: "reminder" } as const;
+const KIND_CODE = { confirmation: "c", cancellation: "x", reminder: "r", payment_instructions: "p", payment_details: "d" } as const;
+const CODE_KIND = { c: "confirmation", x: "cancellation", r: "reminder", p: "payment_instructions", d: "payment_details" } as const;
 const TEMPLATE_OP = { edit: "e", reset: "r", "reset-yes": "R" } as const;
 
 export const packTemplate = (data: TemplateCallback): string => `t:${TEMPLATE_OP[data.op]}:${KIND_CODE[data.kind]}`;
 
 export function parseTemplate(data: string): TemplateCallback | undefined {
-  const m = /^t:([erR]):([cxr])$/.exec(data);
+  const m = /^t:([erR]):([cxrpd])$/.exec(data);
   if (!m) return undefined;
   const op = m[1] === "e" ? "edit" : m[1] === "r" ? "reset" : "reset-yes";
   return { op, kind: CODE_KIND[m[2] as keyof typeof CODE_KIND] };
+}
+
+// ── Payment proofs: `p:<booking id>` sends the booking's proofs again (the card's "📎" button) ──
+
+export const packProof = (bookingId: number): string => `p:${bookingId.toString(36)}`;
+
+export function parseProof(data: string): { bookingId: number } | undefined {
+  const m = /^p:([1-9a-z][0-9a-z]{0,5})$/.exec(data);
+  if (!m) return undefined;
+  const bookingId = parseInt(m[1]!, 36);
+  return bookingId > MAX_SERIAL ? undefined : { bookingId };
 }

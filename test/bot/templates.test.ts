@@ -25,9 +25,11 @@ describe("/templates", () => {
         "<b>Подтверждение</b> (по умолчанию)\n<blockquote>{first_name}, ваша заявка подтверждена! 🎉\nКурс: {course}, {stream}.\nСтарт: {start_date}.\nДо встречи на занятиях!</blockquote>",
         "<b>Отмена</b> (по умолчанию)\n<blockquote>{first_name}, ваша заявка на курс «{course}» ({stream}) отменена.\nПричина: {reason}.\nЕсли это ошибка — просто напишите нам.</blockquote>",
         "<b>Напоминание</b> (по умолчанию)\n<blockquote>{first_name}, напоминаем: курс «{course}» ({stream}) стартует {start_date}. До встречи!</blockquote>",
+        "<b>Как оплатить</b> (по умолчанию)\n<blockquote>{first_name}, чтобы закрепить место на курсе «{course}» ({stream}), оплатите {price}.\nРеквизиты — в следующем сообщении. После оплаты пришлите сюда фото или скриншот чека (или PDF-файл): мы проверим оплату и подтвердим заявку.</blockquote>",
+        "<b>Реквизиты</b> (по умолчанию)\n<blockquote>Реквизиты для оплаты уточняются — напишите нам, и мы пришлём их.</blockquote>",
       ].join("\n\n"),
     );
-    expect(buttonRows(calls[0]!.payload.reply_markup)).toEqual([["✏️ Подтверждение"], ["✏️ Отмена"], ["✏️ Напоминание"]]);
+    expect(buttonRows(calls[0]!.payload.reply_markup)).toEqual([["✏️ Подтверждение"], ["✏️ Отмена"], ["✏️ Напоминание"], ["✏️ Как оплатить"], ["✏️ Реквизиты"]]);
   });
 
   it("edits a text: refuses bad placeholders, previews, saves, and new messages use it", async () => {

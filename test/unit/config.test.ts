@@ -20,6 +20,7 @@ describe("parseConfig", () => {
     expect(parseConfig(BASE)).toStrictEqual<Config>({
       botToken: TOKEN,
       adminIds: [111],
+      adminChatId: undefined,
       database: { kind: "pglite", dir: "./data" },
       telegramApiRoot: undefined,
       timeZone: "Europe/Moscow",
@@ -37,6 +38,7 @@ describe("parseConfig", () => {
     const config = parseConfig({
       BOT_TOKEN: ` ${TOKEN} `,
       ADMIN_IDS: "111, 222 ,111",
+      ADMIN_CHAT_ID: " -1001234567890 ",
       PGLITE_DIR: "/var/lib/bot",
       TELEGRAM_API_ROOT: "http://127.0.0.1:8081",
       TZ_DISPLAY: "UTC",
@@ -50,6 +52,7 @@ describe("parseConfig", () => {
     expect(config).toStrictEqual<Config>({
       botToken: TOKEN,
       adminIds: [111, 222],
+      adminChatId: -1001234567890,
       database: { kind: "pglite", dir: "/var/lib/bot" },
       telegramApiRoot: "http://127.0.0.1:8081",
       timeZone: "UTC",
@@ -78,6 +81,7 @@ describe("parseConfig", () => {
     const config = parseConfig({
       ...BASE,
       DATABASE_URL: "",
+      ADMIN_CHAT_ID: "",
       PGLITE_DIR: "  ",
       TELEGRAM_API_ROOT: "",
       TZ_DISPLAY: "",
@@ -130,6 +134,10 @@ describe("parseConfig errors", () => {
     ["DELIVERY_RATE", "0"],
     ["REMINDER_HOURS", "soon"],
     ["STUDENT_BOOKING", "maybe"],
+    ["ADMIN_CHAT_ID", "1001234567890"],
+    ["ADMIN_CHAT_ID", "-0"],
+    ["ADMIN_CHAT_ID", "@admins"],
+    ["ADMIN_CHAT_ID", "-99999999999999999"],
     ["LOG_LEVEL", "loud"],
     ["DATABASE_URL", "mysql://root:hunter2@db/bookings"],
     ["TELEGRAM_API_ROOT", "not a url"],
