@@ -82,7 +82,7 @@ describe("the admin group", () => {
       expect(await handle(groupMessageUpdate(text, from, OTHER_GROUP)), text).toEqual([]);
     }
     const elsewhere = { ...inGroup()[0]!, chat: { id: OTHER_GROUP, type: "supergroup", title: "Other" } } as Message;
-    expect(await handle(callbackUpdate(elsewhere, inGroup()[0]!.reply_markup!.inline_keyboard[0]![0]!.callback_data!, ADMIN) as never)).toEqual([]);
+    expect(await handle(callbackUpdate(elsewhere, (inGroup()[0]!.reply_markup!.inline_keyboard[0]![0] as { callback_data: string }).callback_data, ADMIN) as never)).toEqual([]);
   });
 
   it("a forged or foreign button pressed by an admin there is stale", async () => {

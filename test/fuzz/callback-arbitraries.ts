@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { packCard, packList, packListEdge, packStudent, packTemplate } from "../../src/bot/callback-data";
+import { packCard, packList, packListEdge, packProof, packStudent, packTemplate } from "../../src/bot/callback-data";
 import type { ListState } from "../../src/bot/list-state";
 import { STUDENT, fitsCallbackData, nearMiss } from "./support";
 
@@ -67,9 +67,20 @@ export const studentData = fc.oneof(studentValid, nearMiss(studentValid), studen
 
 // ── Templates `t:` ──
 const templateValid = fc
-  .tuple(fc.constantFrom("edit", "reset", "reset-yes"), fc.constantFrom("confirmation", "cancellation", "reminder"))
+  .tuple(fc.constantFrom("edit", "reset", "reset-yes"), fc.constantFrom("confirmation", "cancellation", "reminder", "payment_instructions", "payment_details"))
   .map(([op, kind]) => packTemplate({ op: op as "edit", kind: kind as "reminder" }));
-const templateLoose = fc.tuple(oneOfCodes(["e", "r", "R", "E"]), oneOfCodes(["c", "x", "r", "R", "cc"])).map(([op, kind]) => `t:${op}:${kind}`);
+const templateLoose = fc.tuple(oneOfCodes(["e", "r", "R", "E"]), oneOfCodes(["c", "x", "r", "p", "d", "R", "P", "cc"])).map(([op, kind]) => `t:${op}:${kind}`);
+
+// ── Payment proofs `p:` (the card's 📎) ──
+const proofValid = fc.oneof(
+  fc.integer({ min: 1, max: 24 }).map(packProof),
+  fc.constantFrom(packProof(2_147_483_647)),
+);
+export const proofLoose = fc.oneof(
+  idText.map((id) => `p:${id}`),
+  fc.tuple(idText, fc.string({ maxLength: 6 })).map(([id, rest]) => `p:${id}:${rest}`),
+  fc.string({ maxLength: 12 }).map((rest) => `p${rest}`),
+);
 
 // ── Conversation buttons `cr:`, `tp:`, `bx:` ──
 const conversationButtons = fc.oneof(
@@ -129,6 +140,8 @@ export function adminData(): fc.Arbitrary<string> {
       { weight: 2, arbitrary: cardLoose },
       { weight: 1, arbitrary: templateValid },
       { weight: 1, arbitrary: nearMiss(fc.oneof(templateValid, templateLoose)) },
+      { weight: 1, arbitrary: proofValid },
+      { weight: 1, arbitrary: fc.oneof(proofLoose, nearMiss(proofValid)) },
       { weight: 2, arbitrary: conversationButtons },
       { weight: 1, arbitrary: studentData },
       { weight: 2, arbitrary: randomData },
@@ -142,12 +155,12 @@ export const randomData: fc.Arbitrary<string> = fc
     fc.string({ minLength: 1, maxLength: 64 }),
     fc.string({ unit: "binary", minLength: 1, maxLength: 32 }),
     fc.string({ unit: "grapheme", minLength: 1, maxLength: 20 }),
-    fc.tuple(fc.constantFrom("l:", "bk/", "c:", "s:", "t:", "cr:", "tp:", "bx:", "bk", "l", "c", "other/0/0/x/f"), fc.string({ maxLength: 60 })).map(([p, s]) => p + s),
+    fc.tuple(fc.constantFrom("l:", "bk/", "c:", "s:", "t:", "p:", "cr:", "tp:", "bx:", "bk", "l", "c", "p", "other/0/0/x/f"), fc.string({ maxLength: 60 })).map(([p, s]) => p + s),
   )
   .filter(fitsCallbackData);
 
 /** Every admin prefix followed by anything, for the refusal checks. */
 export const adminPrefixedData: fc.Arbitrary<string> = fc
-  .tuple(fc.constantFrom("l:", "bk/", "c:", "t:", "cr:", "tp:", "bx:"), fc.oneof(fc.string({ maxLength: 40 }), cardLoose, templateLoose, conversationButtons))
+  .tuple(fc.constantFrom("l:", "bk/", "c:", "t:", "p:", "cr:", "tp:", "bx:"), fc.oneof(fc.string({ maxLength: 40 }), cardLoose, templateLoose, proofLoose, conversationButtons))
   .map(([prefix, rest]) => (rest.startsWith(prefix) ? rest : prefix + rest))
   .filter(fitsCallbackData);

@@ -64,7 +64,7 @@ describe("text sent to a waiting conversation", () => {
     const watch = logWatch(h);
     const contexts = fc.oneof(
       fc.constant(["user"] as const),
-      fc.tuple(fc.constant("template" as const), fc.constantFrom("c", "x", "r")),
+      fc.tuple(fc.constant("template" as const), fc.constantFrom("c", "x", "r", "p", "d")),
       fc.tuple(fc.constant("broadcast" as const), fc.constantFrom("c", "p", "n", "x", "a")),
       fc.tuple(fc.constant("reason" as const), fc.integer({ min: 1, max: 18 })),
     );

@@ -1,6 +1,7 @@
 import { Composer, GrammyError } from "grammy";
 import type { Message } from "grammy/types";
 import { recordPaymentProof, type ProofFile } from "../../bookings/payment-proof";
+import { isDatabaseUnavailable } from "../../db/errors";
 import { findAwaitingPayment, listProofs } from "../../db/queries/payment-proofs";
 import { parseProof } from "../callback-data";
 import type { BotContext, Deps, Feature } from "../context";
@@ -54,7 +55,14 @@ export function studentPaymentProofs(deps: Deps): Composer<BotContext> {
 
   feature.on("message:text", async (ctx, next) => {
     if (ctx.message.text.startsWith("/")) return next();
-    const waiting = await findAwaitingPayment(deps.db, ctx.from.id);
+    let waiting: { id: number } | undefined;
+    try {
+      waiting = await findAwaitingPayment(deps.db, ctx.from.id);
+    } catch (err) {
+      // Only a hint: with the database down, the usual pointer to /start does as well.
+      if (!isDatabaseUnavailable(err)) throw err;
+      ctx.log.debug({ err }, "could not look up a booking waiting for payment");
+    }
     return waiting ? ctx.reply(ctx.t.students.proofHint(waiting.id)) : next();
   });
   return feature;
