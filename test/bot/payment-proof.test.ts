@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { User } from "grammy/types";
-import { createTestDatabase, rawExec, rawQuery, type TestDatabase } from "../helpers/db";
+import { recordPaymentProof } from "../../src/bookings/payment-proof";
+import { TEST_DB_KIND, createTestDatabase, rawExec, rawQuery, type TestDatabase } from "../helpers/db";
 import { addCourse } from "../helpers/fixtures";
 import { buttonRows, createHarness, type Harness } from "../helpers/harness";
 import { ADMIN } from "../helpers/updates";
@@ -263,6 +264,25 @@ describe("payment proof in English", () => {
     expect(buttonRows(card[0]!.payload.reply_markup)).toEqual([["🟢 Confirm", "🔴 Cancel"], ["↻ Refresh", "📎 Proof"]]);
     const shown = await h.press(h.lastSent(ADMIN_2.id), "📎 Proof", ADMIN_2);
     expect(shown[1]!.payload.caption).toMatch(new RegExp(`^📎 Proof for booking #${row!.booking_id} · 1 of 1 · `));
+  });
+});
+
+describe.skipIf(TEST_DB_KIND !== "postgres")("an album of photos arriving at the same instant", () => {
+  it("moves the booking once; every photo is kept", async () => {
+    const student = { id: 424_150, firstName: "Альбом" };
+    const [row] = await rawQuery(database, "INSERT INTO bookings (user_id, course_id, course_stream) VALUES ($1, 1, '7th_stream') RETURNING id", [student.id]);
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => recordPaymentProof(database.db, { student, file: { kind: "photo", fileId: `album-${i}` }, adminNotices: () => [] })),
+    );
+    expect(results.filter((r) => r.kind === "moved")).toHaveLength(1);
+    expect(results.filter((r) => r.kind === "added")).toHaveLength(5);
+    expect(await rawQuery(database, "SELECT count(*)::int AS n FROM payment_proofs WHERE booking_id = $1", [row!.id])).toEqual([{ n: 6 }]);
+    expect(
+      await rawQuery(database, "SELECT event_type, count(*)::int AS n FROM events WHERE details->>'booking_id' = $1 GROUP BY 1 ORDER BY 1", [String(row!.id)]),
+    ).toEqual([
+      { event_type: "booking_status_changed", n: 1 },
+      { event_type: "payment_proof_uploaded", n: 6 },
+    ]);
   });
 });
 
