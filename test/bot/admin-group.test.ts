@@ -5,7 +5,7 @@ import { createTestDatabase, rawExec, rawQuery, type TestDatabase } from "../hel
 import { addCourse } from "../helpers/fixtures";
 import { buttonRows, createHarness, type Harness } from "../helpers/harness";
 import { ADMIN, callbackUpdate, groupMessageUpdate } from "../helpers/updates";
-import { FAST, testWorker } from "../delivery/helpers";
+import { FAST, deliverAll, testWorker } from "../delivery/helpers";
 
 /**
  * ADMIN_CHAT_ID: new bookings, payment proofs and failed deliveries go to the admins' group with
@@ -41,9 +41,6 @@ afterAll(async () => {
   await database?.dispose();
 });
 
-async function deliverAll(): Promise<void> {
-  while ((await worker.tick()) > 0);
-}
 
 /** The bot's messages in the group, as they stand now. */
 const inGroup = (): Message[] => [...h.api.messages.values()].filter((m) => m.chat.id === GROUP);
@@ -61,7 +58,7 @@ describe("the admin group", () => {
     await h.press(h.lastSent(IRA.id), "Вайб кодинг · 7-й поток · старт 01.12", IRA);
     ira = Number((await rawQuery(database, "SELECT id FROM bookings WHERE user_id = $1", [IRA.id]))[0]!.id);
     expect(await rawQuery(database, "SELECT chat_id::float8 AS chat_id FROM outbox WHERE kind = 'admin_notice'")).toEqual([{ chat_id: GROUP }]);
-    await deliverAll();
+    await deliverAll(worker);
     const [notice] = inGroup();
     expect(notice!.text).toBe(`🆕 <b>Новая заявка #${ira}</b>\nИра · @ira_g · id <code>${IRA.id}</code>\nВайб кодинг · 7-й поток`);
     expect(buttonRows(notice!.reply_markup)).toEqual([["🟢 Подтвердить", "🟡 В ожидание", "🔴 Отменить"], ["↻ Обновить"]]);
@@ -94,7 +91,7 @@ describe("the admin group", () => {
 
   it("gets the payment proof; an admin cancels or confirms from it there", async () => {
     await h.sendPhoto(IRA, "AgAC-group-proof");
-    await deliverAll();
+    await deliverAll(worker);
     const proof = inGroup().find((m) => m.photo)!;
     expect(proof.photo![0]!.file_id).toBe("AgAC-group-proof");
     expect(proof.caption!.split("\n")[0]).toBe(`📎 <b>Чек по заявке #${ira}</b> · ⚪ Новая заявка → 🟡 В ожидании`);
@@ -133,7 +130,7 @@ describe("the admin group", () => {
 
   it("hears of a message to a student that failed for good, with the card's buttons; never of its own notices failing", async () => {
     h.api.failChat(IRA.id, { error_code: 403, description: "Forbidden: bot was blocked by the user" }, 1);
-    await deliverAll();
+    await deliverAll(worker);
     expect(await rawQuery(database, "SELECT status, last_error FROM outbox WHERE booking_id = $1 AND kind = 'confirmation'", [ira])).toEqual([
       { status: "failed", last_error: "403: Forbidden: bot was blocked by the user" },
     ]);
@@ -149,7 +146,7 @@ describe("the admin group", () => {
     );
     h.api.failChat(IRA.id, { error_code: 403, description: "Forbidden: bot was blocked by the user" }, 1);
     h.api.failChat(GROUP, { error_code: 403, description: "Forbidden: bot was kicked from the supergroup chat" }, 1);
-    await deliverAll();
+    await deliverAll(worker);
     expect(await rawQuery(database, "SELECT chat_id::float8 AS chat_id, kind, status, last_error FROM outbox WHERE id >= $1 ORDER BY id", [reminder!.id])).toEqual([
       { chat_id: IRA.id, kind: "reminder", status: "failed", last_error: "403: Forbidden: bot was blocked by the user" },
       { chat_id: GROUP, kind: "admin_notice", status: "failed", last_error: "403: Forbidden: bot was kicked from the supergroup chat" },
@@ -162,7 +159,7 @@ describe("the admin group", () => {
     try {
       await h.send("/start", SAM);
       await h.press(h.lastSent(SAM.id), "Вайб кодинг · 7-й поток · starts 01.12", SAM);
-      await deliverAll();
+      await deliverAll(worker);
       const notice = inGroup().at(-1)!;
       expect(notice.text).toMatch(/^🆕 <b>New booking #\d+<\/b>\nSam · no_username · id <code>424202<\/code>\nВайб кодинг · 7-й поток$/);
       expect(buttonRows(notice.reply_markup)).toEqual([["🟢 Confirm", "🟡 Pending", "🔴 Cancel"], ["↻ Refresh"]]);
@@ -180,7 +177,7 @@ describe("without ADMIN_CHAT_ID", () => {
       const [row] = await rawQuery(database, "INSERT INTO bookings (user_id, first_name, course_id, course_stream, confirmed) VALUES ($1, 'Ира', 1, '7th_stream', 1) RETURNING id", [IRA.id]);
       await rawExec(database, `INSERT INTO outbox (dedupe_key, kind, chat_id, text, booking_id) VALUES ('solo-reminder', 'reminder', ${IRA.id}, 'скоро старт', ${row!.id})`);
       solo.api.failChat(IRA.id, { error_code: 400, description: "Bad Request: chat not found" }, 1);
-      while ((await soloWorker.tick()) > 0);
+      await deliverAll(soloWorker);
       const notices = solo.api.delivered().filter((d) => d.chatId === ADMIN.id || d.chatId === ADMIN_2.id);
       expect(notices.map((d) => [d.chatId, d.text])).toEqual([
         [ADMIN.id, `⚠️ <b>Не доставлено</b>: Напоминание · заявка #${row!.id} · Ира · no_username\n400: Bad Request: chat not found`],

@@ -5,7 +5,7 @@ import { TEST_DB_KIND, createTestDatabase, rawExec, rawQuery, type TestDatabase 
 import { addCourse } from "../helpers/fixtures";
 import { buttonRows, createHarness, type Harness } from "../helpers/harness";
 import { ADMIN } from "../helpers/updates";
-import { FAST, testWorker } from "../delivery/helpers";
+import { FAST, deliverAll, testWorker } from "../delivery/helpers";
 
 /**
  * The core loop through the real bot and the fake Bot API: a student books, gets the payment
@@ -42,10 +42,6 @@ afterAll(async () => {
   await database?.dispose();
 });
 
-/** Runs the delivery worker until the outbox has nothing due. */
-async function deliverAll(): Promise<void> {
-  while ((await worker.tick()) > 0);
-}
 
 async function book(student: User, button: string, start = "/start"): Promise<number> {
   await h.send(start, student);
@@ -67,7 +63,7 @@ describe("payment proof", () => {
     await h.send("/start ref_FRIEND10", IRA);
     await h.press(h.lastSent(IRA.id), "Вайб кодинг · 7-й поток · старт 01.12", IRA);
     ira = Number((await rawQuery(database, "SELECT id FROM bookings WHERE user_id = $1", [IRA.id]))[0]!.id);
-    await deliverAll();
+    await deliverAll(worker);
     // After the welcome and the booking's reply, the outbox's two messages.
     const toIra = h.api.delivered().filter((d) => d.chatId === IRA.id).map((d) => d.text);
     expect(toIra[1]).toMatch(/^✅ Заявка принята: Вайб кодинг, 7-й поток\.\n/);
@@ -120,7 +116,7 @@ describe("payment proof", () => {
     ]);
 
     const before = h.api.calls.length;
-    await deliverAll();
+    await deliverAll(worker);
     const sent = h.api.calls.slice(before).filter((c) => c.method === "sendPhoto");
     expect(sent.map((c) => c.payload.chat_id)).toEqual([ADMIN.id, ADMIN_2.id]);
     expect(sent[0]!.payload).toMatchObject({
@@ -158,7 +154,7 @@ describe("payment proof", () => {
     ]);
     expect((await eventsOf(ira)).map((e) => e.event_type)).toEqual(["booking_created", "payment_proof_uploaded", "booking_status_changed", "payment_proof_uploaded"]);
     const before = h.api.calls.length;
-    await deliverAll();
+    await deliverAll(worker);
     const sent = h.api.calls.slice(before).filter((c) => c.method === "sendDocument");
     expect(sent.map((c) => [c.payload.chat_id, c.payload.document])).toEqual([
       [ADMIN.id, "BQACAgIAAx-ira-pdf"],
@@ -179,7 +175,7 @@ describe("payment proof", () => {
     expect(await statusOf(ira)).toBe(2);
     expect(h.api.message(ADMIN.id, proofMessage.message_id)!.photo).toBeDefined();
 
-    await deliverAll();
+    await deliverAll(worker);
     expect(h.api.delivered().filter((d) => d.chatId === IRA.id).at(-1)!.text).toMatch(/^Ира, ваша заявка подтверждена! 🎉/);
 
     // 📎 sends both proofs again, oldest first, by their file ids.
