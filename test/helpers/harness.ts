@@ -31,7 +31,7 @@ export function captureLogs() {
  * checked on every call the bot makes in answer to an update. The fake API refuses such calls
  * too, so sends of the delivery worker are held to them as well (`close` reports any).
  */
-export function assertTelegramWouldAccept({ method, payload }: Pick<ApiCall, "method" | "payload">): void {
+function assertTelegramWouldAccept({ method, payload }: Pick<ApiCall, "method" | "payload">): void {
   const problems = telegramLimitProblems(method, payload);
   if (problems.length > 0) throw new Error(problems.join("\n"));
 }
