@@ -46,6 +46,15 @@ const EnvSchema = v.object({
     ),
     v.transform((ids) => [...new Set(ids.map(Number))]),
   ),
+  ADMIN_CHAT_ID: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.regex(/^-[1-9]\d{0,15}$/, "must be a group's chat id: a negative number, as Telegram gives it for groups"),
+      v.transform(Number),
+      v.check((id: number) => Number.isSafeInteger(id), "is out of range"),
+    ),
+  ),
   TELEGRAM_API_ROOT: v.optional(v.pipe(v.string(), v.trim(), v.url("must be a URL"))),
   TZ_DISPLAY: v.optional(v.pipe(v.string(), v.trim(), v.check(isTimeZone, "is not a known IANA time zone")), "Europe/Moscow"),
   LOG_LEVEL: v.optional(
@@ -97,6 +106,11 @@ export type DatabaseSource = { kind: "url"; url: string } | { kind: "embedded"; 
 export type Config = {
   botToken: string;
   adminIds: readonly number[];
+  /**
+   * The admins' group: new bookings, payment proofs and failed deliveries go there instead of each
+   * admin's private chat, and its members from ADMIN_IDS may press their buttons. Off when unset.
+   */
+  adminChatId: number | undefined;
   database: DatabaseSource;
   telegramApiRoot: string | undefined;
   timeZone: string;
@@ -167,6 +181,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return {
     botToken: e.BOT_TOKEN,
     adminIds: e.ADMIN_IDS,
+    adminChatId: e.ADMIN_CHAT_ID,
     database: databaseSource(e),
     telegramApiRoot: e.TELEGRAM_API_ROOT,
     timeZone: e.TZ_DISPLAY,

@@ -10,6 +10,7 @@ import { createBot } from "./bot";
 import { registerAdminCommands } from "./bot/commands";
 import { TEXTS } from "./bot/i18n";
 import { adminLang, languageStore } from "./bot/language";
+import { failedDeliveryNotices } from "./bot/notices";
 import { startHttpServer } from "./http/server";
 import { ALLOWED_UPDATES, createWebhookServer, registerWebhook } from "./bot/webhook";
 import { createLogger, type Logger } from "./logger";
@@ -96,12 +97,18 @@ async function main(): Promise<void> {
     const languages = languageStore(database.db);
     await registerAdminCommands(bot.api, config.adminIds, logger, async (id) => TEXTS[await adminLang(languages, id)]);
     if (stopping.signal.aborted) return;
+    const failureNotices = failedDeliveryNotices(config);
     const delivery = createDeliveryWorker({
       db: database.db,
       api: bot.api,
       logger: logger.child({ component: "delivery" }),
       options: { ratePerSecond: config.delivery.ratePerSecond, maxAttempts: config.delivery.maxAttempts },
-      onOutcome: finishBroadcastOnLastRecipient,
+      // A broadcast recipient's outcome may finish its broadcast; a message about a booking that
+      // failed for good tells the admins (each acts only on the rows it concerns).
+      onOutcome: async (tx, row, outcome) => {
+        await finishBroadcastOnLastRecipient(tx, row, outcome);
+        await failureNotices(tx, row, outcome);
+      },
     });
     worker = delivery;
     delivery.start();

@@ -4,6 +4,7 @@ import { blockedUsers, bookings, courses, referralCoupons, streams, users } from
 import { getBooking, type BookingRow } from "../db/queries/bookings";
 import { bookingCreatedEvent, insertEvents } from "../db/queries/events";
 import { enqueue, type OutgoingMessage } from "../delivery/outbox";
+import { paymentInstructions, type Price } from "./payment-instructions";
 import { checkCoupon, parseReferralParam, recordCouponUse, takeCoupon, type CouponCheck } from "./referrals";
 
 export type StudentProfile = {
@@ -60,7 +61,8 @@ export function listOpenStreams(db: Db) {
 export type OpenStream = Awaited<ReturnType<typeof listOpenStreams>>[number];
 
 export type BookingAttempt =
-  | { kind: "created"; booking: BookingRow }
+  /** `instructed`: the student's payment instructions are queued (not when nothing is due). */
+  | { kind: "created"; booking: BookingRow; price: Price; instructed: boolean }
   | { kind: "duplicate" }
   | { kind: "closed" };
 
@@ -68,9 +70,17 @@ export type BookingAttempt =
 const BOOKING_LOCK = 727_002;
 
 /**
+ * Serialises our writes to one student's bookings (a booking, a payment proof) across processes,
+ * until the transaction ends.
+ */
+export async function lockStudentBookings(tx: Db, studentId: number): Promise<void> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(${BOOKING_LOCK}, hashtext(${String(studentId)}))`);
+}
+
+/**
  * A student books a stream: one transaction writes the booking (status 0, with the discount of
- * the coupon they brought, if it is still valid), its `booking_created` event, and a notice to
- * every admin. One live booking per student and stream is our rule, not the database's (the real
+ * the coupon they brought, if it is still valid), its `booking_created` event, the student's
+ * payment instructions and a notice to the admins. One live booking per student and stream is our rule, not the database's (the real
  * bot books twice on a double press, and a unique index would crash it): a transaction-level
  * advisory lock per student serialises our booking path across processes, so the check below
  * cannot race, and the coupon is taken at most once per student.
@@ -81,13 +91,15 @@ export async function createStudentBooking(
     student: StudentProfile;
     courseId: number;
     streamCode: string;
+    /** For the start date in the payment instructions. */
+    timeZone: string;
     /** The admins' notices about the new booking, queued in the same transaction. */
     adminNotice: (booking: BookingRow) => OutgoingMessage[];
   },
 ): Promise<BookingAttempt> {
   const { student, courseId, streamCode } = request;
   return db.transaction(async (tx) => {
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(${BOOKING_LOCK}, hashtext(${String(student.id)}))`);
+    await lockStudentBookings(tx, student.id);
     const [open] = await tx
       .select({ code: streams.code })
       .from(streams)
@@ -125,8 +137,9 @@ export async function createStudentBooking(
     }
     await insertEvents(tx, [bookingCreatedEvent(created!)]);
     const booking = (await getBooking(tx, created!.id))!;
-    await enqueue(tx, request.adminNotice(booking));
-    return { kind: "created", booking } as const;
+    const payment = await paymentInstructions(tx, booking, request.timeZone);
+    await enqueue(tx, [...payment.messages, ...request.adminNotice(booking)]);
+    return { kind: "created", booking, price: payment.price, instructed: payment.messages.length > 0 } as const;
   });
 }
 

@@ -125,7 +125,7 @@ export function parseStudent(data: string): StudentCallback | undefined {
 // we choose only the ids (short, no `/`) and read none of it. The list is `t`, the question
 // "reset this one?" `t-<kind code>`: 3 + 6 + 13 bytes at most, far under 64.
 
-const KIND_CODE: Record<TemplateKind, string> = { confirmation: "c", cancellation: "x", reminder: "r" };
+const KIND_CODE: Record<TemplateKind, string> = { confirmation: "c", cancellation: "x", reminder: "r", payment_instructions: "p", payment_details: "d" };
 
 export const TEMPLATES_MENU = "t";
 export const templateResetMenu = (kind: TemplateKind): string => `t-${KIND_CODE[kind]}`;
@@ -146,3 +146,14 @@ export const packBroadcastStatus = (code: BroadcastStatusCode): string => `bx:s:
 /** `index` is the group's place in the list the admin was shown (at most 40 of them). */
 export const packBroadcastGroup = (index: number): string => `bx:g:${index}`;
 export const BROADCAST_QUIT = BROADCAST_PREVIEW.drop;
+
+// ── Payment proofs: `p:<booking id>` sends the booking's proofs again (the card's "📎" button) ──
+
+export const packProof = (bookingId: number): string => `p:${bookingId.toString(36)}`;
+
+export function parseProof(data: string): { bookingId: number } | undefined {
+  const m = /^p:([1-9a-z][0-9a-z]{0,5})$/.exec(data);
+  if (!m) return undefined;
+  const bookingId = parseInt(m[1]!, 36);
+  return bookingId > MAX_SERIAL ? undefined : { bookingId };
+}

@@ -6,9 +6,15 @@ type EditOptions = Parameters<InnerContext["editMessageText"]>[1];
 /**
  * Puts new text in place of the pressed message. Telegram answers 400 when nothing changed (a
  * refresh, a double tap) or the message is gone; either way there is nothing left to do, so
- * that is not an error for the admin to see.
+ * that is not an error for the admin to see. A photo or document (a payment proof with the
+ * card's buttons) has no text to replace and stays as it is: the text comes as a new message.
  */
 export async function editInPlace(ctx: InnerContext, text: string, options?: EditOptions): Promise<void> {
+  const pressed = ctx.callbackQuery?.message;
+  if (pressed && pressed.text === undefined && (pressed.photo !== undefined || pressed.document !== undefined)) {
+    await ctx.reply(text, options as Parameters<InnerContext["reply"]>[1]);
+    return;
+  }
   try {
     await ctx.editMessageText(text, options);
   } catch (error) {

@@ -11,11 +11,13 @@ import { exportFeature } from "./features/export";
 import { healthFeature } from "./features/health";
 import { helpFeature } from "./features/help";
 import { langFeature } from "./features/lang";
+import { paymentProofFeature } from "./features/payment-proof";
 import { statsFeature } from "./features/stats";
 import { studentSide } from "./features/student-side";
 import { templatesFeature } from "./features/templates";
 import { unhandledFeature } from "./features/unhandled";
 import { userFeature } from "./features/user";
+import { parseCard } from "./callback-data";
 import { languageStore, withLanguage } from "./language";
 import { withUpdateLogger } from "./middleware";
 
@@ -23,8 +25,8 @@ export type BotOptions = Pick<BotConfig<BotContext>, "botInfo" | "client">;
 
 /**
  * Builds the bot; starts nothing. Order: per-chat ordering → logger → error boundary →
- * admins (conversations → features → unhandled) | everyone else (the student side).
- * The bot works in private chats only.
+ * admins (conversations → features → unhandled) | everyone else (the student side), in private
+ * chats; in the admin group (ADMIN_CHAT_ID), presses on the card's buttons only.
  */
 export function createBot(deps: Deps, options: BotOptions = {}): Bot<BotContext> {
   const { config, logger } = deps;
@@ -47,9 +49,12 @@ export function createBot(deps: Deps, options: BotOptions = {}): Bot<BotContext>
   // Conversation state lives in the database: a restart, or another instance behind the same
   // webhook, carries on where the admin was.
   admin.use(conversations({ storage: { type: "key", prefix: "conv:", adapter: botStateStorage(deps.db) } }));
+  const booking = bookingFeature(deps);
+  const proofs = paymentProofFeature(deps);
   install(admin, [
     bookingsFeature(deps),
-    bookingFeature(deps),
+    booking,
+    proofs,
     userFeature(deps),
     templatesFeature(deps),
     broadcastFeature(deps),
@@ -63,6 +68,23 @@ export function createBot(deps: Deps, options: BotOptions = {}): Bot<BotContext>
     .chatType("private")
     .filter((ctx) => !admins.has(ctx.from.id))
     .use(studentSide(deps).composer);
+
+  // The admin group gets notices with the card's buttons: admins press them there like in their
+  // own chat, anyone else is refused, and nothing else in any group is answered.
+  if (config.adminChatId !== undefined) {
+    const presses = guarded
+      .chatType(["group", "supergroup"])
+      .filter((ctx) => ctx.chat.id === config.adminChatId)
+      .on("callback_query:data");
+    const groupAdmin = presses.filter((ctx) => admins.has(ctx.from.id));
+    // The reason is typed in a conversation, which lives in the admin's private chat.
+    groupAdmin
+      .filter((ctx) => parseCard(ctx.callbackQuery.data)?.op === "reason")
+      .use((ctx) => ctx.answerCallbackQuery({ text: ctx.t.card.reasonInPrivate(parseCard(ctx.callbackQuery.data)!.id), show_alert: true }));
+    groupAdmin.use(booking.composer, proofs.composer);
+    groupAdmin.use((ctx) => ctx.answerCallbackQuery({ text: ctx.t.staleButton }));
+    presses.use((ctx) => ctx.answerCallbackQuery({ text: ctx.t.notAdminButton }));
+  }
   return bot;
 }
 

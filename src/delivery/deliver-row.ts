@@ -23,21 +23,28 @@ export type OnOutcome = (tx: Db, row: OutboxRow, outcome: DeliveryOutcome) => Pr
 
 export type SendResult = { ok: true; telegramMessageId: number } | { ok: false; failure: SendFailure };
 
-/** One `sendMessage`, aborted after `timeoutMs` (the lease must outlive the request). */
-export async function sendRow(api: Pick<Api, "sendMessage">, row: OutboxRow, timeoutMs: number): Promise<SendResult> {
+/** What the worker sends with: text, and photos or documents by Telegram file id. */
+export type SendApi = Pick<Api, "sendMessage" | "sendPhoto" | "sendDocument">;
+
+/**
+ * One `sendMessage` — or, for a row with a photo or document, `sendPhoto` / `sendDocument` by its
+ * file id with the text as caption — aborted after `timeoutMs` (the lease must outlive the
+ * request). Errors are classified alike whichever method sent it.
+ */
+export async function sendRow(api: SendApi, row: OutboxRow, timeoutMs: number): Promise<SendResult> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
+  // grammY types its signal with the abort-controller polyfill; the native one works the same.
+  const signal = controller.signal as unknown as Parameters<Api["sendMessage"]>[3];
+  const markup = row.replyMarkup ? { reply_markup: row.replyMarkup as InlineKeyboardMarkup } : {};
+  const parseMode = row.parseMode ? { parse_mode: row.parseMode } : {};
   try {
-    const message = await api.sendMessage(
-      row.chatId,
-      row.text,
-      {
-        ...(row.parseMode ? { parse_mode: row.parseMode } : {}),
-        ...(row.replyMarkup ? { reply_markup: row.replyMarkup as InlineKeyboardMarkup } : {}),
-      },
-      // grammY types its signal with the abort-controller polyfill; the native one works the same.
-      controller.signal as unknown as Parameters<Api["sendMessage"]>[3],
-    );
+    const message =
+      row.mediaKind === "photo" && row.mediaFileId
+        ? await api.sendPhoto(row.chatId, row.mediaFileId, { caption: row.text, ...parseMode, ...markup }, signal)
+        : row.mediaKind === "document" && row.mediaFileId
+          ? await api.sendDocument(row.chatId, row.mediaFileId, { caption: row.text, ...parseMode, ...markup }, signal)
+          : await api.sendMessage(row.chatId, row.text, { ...parseMode, ...markup }, signal);
     return { ok: true, telegramMessageId: message.message_id };
   } catch (err) {
     const failure = classifySendError(err);
@@ -60,7 +67,8 @@ export function recordFinal(db: Db, owner: string, row: OutboxRow, outcome: Deli
         ? await markSent(tx, { id: row.id, owner, telegramMessageId: outcome.telegramMessageId })
         : await markFailed(tx, { id: row.id, owner, error: outcome.error });
     if (!owned) return false;
-    if (outcome.status === "failed" && outcome.unreachable) await markUserBlocked(tx, { userId: row.chatId, reason: outcome.error });
+    // blocked_users lists students; a group that removed the bot (negative chat id) is no student.
+    if (outcome.status === "failed" && outcome.unreachable && row.chatId > 0) await markUserBlocked(tx, { userId: row.chatId, reason: outcome.error });
     if (row.recipientId != null) {
       await recordRecipientOutcome(
         tx,

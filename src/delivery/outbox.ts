@@ -4,7 +4,7 @@ import { outbox, type NewOutboxRow } from "../db/schema";
 
 export type OutgoingMessage = Pick<
   NewOutboxRow,
-  "dedupeKey" | "kind" | "chatId" | "text" | "parseMode" | "replyMarkup" | "bookingId" | "recipientId" | "notBefore"
+  "dedupeKey" | "kind" | "chatId" | "text" | "parseMode" | "replyMarkup" | "bookingId" | "recipientId" | "notBefore" | "mediaKind" | "mediaFileId"
 >;
 
 /**

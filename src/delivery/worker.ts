@@ -1,9 +1,8 @@
 import { setMaxListeners } from "node:events";
-import type { Api } from "grammy";
 import type { Db } from "../db/client";
 import type { OutboxRow } from "../db/schema";
 import type { Logger } from "../logger";
-import { persist, recordFinal, recordRetry, sendRow, type OnOutcome, type SendResult } from "./deliver-row";
+import { persist, recordFinal, recordRetry, sendRow, type OnOutcome, type SendApi, type SendResult } from "./deliver-row";
 import { claimDue } from "./queries";
 import { createRateLimiter, systemClock, type DeliveryClock } from "./rate-limiter";
 import { decideAfterFailure } from "./retry-policy";
@@ -14,7 +13,7 @@ export type { DeliveryWorkerOptions } from "./worker-options";
 
 export type DeliveryWorkerDeps = {
   db: Db;
-  api: Pick<Api, "sendMessage">;
+  api: SendApi;
   logger: Logger;
   clock?: DeliveryClock;
   random?: () => number;

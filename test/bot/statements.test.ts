@@ -35,6 +35,7 @@ async function counted(run: () => Promise<unknown>): Promise<string[]> {
   return [...sent];
 }
 
+// Counted on node-postgres's client: PGlite sends nothing through it.
 describe("statements per press", () => {
   it("confirming a booking from its card: the change in one transaction, the card read once", async () => {
     const [id] = await addBookings(database.db, [{ userId: 71_001, confirmed: 1 }]);
@@ -44,8 +45,8 @@ describe("statements per press", () => {
     const sql = statements.map((s) => s.split(/\s+/).slice(0, 3).join(" "));
     // bot_state: the admin's language and the conversations' state; then BEGIN, the guarded
     // UPDATE (returning the card's row), the events, the template, the outbox row, COMMIT; then
-    // the card's student, history and messages.
-    expect(sql).toHaveLength(11);
+    // the card's student, history, messages and payment proofs (whether "📎" is shown).
+    expect(sql).toHaveLength(12);
     expect(statements.filter((s) => /^(begin|commit)/i.test(s))).toHaveLength(2);
   });
 });

@@ -15,7 +15,8 @@ beforeAll(async () => {
   await addCourse(database.db);
   await rawExec(
     database,
-    `UPDATE streams SET is_open = true, starts_at = '2026-12-01 16:00:00+00' WHERE code = '7th_stream';
+    `UPDATE courses SET price_usd_cents = 15000 WHERE id = 1;
+     UPDATE streams SET is_open = true, starts_at = '2026-12-01 16:00:00+00' WHERE code = '7th_stream';
      UPDATE streams SET is_open = true, starts_at = '2027-01-15 16:00:00+00', course_id = 1 WHERE code = '8th_stream';
      INSERT INTO referral_coupons (code, discount_percent, max_activations, created_by, is_active)
      VALUES ('FRIEND10', 10, 50, 1, 1), ('OLD', 50, 5, 1, 0), ('GONE', 30, 1, 1, 1);
@@ -66,8 +67,17 @@ describe("a student", () => {
     const calls = await h.press(h.lastSent(IRA.id), "Вайб кодинг · 7-й поток · старт 01.12", IRA);
     expect(calls.map((c) => c.method)).toEqual(["answerCallbackQuery", "sendMessage"]);
     expect(calls[1]!.payload.text).toBe(
-      "✅ Заявка принята: Вайб кодинг, 7-й поток.\nСкидка по промокоду FRIEND10: 10%.\nЧто дальше: администратор проверит заявку и напишет вам об оплате. Статус — в «Мои заявки».",
+      "✅ Заявка принята: Вайб кодинг, 7-й поток.\nСкидка по промокоду FRIEND10: 10%.\nЧто дальше: оплатите по инструкции ниже и пришлите сюда фото чека или PDF-файл. Статус — в «Мои заявки».",
     );
+    // The payment instructions follow through the outbox: the price less the discount, then the details.
+    expect(await rawQuery(database, "SELECT dedupe_key, text, parse_mode FROM outbox WHERE kind = 'payment_instructions' ORDER BY id")).toEqual([
+      {
+        dedupe_key: expect.stringMatching(/^booking:\d+:pay$/),
+        text: "Ира, чтобы закрепить место на курсе «Вайб кодинг» (7-й поток), оплатите $135 (со скидкой 10%).\nРеквизиты — в следующем сообщении. После оплаты пришлите сюда фото или скриншот чека (или PDF-файл): мы проверим оплату и подтвердим заявку.",
+        parse_mode: null,
+      },
+      { dedupe_key: expect.stringMatching(/^booking:\d+:pay-details$/), text: "Реквизиты для оплаты уточняются — напишите нам, и мы пришлём их.", parse_mode: null },
+    ]);
     const [booking] = await bookingsOf(IRA.id);
     expect(booking).toMatchObject({ confirmed: 0, course_stream: "7th_stream", referral_code: "FRIEND10", discount_percent: 10 });
     // The coupon is used as the real bot uses it: a usage row and one activation.
@@ -132,7 +142,7 @@ describe("a student", () => {
       { event_type: "booking_status_changed", role: "student", old: "0", new: "-1" },
       { event_type: "booking_cancelled", role: null, old: null, new: null },
     ]);
-    expect(await rawQuery(database, "SELECT kind FROM outbox WHERE booking_id = $1 AND kind <> 'admin_notice'", [booking!.id])).toEqual([]);
+    expect(await rawQuery(database, "SELECT kind FROM outbox WHERE booking_id = $1 AND kind NOT IN ('admin_notice', 'payment_instructions')", [booking!.id])).toEqual([]);
   });
 
   it("with nothing booked, 'my bookings' says so", async () => {
@@ -153,7 +163,7 @@ describe("a student", () => {
 describe("two booking attempts at the same instant", () => {
   it("make one booking; the other is told it exists", async () => {
     const student = { id: 424_100, firstName: "Двойной" };
-    const attempt = () => createStudentBooking(database.db, { student, courseId: 1, streamCode: "8th_stream", adminNotice: () => [] });
+    const attempt = () => createStudentBooking(database.db, { student, courseId: 1, streamCode: "8th_stream", timeZone: "Europe/Moscow", adminNotice: () => [] });
     const results = await Promise.all(Array.from({ length: 8 }, attempt));
     expect(results.filter((r) => r.kind === "created")).toHaveLength(1);
     expect(results.filter((r) => r.kind === "duplicate")).toHaveLength(7);

@@ -26,9 +26,11 @@ describe("/templates", () => {
         "<b>Подтверждение</b> (по умолчанию)\n<blockquote>{first_name}, ваша заявка подтверждена! 🎉\nКурс: {course}, {stream}.\nСтарт: {start_date}.\nДо встречи на занятиях!</blockquote>",
         "<b>Отмена</b> (по умолчанию)\n<blockquote>{first_name}, ваша заявка на курс «{course}» ({stream}) отменена.\nПричина: {reason}.\nЕсли это ошибка — просто напишите нам.</blockquote>",
         "<b>Напоминание</b> (по умолчанию)\n<blockquote>{first_name}, напоминаем: курс «{course}» ({stream}) стартует {start_date}. До встречи!</blockquote>",
+        "<b>Как оплатить</b> (по умолчанию)\n<blockquote>{first_name}, чтобы закрепить место на курсе «{course}» ({stream}), оплатите {price}.\nРеквизиты — в следующем сообщении. После оплаты пришлите сюда фото или скриншот чека (или PDF-файл): мы проверим оплату и подтвердим заявку.</blockquote>",
+        "<b>Реквизиты</b> (по умолчанию)\n<blockquote>Реквизиты для оплаты уточняются — напишите нам, и мы пришлём их.</blockquote>",
       ].join("\n\n"),
     );
-    expect(buttonRows(calls[0]!.payload.reply_markup)).toEqual([["✏️ Подтверждение"], ["✏️ Отмена"], ["✏️ Напоминание"]]);
+    expect(buttonRows(calls[0]!.payload.reply_markup)).toEqual([["✏️ Подтверждение"], ["✏️ Отмена"], ["✏️ Напоминание"], ["✏️ Как оплатить"], ["✏️ Реквизиты"]]);
   });
 
   it("edits a text: refuses bad placeholders, previews, saves, and new messages use it", async () => {
@@ -107,7 +109,7 @@ describe("the /templates menu", () => {
     const back = await h.press(current(list), "↩ Назад");
     expect(back.map((c) => c.method)).toEqual(["answerCallbackQuery", "editMessageText"]);
     expect(current(list).text).toBe(list.text);
-    expect(buttonRows(current(list).reply_markup)).toEqual([["✏️ Подтверждение"], ["✏️ Отмена", "↺ По умолчанию"], ["✏️ Напоминание"]]);
+    expect(buttonRows(current(list).reply_markup)).toEqual([["✏️ Подтверждение"], ["✏️ Отмена", "↺ По умолчанию"], ["✏️ Напоминание"], ["✏️ Как оплатить"], ["✏️ Реквизиты"]]);
     expect(await bodies()).toEqual([{ kind: "cancellation", body: "Отменено: {reason}" }]);
   });
 
@@ -120,7 +122,7 @@ describe("the /templates menu", () => {
     expect(pressed.map((c) => c.method)).toEqual(["answerCallbackQuery", "editMessageText"]);
     expect(pressed[0]!.payload).toMatchObject({ text: OUTDATED });
     expect(current(question).text).toContain("<b>Отмена</b> (изменён)\n<blockquote>Отмена заявки: {reason}</blockquote>");
-    expect(buttonRows(current(question).reply_markup)).toEqual([["✏️ Подтверждение"], ["✏️ Отмена", "↺ По умолчанию"], ["✏️ Напоминание"]]);
+    expect(buttonRows(current(question).reply_markup)).toEqual([["✏️ Подтверждение"], ["✏️ Отмена", "↺ По умолчанию"], ["✏️ Напоминание"], ["✏️ Как оплатить"], ["✏️ Реквизиты"]]);
     expect(await bodies()).toEqual([{ kind: "cancellation", body: "Отмена заявки: {reason}" }]);
   });
 
@@ -136,7 +138,7 @@ describe("the /templates menu", () => {
     expect(pressed.map((c) => c.method)).toEqual(["answerCallbackQuery", "editMessageText"]);
     expect(pressed[0]!.payload).toMatchObject({ text: OUTDATED });
     expect(current(old).text).toContain("<b>Отмена</b> (по умолчанию)");
-    expect(buttonRows(current(old).reply_markup)).toEqual([["✏️ Подтверждение"], ["✏️ Отмена"], ["✏️ Напоминание"]]);
+    expect(buttonRows(current(old).reply_markup)).toEqual([["✏️ Подтверждение"], ["✏️ Отмена"], ["✏️ Напоминание"], ["✏️ Как оплатить"], ["✏️ Реквизиты"]]);
     expect((await h.send("hello"))[0]!.payload.text, "no conversation was entered").toBe("Не понял. Что я умею — /help");
   });
 
@@ -148,7 +150,7 @@ describe("the /templates menu", () => {
       const pressed = await h.press(list, "✏️ Подтверждение");
       expect(pressed[0]!.payload).toMatchObject({ text: "This button is outdated: here are the messages as they are now." });
       expect(current(list).text).toMatch(/^✉️ <b>Messages to students<\/b>/);
-      expect(buttonRows(current(list).reply_markup)).toEqual([["✏️ Confirmation"], ["✏️ Cancellation"], ["✏️ Reminder"]]);
+      expect(buttonRows(current(list).reply_markup)).toEqual([["✏️ Confirmation"], ["✏️ Cancellation"], ["✏️ Reminder"], ["✏️ How to pay"], ["✏️ Payment details"]]);
     } finally {
       await h.send("/lang ru");
     }

@@ -226,6 +226,44 @@ describe("the real system's database, shared", () => {
     expect(again[0]!.payload.text).toContain("Промокод <code>SPRING20</code> вы уже использовали.");
   });
 
+  it("takes payment proofs beside the real bot's: its events, its status codes, its deletes", async () => {
+    const katya: User = { id: 5_105, is_bot: false, first_name: "Катя", username: "katya" };
+    await real.upsertUser({ id: katya.id, username: "katya", firstName: "Катя" });
+    const eventsOf = (id: number) =>
+      rawQuery(database, "SELECT event_type, details->>'old_status' AS old, details->>'new_status' AS new FROM events WHERE details->>'booking_id' = $1 ORDER BY id", [String(id)]);
+
+    // The real bot's booking, paid through ours: 0 → 1 with the events the real bot writes.
+    const first = await real.createBooking({ userId: katya.id, username: "katya", firstName: "Катя", courseId: 1, stream: "9th_stream" });
+    const received = await h.sendPhoto(katya, "AgAC-katya-1");
+    expect(received[0]!.payload.text).toMatch(new RegExp(`^📎 Спасибо! Чек по заявке #${first} `));
+    expect(await eventsOf(first)).toEqual([
+      { event_type: "booking_created", old: null, new: null },
+      { event_type: "payment_proof_uploaded", old: null, new: null },
+      { event_type: "booking_status_changed", old: "0", new: "1" },
+    ]);
+    // The real bot then gets a photo too: it finds nothing at status 0, and its write succeeds.
+    expect(await real.paymentProof(katya.id)).toBeUndefined();
+    // Its admin approves; our card shows both bots' steps and the proof.
+    await real.approve(first, katya.id, REAL_ADMIN.id);
+    const card = await h.send(`/booking ${first}`);
+    const history = card[0]!.payload.text!.split("<b>История</b>\n")[1]!.split("\n\n")[0]!.split("\n");
+    expect(history.map((line) => line.replace(/^\d\d\.\d\d\.\d{4} \d\d:\d\d · /, ""))).toEqual(["∅ → ⚪ · студент", "⚪ → 🟡 · студент", "🟡 → 🟢 · Сергей (админ)"]);
+    expect(buttonRows(card[0]!.payload.reply_markup).at(-1)).toEqual(["↻ Обновить", "📎 Чек"]);
+
+    // The real bot took the proof first (status 1): ours keeps the PDF with it, status untouched.
+    const second = await real.createBooking({ userId: katya.id, username: "katya", firstName: "Катя", courseId: 1, stream: "10th_stream" });
+    expect(await real.paymentProof(katya.id)).toBe(second);
+    const again = await h.sendDocument(katya, { fileId: "BQAC-katya-2" });
+    expect(again[0]!.payload.text).toBe(`📎 Получили ещё один файл к заявке #${second} и передали администратору.`);
+    expect(await rawQuery(database, "SELECT confirmed FROM bookings WHERE id = $1", [second])).toEqual([{ confirmed: 1 }]);
+    expect((await eventsOf(second)).map((e) => e.event_type)).toEqual(["booking_created", "booking_status_changed", "payment_proof_uploaded"]);
+
+    // The real bot's clean-up deletes bookings with proofs: nothing of ours stops it.
+    await real.deleteByUsername("katya");
+    expect(await rawQuery(database, "SELECT count(*)::int AS n FROM bookings WHERE user_id = $1", [katya.id])).toEqual([{ n: 0 }]);
+    expect(await rawQuery(database, "SELECT count(*)::int AS n FROM payment_proofs WHERE user_id = $1", [katya.id])).toEqual([{ n: 2 }]);
+  });
+
   it("skips students the dashboard recorded as blocked in a broadcast", async () => {
     const made = await createBroadcast(database.db, { audience: { status: "any" }, text: "x", adminId: ADMIN.id });
     const recipients = await rawQuery(database, "SELECT user_id::int AS id FROM message_recipients WHERE message_id = $1 ORDER BY 1", [made.id]);

@@ -29,6 +29,11 @@ export function testWorker(db: Db, fake: FakeTelegram, options: Partial<Delivery
   return Object.assign(worker, { logs: logs.lines });
 }
 
+/** Runs the worker's rounds until nothing is due (as a test's stand-in for the running worker). */
+export async function deliverAll(worker: { tick(): Promise<number> }): Promise<void> {
+  while ((await worker.tick()) > 0);
+}
+
 /** `n` messages round-robin over `chats` chats (ids from 7001), texts "<prefix>-<i>". */
 export function backlog(n: number, chats: number, prefix = "m"): OutgoingMessage[] {
   return Array.from({ length: n }, (_, i) => ({

@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { TEMPLATE_KINDS } from "../../src/delivery/templates";
 import {
   BROADCAST_PREVIEW,
   BROADCAST_QUIT,
@@ -10,6 +11,7 @@ import {
   packCard,
   packList,
   packListEdge,
+  packProof,
   packStudent,
   templateResetMenu,
 } from "../../src/bot/callback-data";
@@ -80,7 +82,8 @@ export const studentData = fc.oneof(studentValid, nearMiss(studentValid), studen
 
 // ── Templates: the menu's `<id>/<row>/<col>/<payload>/<hash>` (hashes the plugin would not
 // have written, so every press is outdated), and `t:e:c` buttons of lists sent before it was one ──
-const templateMenuIds = fc.constantFrom(TEMPLATES_MENU, templateResetMenu("confirmation"), templateResetMenu("cancellation"), templateResetMenu("reminder"));
+const TEMPLATE_MENUS = [TEMPLATES_MENU, ...TEMPLATE_KINDS.map(templateResetMenu)];
+const templateMenuIds = fc.constantFrom(...TEMPLATE_MENUS);
 const hexPosition = fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 3 }) }, { weight: 1, arbitrary: fc.integer({ min: 4, max: 300 }) }).map((n) => n.toString(16));
 const templateMenu = fc
   .tuple(templateMenuIds, hexPosition, hexPosition, fc.constantFrom("", "c", "x"), fc.constantFrom("h", "f"), fc.string({ minLength: 1, maxLength: 4 }))
@@ -95,12 +98,22 @@ const templateMenu = fc
 export function menuThrowsOn(data: string): boolean {
   const [id, row, col, , ...rest] = data.split("/");
   const type = rest.join("/")[0];
-  const known = [TEMPLATES_MENU, templateResetMenu("confirmation"), templateResetMenu("cancellation"), templateResetMenu("reminder")];
-  if (!row || !col || (type !== "h" && type !== "f") || !known.includes(id!)) return false;
+  if (!row || !col || (type !== "h" && type !== "f") || !TEMPLATE_MENUS.includes(id!)) return false;
   const [r, c] = [parseInt(row, 16), parseInt(col, 16)];
   return r < 0 || c < 0 || ((Number.isNaN(r) || Number.isNaN(c)) && type === "h" && id === TEMPLATES_MENU);
 }
 const templateLoose = fc.tuple(oneOfCodes(["e", "r", "R", "E"]), oneOfCodes(["c", "x", "r", "R", "cc"])).map(([op, kind]) => `t:${op}:${kind}`);
+
+// ── Payment proofs `p:` (the card's 📎) ──
+const proofValid = fc.oneof(
+  fc.integer({ min: 1, max: 24 }).map(packProof),
+  fc.constantFrom(packProof(2_147_483_647)),
+);
+export const proofLoose = fc.oneof(
+  idText.map((id) => `p:${id}`),
+  fc.tuple(idText, fc.string({ maxLength: 6 })).map(([id, rest]) => `p:${id}:${rest}`),
+  fc.string({ maxLength: 12 }).map((rest) => `p${rest}`),
+);
 
 // ── Buttons under the conversations' previews and broadcast questions, today's and older ones ──
 const conversationButtons = fc.oneof(
@@ -163,6 +176,8 @@ export function adminData(): fc.Arbitrary<string> {
       { weight: 2, arbitrary: cardLoose },
       { weight: 1, arbitrary: templateMenu },
       { weight: 1, arbitrary: nearMiss(fc.oneof(templateMenu, templateLoose)) },
+      { weight: 1, arbitrary: proofValid },
+      { weight: 1, arbitrary: fc.oneof(proofLoose, nearMiss(proofValid)) },
       { weight: 2, arbitrary: conversationButtons },
       { weight: 1, arbitrary: studentData },
       { weight: 2, arbitrary: randomData },
@@ -176,12 +191,12 @@ export const randomData: fc.Arbitrary<string> = fc
     fc.string({ minLength: 1, maxLength: 64 }),
     fc.string({ unit: "binary", minLength: 1, maxLength: 32 }),
     fc.string({ unit: "grapheme", minLength: 1, maxLength: 20 }),
-    fc.tuple(fc.constantFrom("l:", "bk/", "c:", "s:", "t:", "t/", "t-c/", "cr:", "tp:", "bx:", "bk", "l", "c", "other/0/0/x/f"), fc.string({ maxLength: 60 })).map(([p, s]) => p + s),
+    fc.tuple(fc.constantFrom("l:", "bk/", "c:", "s:", "t:", "t/", "t-c/", "p:", "cr:", "tp:", "bx:", "bk", "l", "c", "p", "other/0/0/x/f"), fc.string({ maxLength: 60 })).map(([p, s]) => p + s),
   )
   .filter(fitsCallbackData);
 
 /** Every admin prefix followed by anything, for the refusal checks. */
 export const adminPrefixedData: fc.Arbitrary<string> = fc
-  .tuple(fc.constantFrom("l:", "bk/", "c:", "t:", "t/", "cr:", "tp:", "bx:"), fc.oneof(fc.string({ maxLength: 40 }), cardLoose, templateLoose, templateMenu, conversationButtons))
+  .tuple(fc.constantFrom("l:", "bk/", "c:", "t:", "t/", "p:", "cr:", "tp:", "bx:"), fc.oneof(fc.string({ maxLength: 40 }), cardLoose, templateLoose, templateMenu, proofLoose, conversationButtons))
   .map(([prefix, rest]) => (rest.startsWith(prefix) ? rest : prefix + rest))
   .filter(fitsCallbackData);

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
-import type { User } from "grammy/types";
+import type { Message, User } from "grammy/types";
 import { isActionAllowed } from "../../src/bookings/change-status";
 import { TEMPLATE_KINDS, type TemplateKind } from "../../src/delivery/templates";
-import { parseCard, parseStudent } from "../../src/bot/callback-data";
+import { parseCard, parseProof, parseStudent } from "../../src/bot/callback-data";
 import type { TestDatabase } from "../helpers/db";
-import type { Harness } from "../helpers/harness";
+import { createHarness, type Harness } from "../helpers/harness";
 import { ADMIN, STRANGER } from "../helpers/updates";
 import { adminData, randomData, studentData } from "./callback-arbitraries";
 import {
@@ -87,7 +87,10 @@ describe("random callback_data", () => {
       fc.asyncProperty(adminData().filter((d) => !changesData(d)), async (d) => {
         watch.reset();
         const { calls, answer } = await press(d, ADMIN);
-        if (!/^(l:|bk\/|c:|t[/-])/.test(d)) expect(answer.text).toBe(t.staleButton);
+        if (!/^(l:|bk\/|c:|t[/-]|p:)/.test(d)) expect(answer.text).toBe(t.staleButton);
+        // 📎 of a booking with proofs sends them again (the seed has one), to the admin alone.
+        const proof = parseProof(d);
+        if (proof) expect(calls.filter((c) => c.method === "sendPhoto")).toHaveLength(proof.bookingId === data.proofOf ? 1 : 0);
         if (entersConversation(d)) {
           expect(sent(calls), "the conversation asks its question").toHaveLength(1);
           await leaveConversation();
@@ -156,6 +159,54 @@ describe("random callback_data", () => {
         expect(await tableChecksums(database)).toEqual(initial);
       }),
       fuzz(500),
+    );
+  }, 60_000);
+});
+
+describe("presses in the admin group (ADMIN_CHAT_ID)", () => {
+  const GROUP = -1_001_000_000_777;
+  let group: Harness;
+  beforeAll(async () => {
+    group = await createHarness(database.db, { PAGE_SIZE: "3", ADMIN_CHAT_ID: String(GROUP) });
+  });
+  afterAll(() => group?.close());
+
+  /** A fresh message of the bot in the group to press on. */
+  const groupMessage = (): Message => {
+    const message = botMessage(group, GROUP, "Новая заявка");
+    const inGroup = { ...message, chat: { id: GROUP, type: "supergroup", title: "Admins" } } as Message;
+    group.api.messages.set(`${GROUP}:${message.message_id}`, inGroup);
+    return inGroup;
+  };
+
+  it("by an admin: one answer, only in the group, no failure, no row changed", async () => {
+    const watch = logWatch(group);
+    await fc.assert(
+      fc.asyncProperty(adminData().filter((d) => !changesData(d)), async (d) => {
+        watch.reset();
+        const calls = await group.pressData(groupMessage(), d, ADMIN);
+        expectAcceptableCalls(calls, GROUP);
+        expect(answers(calls), "one answerCallbackQuery per press").toHaveLength(1);
+        expect(FAILURE_NOTICES).not.toContain(answers(calls)[0]!.payload.text);
+        if (!/^(c:|p:)/.test(d)) expect(answers(calls)[0]!.payload.text).toBe(t.staleButton);
+        watch.expectQuiet();
+        expect(await tableChecksums(database)).toEqual(initial);
+      }),
+      fuzz(500),
+    );
+  }, 60_000);
+
+  it("by anyone else: one refusal and nothing else, whatever the data", async () => {
+    const watch = logWatch(group);
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(adminData(), randomData, studentData), fc.constantFrom(STRANGER, STUDENT), async (d, from) => {
+        watch.reset();
+        const calls = await group.pressData(groupMessage(), d, from);
+        expect(calls).toEqual([{ method: "answerCallbackQuery", payload: expect.objectContaining({ text: t.notAdminButton }) }]);
+        watch.expectQuiet();
+        expect(await tableChecksums(database)).toEqual(initial);
+      }),
+      fuzz(300),
     );
   }, 60_000);
 });

@@ -93,7 +93,9 @@ describe("non-admins, with the database unreachable", () => {
     watch.expectNoTokenLogged();
   }, 60_000);
 
-  it("anything else they write gets a pointer to /start (or the refusal) and reads nothing", async () => {
+  // A student's text is looked up for a booking waiting for payment (the hint to send the receipt);
+  // with the database down that lookup is skipped quietly and the plain pointer answers.
+  it("anything else they write gets a pointer to /start (or the refusal), nothing failing", async () => {
     const watch = logWatch(h);
     const text = anyText.map((t) => telegramText(t)).filter((t) => !/^\/start(@bookings_admin_bot)?(\s|$)/.test(t));
     await fc.assert(
@@ -105,6 +107,20 @@ describe("non-admins, with the database unreachable", () => {
       }),
       fuzz(500),
     );
+  }, 60_000);
+
+  it("a photo or file, which needs the database to be kept as a payment proof, hears it is unavailable", async () => {
+    const watch = logWatch(h);
+    await fc.assert(
+      fc.asyncProperty(nonAdmin, fc.boolean(), fc.constantFrom("application/pdf", "image/png", "application/zip"), async (user, photo, mimeType) => {
+        watch.reset();
+        const calls = photo ? await h.sendPhoto(user) : await h.sendDocument(user, { mimeType });
+        const expected = !photo && mimeType === "application/zip" ? t(user).students.proofWrongFile : t(user).databaseUnavailable;
+        expect(calls).toEqual([{ method: "sendMessage", payload: { chat_id: user.id, text: expected } }]);
+      }),
+      fuzz(100),
+    );
+    watch.expectNoTokenLogged();
   }, 60_000);
 
   it("every admin button, with anything after its prefix, is refused once and reads nothing", async () => {

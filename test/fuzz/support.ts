@@ -2,7 +2,7 @@ import { expect } from "vitest";
 import fc from "fast-check";
 import type { InlineKeyboardButton, Message, User } from "grammy/types";
 import type { Database } from "../../src/db/client";
-import { events, messageHistory, outbox, streams, users } from "../../src/db/schema";
+import { events, messageHistory, outbox, paymentProofs, streams, users } from "../../src/db/schema";
 import { createTestDatabase, rawQuery, type TestDatabase } from "../helpers/db";
 import { addBookings, addCourse } from "../helpers/fixtures";
 import { BOT_INFO, type ApiCall } from "../helpers/fake-telegram";
@@ -51,6 +51,8 @@ export type FuzzData = {
   status: Map<number, number>;
   /** Booking id → owner. */
   owner: Map<number, number>;
+  /** The booking with a payment proof (a pending one of another student). */
+  proofOf: number;
 };
 
 /**
@@ -109,13 +111,16 @@ export async function seedFuzzData(database: Database): Promise<FuzzData> {
     { dedupeKey: "fuzz:3", kind: "reminder", chatId: 5001, text: "soon", bookingId: ids[6]!, status: "queued", attempts: 2 },
   ]);
   await db.insert(messageHistory).values({ messageText: "Всем привет", totalRecipients: 3, successfulDeliveries: 2, createdBy: ADMIN.id });
+  // A pending booking with its payment proof, for the card's 📎.
+  const proofOf = ids[3]!;
+  await db.insert(paymentProofs).values({ bookingId: proofOf, userId: rows[3]!.userId, kind: "photo", fileId: "AgAC-fuzz-proof" });
   const status = new Map<number, number>();
   const owner = new Map<number, number>();
   rows.forEach((row, i) => {
     status.set(ids[i]!, row.confirmed);
     owner.set(ids[i]!, row.userId);
   });
-  return { status, owner };
+  return { status, owner, proofOf };
 }
 
 // ── "No row changed" ─────────────────────────────────────────────────────────────────────

@@ -20,6 +20,7 @@ export type Payload = Record<string, unknown> & {
   chat_id?: number;
   message_id?: number;
   text?: string;
+  caption?: string;
   reply_markup?: { inline_keyboard?: InlineKeyboardButton[][] };
 };
 export type ApiCall = {
@@ -34,7 +35,36 @@ export type ApiFailure = { error_code: number; description: string; parameters?:
 /** Telegram's flood limits, enforced on sendMessage with 429 + retry_after like the real thing. */
 export type ApiLimits = { perSecond?: number; perChatMs?: number; retryAfter?: number };
 
+/** Methods that send a message to a chat: rate limits, failChat and delivered() count them all. */
+export const SEND_METHODS: ReadonlySet<string> = new Set(["sendMessage", "sendPhoto", "sendDocument", "copyMessage"]);
+
+/** `method` "send": any of SEND_METHODS. */
 type Matcher = { method: string; chatId?: number };
+
+/**
+ * What the real Bot API would refuse in this call: text over 4,096 characters, a caption over
+ * 1,024, an answerCallbackQuery text over 200, callback_data over 64 bytes (or empty), an empty
+ * keyboard row. Lengths are counted in UTF-16 units before entity parsing: stricter than Telegram,
+ * which counts the text after its HTML is parsed.
+ */
+export function telegramLimitProblems(method: string, payload: Payload): string[] {
+  const problems: string[] = [];
+  const text = typeof payload.text === "string" ? payload.text : undefined;
+  if (method === "answerCallbackQuery") {
+    if (text !== undefined && text.length > 200) problems.push(`${method}: text over 200 characters (${text.length})`);
+  } else if (text !== undefined && text.length > 4096) {
+    problems.push(`${method}: text over 4096 characters (${text.length})`);
+  }
+  if (typeof payload.caption === "string" && payload.caption.length > 1024) problems.push(`${method}: caption over 1024 characters (${payload.caption.length})`);
+  for (const row of payload.reply_markup?.inline_keyboard ?? []) {
+    if (row.length === 0) problems.push(`${method}: empty keyboard row in ${JSON.stringify(payload.reply_markup)}`);
+    for (const button of row) {
+      const data = (button as { callback_data?: string }).callback_data;
+      if (data !== undefined && (data.length === 0 || Buffer.byteLength(data) > 64)) problems.push(`${method}: callback_data not 1-64 bytes: ${data}`);
+    }
+  }
+  return problems;
+}
 
 /**
  * A file upload (sendDocument) as grammY writes it (lenient multipart: unquoted filenames, no
@@ -87,8 +117,10 @@ export class FakeTelegram {
   private lastSendToChat = new Map<number, number>();
   /** 429s answered because `enforceLimits` was exceeded. */
   rateLimited = 0;
-  /** Called when a sendMessage succeeded, just before its answer is written (e.g. to kill the sender then). */
+  /** Called when a send succeeded, just before its answer is written (e.g. to kill the sender then). */
   beforeAnswer: ((call: ApiCall) => void) | undefined;
+  /** Calls the real Bot API would have refused for a limit (answered 400 here too); tests expect none. */
+  readonly violations: string[] = [];
 
   private constructor(
     private readonly server: Server,
@@ -115,9 +147,9 @@ export class FakeTelegram {
     this.failures.push({ method, failure, times });
   }
 
-  /** The next `times` (default: every) sendMessage to this chat fail with this error. */
+  /** The next `times` (default: every) sends (text, photo, document, copy) to this chat fail with this error. */
   failChat(chatId: number, failure: ApiFailure, times = Number.POSITIVE_INFINITY): void {
-    this.failures.push({ method: "sendMessage", chatId, failure, times });
+    this.failures.push({ method: "send", chatId, failure, times });
   }
 
   /** The next `times` calls of `method` (to `chatId`, if given) are answered after `ms`; `Infinity`: never. */
@@ -130,11 +162,11 @@ export class FakeTelegram {
     this.limits = limits;
   }
 
-  /** Messages delivered, in order (texts as sent; failed and unanswered calls excluded). */
-  delivered(): Array<{ chatId: number; text: string; at: number }> {
-    return this.callsOf("sendMessage")
-      .filter((c) => c.outcome === "ok")
-      .map((c) => ({ chatId: c.payload.chat_id!, text: c.payload.text!, at: c.at }));
+  /** Messages delivered, in order (texts or captions as sent; failed and unanswered calls excluded). */
+  delivered(): Array<{ chatId: number; text: string; at: number; method: string }> {
+    return this.calls
+      .filter((c) => SEND_METHODS.has(c.method) && c.outcome === "ok")
+      .map((c) => ({ chatId: c.payload.chat_id!, text: (c.payload.text ?? c.payload.caption ?? "") as string, at: c.at, method: c.method }));
   }
 
   /** Queues updates for a polling bot (getUpdates). */
@@ -171,6 +203,11 @@ export class FakeTelegram {
       call.outcome = failure.error_code;
       reply(failure.error_code >= 500 ? failure.error_code : 200, { ok: false, ...failure });
     };
+    const refused = telegramLimitProblems(method, payload);
+    if (refused.length > 0) {
+      this.violations.push(...refused);
+      return fail({ error_code: 400, description: `Bad Request: ${refused.join("; ")}` });
+    }
     const limited = this.checkLimits(call);
     if (limited) return fail(limited);
     const delay = this.take(this.delays, call);
@@ -190,12 +227,14 @@ export class FakeTelegram {
       return fail(err as ApiFailure);
     }
     call.outcome = "ok";
-    if (method === "sendMessage") this.beforeAnswer?.(call);
+    if (SEND_METHODS.has(method)) this.beforeAnswer?.(call);
     reply(200, { ok: true, result });
   }
 
   private take<T extends Matcher & { times: number }>(list: T[], call: ApiCall): T | undefined {
-    const i = list.findIndex((f) => f.method === call.method && (f.chatId === undefined || f.chatId === call.payload.chat_id));
+    const i = list.findIndex(
+      (f) => (f.method === call.method || (f.method === "send" && SEND_METHODS.has(call.method))) && (f.chatId === undefined || f.chatId === call.payload.chat_id),
+    );
     if (i < 0) return undefined;
     const entry = list[i]!;
     if (--entry.times <= 0) list.splice(i, 1);
@@ -204,7 +243,7 @@ export class FakeTelegram {
 
   private checkLimits(call: ApiCall): ApiFailure | undefined {
     const limits = this.limits;
-    if (!limits || call.method !== "sendMessage") return undefined;
+    if (!limits || !SEND_METHODS.has(call.method)) return undefined;
     const now = call.at;
     const chatId = call.payload.chat_id ?? 0;
     while (this.recentSends.length > 0 && this.recentSends[0]! <= now - 1000) this.recentSends.shift();
@@ -230,29 +269,24 @@ export class FakeTelegram {
         this.updates = [];
         return updates;
       }
+      case "sendMessage":
+        return this.store(p, { text: p.text });
+      case "sendPhoto":
+        return this.store(p, { photo: [{ ...fileOf(p.photo, "photo", {}), width: 1280, height: 960 }], ...captionOf(p) });
       case "sendDocument":
-        return {
-          message_id: this.nextMessageId++,
-          date: Math.floor(Date.now() / 1000),
-          chat: { id: p.chat_id, type: "private", first_name: "Admin" },
-          document: { file_id: `doc-${this.nextMessageId}`, file_unique_id: `u-${this.nextMessageId}` },
-        };
-      case "sendMessage": {
-        const message = {
-          message_id: this.nextMessageId++,
-          date: Math.floor(Date.now() / 1000),
-          chat: { id: p.chat_id, type: "private", first_name: "Student" },
-          from: BOT_INFO,
-          text: p.text,
-          ...(p.reply_markup ? { reply_markup: p.reply_markup } : {}),
-        } as Message;
-        this.messages.set(`${p.chat_id}:${message.message_id}`, message);
-        return message;
+        return this.store(p, { document: fileOf(p.document, "doc", {}), ...captionOf(p) });
+      case "copyMessage": {
+        const source = this.messages.get(`${p.from_chat_id}:${p.message_id}`);
+        if (!source) throw { error_code: 400, description: "Bad Request: message to copy not found" };
+        const { message_id: _id, chat: _chat, date: _date, reply_markup: _markup, edit_date: _edited, ...content } = source as Message & { edit_date?: number };
+        const copy = this.store(p, { ...content, ...(p.caption !== undefined ? captionOf(p) : {}) });
+        return { message_id: copy.message_id };
       }
       case "editMessageText": {
         const key = `${p.chat_id}:${p.message_id}`;
         const old = this.messages.get(key);
         if (!old) throw { error_code: 400, description: "Bad Request: message to edit not found" };
+        if (old.text === undefined) throw { error_code: 400, description: "Bad Request: there is no text in the message to edit" };
         const markup = p.reply_markup ?? undefined;
         if (old.text === p.text && JSON.stringify(old.reply_markup) === JSON.stringify(markup)) {
           throw {
@@ -282,8 +316,47 @@ export class FakeTelegram {
         this.messages.set(key, edited);
         return edited;
       }
+      case "editMessageCaption": {
+        const key = `${p.chat_id}:${p.message_id}`;
+        const old = this.messages.get(key);
+        if (!old) throw { error_code: 400, description: "Bad Request: message to edit not found" };
+        if (old.photo === undefined && old.document === undefined) throw { error_code: 400, description: "Bad Request: there is no caption in the message to edit" };
+        const edited = { ...old, ...captionOf(p), reply_markup: p.reply_markup ?? undefined, edit_date: Math.floor(Date.now() / 1000) } as Message;
+        this.messages.set(key, edited);
+        return edited;
+      }
       default:
         return true;
     }
   }
+
+  /** A message the bot sent, kept (with later edits) for `message()` and for pressing its buttons. */
+  private store(p: Payload, content: Partial<Message>): Message {
+    const chatId = p.chat_id!;
+    const message = {
+      message_id: this.nextMessageId++,
+      date: Math.floor(Date.now() / 1000),
+      // Negative ids are groups, as in Telegram (the admin group's presses arrive from there).
+      chat: chatId < 0 ? { id: chatId, type: "supergroup", title: "Admins" } : { id: chatId, type: "private", first_name: "Student" },
+      from: BOT_INFO,
+      ...content,
+      ...(p.reply_markup ? { reply_markup: p.reply_markup } : {}),
+    } as Message;
+    this.messages.set(`${chatId}:${message.message_id}`, message);
+    return message;
+  }
+}
+
+let nextFile = 1;
+
+/** A file sent by id keeps it (as Telegram does for a re-sent file); an upload gets a new one. */
+function fileOf(sent: unknown, prefix: string, extra: Record<string, unknown>) {
+  const n = nextFile++;
+  const fileId = typeof sent === "string" ? sent : `${prefix}-${n}`;
+  const filename = typeof sent === "object" && sent !== null ? (sent as { filename?: string }).filename : undefined;
+  return { file_id: fileId, file_unique_id: `u-${fileId}`, ...(filename ? { file_name: filename } : {}), ...extra };
+}
+
+function captionOf(p: Payload) {
+  return typeof p.caption === "string" ? { caption: p.caption } : {};
 }

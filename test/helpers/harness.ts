@@ -5,8 +5,8 @@ import type { Deps } from "../../src/bot/context";
 import { parseConfig, type Config } from "../../src/config";
 import type { Db } from "../../src/db/client";
 import { createLogger } from "../../src/logger";
-import { BOT_INFO, FakeTelegram, type ApiCall } from "./fake-telegram";
-import { ADMIN, callbackUpdate, messageUpdate } from "./updates";
+import { BOT_INFO, FakeTelegram, SEND_METHODS, telegramLimitProblems, type ApiCall } from "./fake-telegram";
+import { ADMIN, callbackUpdate, documentUpdate, messageUpdate, photoUpdate, type DocumentOptions } from "./updates";
 
 export const TEST_TOKEN = "123456:TEST-token-that-must-never-be-logged";
 
@@ -26,16 +26,14 @@ export function captureLogs() {
   return { lines, logger: createLogger({ logLevel: "debug" }, stream) };
 }
 
-/** Telegram's limits, checked on every call the bot makes in a test. */
+/**
+ * Telegram's limits (text 4,096, caption 1,024, answerCallbackQuery 200, callback_data 64 bytes),
+ * checked on every call the bot makes in answer to an update. The fake API refuses such calls
+ * too, so sends of the delivery worker are held to them as well (`close` reports any).
+ */
 function assertTelegramWouldAccept({ method, payload }: Pick<ApiCall, "method" | "payload">): void {
-  if (typeof payload.text === "string" && payload.text.length > 4096) throw new Error(`${method}: text over 4096 characters`);
-  for (const row of payload.reply_markup?.inline_keyboard ?? []) {
-    if (row.length === 0) throw new Error(`${method}: empty keyboard row in ${JSON.stringify(payload.reply_markup)}`);
-    for (const button of row) {
-      const data = (button as { callback_data?: string }).callback_data;
-      if (data !== undefined && Buffer.byteLength(data) > 64) throw new Error(`${method}: callback_data over 64 bytes: ${data}`);
-    }
-  }
+  const problems = telegramLimitProblems(method, payload);
+  if (problems.length > 0) throw new Error(problems.join("\n"));
 }
 
 export const buttonRows = (markup: unknown): string[][] =>
@@ -68,6 +66,10 @@ export async function createHarness(db: Db, env: Record<string, string> = {}, op
     deps,
     logs: logs.lines,
     send: (text: string, from: User = ADMIN) => collect(() => bot.handleUpdate(messageUpdate(text, from))),
+    /** The student sends a photo (Telegram's sizes, largest last) with this file id. */
+    sendPhoto: (from: User, fileId = `photo-of-${from.id}`) => collect(() => bot.handleUpdate(photoUpdate(from, fileId))),
+    /** The student sends a file (a PDF unless told otherwise). */
+    sendDocument: (from: User, options: DocumentOptions = {}) => collect(() => bot.handleUpdate(documentUpdate(from, options))),
     pressData: (message: Message, data: string, from: User = ADMIN) =>
       collect(() => bot.handleUpdate(callbackUpdate(message, data, from))),
     /** Presses the button with this label on the message as it now stands. */
@@ -79,16 +81,19 @@ export async function createHarness(db: Db, env: Record<string, string> = {}, op
       }
       return harness.pressData(current, button.callback_data, from);
     },
-    /** The last message the bot sent to this chat, as it stands after edits. */
+    /** The last message (text, photo or document) the bot sent to this chat, as it stands after edits. */
     lastSent(chatId: number = ADMIN.id): Message {
-      const sent = api.callsOf("sendMessage").filter((c) => c.payload.chat_id === chatId);
+      const sent = api.calls.filter((c) => SEND_METHODS.has(c.method) && c.payload.chat_id === chatId);
       const count = sent.length;
       const all = [...api.messages.values()].filter((m) => m.chat.id === chatId);
       const last = all[all.length - 1];
       if (!count || !last) throw new Error(`nothing sent to ${chatId}`);
       return last;
     },
-    close: () => api.close(),
+    async close() {
+      await api.close();
+      if (api.violations.length > 0) throw new Error(`calls Telegram would refuse:\n${api.violations.join("\n")}`);
+    },
   };
   return harness;
 }

@@ -136,7 +136,7 @@ describe("the /templates menu's ids", () => {
   const ids = [TEMPLATES_MENU, ...TEMPLATE_KINDS.map(templateResetMenu)];
 
   it("are short, distinct and free of the plugin's separator", () => {
-    expect(ids).toEqual(["t", "t-c", "t-x", "t-r"]);
+    expect(ids).toEqual(["t", "t-c", "t-x", "t-r", "t-p", "t-d"]);
     for (const id of ids) expect(id).not.toContain("/");
   });
 

@@ -20,6 +20,7 @@ describe("parseConfig", () => {
     expect(parseConfig(BASE)).toStrictEqual<Config>({
       botToken: TOKEN,
       adminIds: [111],
+      adminChatId: undefined,
       database: { kind: "embedded", dir: "./data", port: 5433 },
       telegramApiRoot: undefined,
       timeZone: "Europe/Moscow",
@@ -37,6 +38,7 @@ describe("parseConfig", () => {
     const config = parseConfig({
       BOT_TOKEN: ` ${TOKEN} `,
       ADMIN_IDS: "111, 222 ,111",
+      ADMIN_CHAT_ID: " -1001234567890 ",
       DATA_DIR: "/var/lib/bot",
       EMBEDDED_PG_PORT: "6543",
       TELEGRAM_API_ROOT: "http://127.0.0.1:8081",
@@ -51,6 +53,7 @@ describe("parseConfig", () => {
     expect(config).toStrictEqual<Config>({
       botToken: TOKEN,
       adminIds: [111, 222],
+      adminChatId: -1001234567890,
       database: { kind: "embedded", dir: "/var/lib/bot", port: 6543 },
       telegramApiRoot: "http://127.0.0.1:8081",
       timeZone: "UTC",
@@ -79,6 +82,7 @@ describe("parseConfig", () => {
     const config = parseConfig({
       ...BASE,
       DATABASE_URL: "",
+      ADMIN_CHAT_ID: "",
       DATA_DIR: "  ",
       EMBEDDED_PG_PORT: "",
       TELEGRAM_API_ROOT: "",
@@ -132,6 +136,10 @@ describe("parseConfig errors", () => {
     ["DELIVERY_RATE", "0"],
     ["REMINDER_HOURS", "soon"],
     ["STUDENT_BOOKING", "maybe"],
+    ["ADMIN_CHAT_ID", "1001234567890"],
+    ["ADMIN_CHAT_ID", "-0"],
+    ["ADMIN_CHAT_ID", "@admins"],
+    ["ADMIN_CHAT_ID", "-99999999999999999"],
     ["LOG_LEVEL", "loud"],
     ["DATABASE_URL", "mysql://root:hunter2@db/bookings"],
     ["EMBEDDED_PG_PORT", "65536"],

@@ -6,6 +6,7 @@ import { bookingHistory, unnamedAdmins } from "../../bookings/history";
 import { listBookingMessages } from "../../db/queries/booking-history";
 import { getBooking, type BookingRow } from "../../db/queries/bookings";
 import { listBookingEvents } from "../../db/queries/events";
+import { countProofs } from "../../db/queries/payment-proofs";
 import { findStudent, findUserNames } from "../../db/queries/students";
 import type { BookingStatus } from "../../db/schema";
 import { REASON_PREVIEW, parseCard, type CardAction } from "../callback-data";
@@ -30,21 +31,22 @@ const REASON_TIMEOUT_MS = 15 * 60_000;
 async function loadCard(deps: Deps, id: number, row?: BookingRow): Promise<CardData | undefined> {
   const booking = row ?? (await getBooking(deps.db, id));
   if (!booking) return undefined;
-  const [student, events, messages] = await Promise.all([
+  const [student, events, messages, proofs] = await Promise.all([
     findStudent(deps.db, { userId: booking.userId }),
     listBookingEvents(deps.db, id),
     listBookingMessages(deps.db, id),
+    countProofs(deps.db, id),
   ]);
   const history = bookingHistory(events);
   const unnamed = unnamedAdmins(history);
   const adminNames = unnamed.length > 0 ? await findUserNames(deps.db, unnamed) : new Map<number, string>();
-  return { row: booking, student, history, adminNames, messages };
+  return { row: booking, student, history, adminNames, messages, proofs };
 }
 
 function cardMessage(deps: Deps, card: CardData, t: Texts, notice?: string, toast?: string): CardMessage {
   return {
     text: formatCardMessage(card, deps.config.timeZone, t, notice),
-    reply_markup: { inline_keyboard: cardKeyboard(card.row, t).inline_keyboard },
+    reply_markup: { inline_keyboard: cardKeyboard(card.row, t, card.proofs).inline_keyboard },
     ...(toast ? { toast } : {}),
   };
 }

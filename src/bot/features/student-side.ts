@@ -7,13 +7,13 @@ import {
   registerStudent,
   type StudentProfile,
 } from "../../bookings/student-booking";
-import { getBooking, type BookingRow } from "../../db/queries/bookings";
-import type { OutgoingMessage } from "../../delivery/outbox";
-import { packCard, packStudent, parseStudent } from "../callback-data";
+import { getBooking } from "../../db/queries/bookings";
+import { packStudent, parseStudent } from "../callback-data";
 import type { BotContext, Deps, Feature } from "../context";
-import { TEXTS, type Texts } from "../i18n";
-import { adminLang, languageStore } from "../language";
-import { formatNewBookingNotice, formatOwnBookings, formatWelcome } from "../format/student";
+import { languageStore } from "../language";
+import { newBookingNotices, noticeTargets } from "../notices";
+import { formatOwnBookings, formatWelcome } from "../format/student";
+import { studentPaymentProofs } from "./payment-proof";
 import { escapeHtml } from "../format/html";
 import { courseTitle, streamTitle } from "../format/values";
 
@@ -54,13 +54,14 @@ export function studentSide(deps: Deps): Feature {
     const student = profileOf(ctx);
 
     if (data.op === "book") {
-      // Each admin reads the notice in their own language.
-      const adminTexts = await Promise.all(config.adminIds.map(async (id) => TEXTS[await adminLang(languages, id)]));
+      // The admin group, or each admin in their own language.
+      const targets = await noticeTargets(config, languages);
       const result = await createStudentBooking(deps.db, {
         student,
         courseId: data.courseId,
         streamCode: data.stream,
-        adminNotice: (row) => newBookingNotices(config.adminIds, row, adminTexts),
+        timeZone: config.timeZone,
+        adminNotice: (row) => newBookingNotices(targets, row),
       });
       if (result.kind === "closed") return ctx.answerCallbackQuery({ text: t.students.streamClosed, show_alert: true });
       if (result.kind === "duplicate") return ctx.answerCallbackQuery({ text: t.students.alreadyBooked, show_alert: true });
@@ -71,7 +72,7 @@ export function studentSide(deps: Deps): Feature {
         [
           t.students.bookedLong(courseTitle(row.courseId, row.courseName, t), streamTitle(row.courseStream, row.streamTitle, t)),
           row.discountPercent ? t.students.bookedDiscount(escapeHtml(row.referralCode ?? ""), row.discountPercent) : undefined,
-          t.students.next,
+          result.instructed ? t.students.next : t.students.nextFree,
         ]
           .filter(Boolean)
           .join("\n"),
@@ -112,24 +113,8 @@ export function studentSide(deps: Deps): Feature {
     await ctx.editMessageText(t.students.cancelledOwn(booking.id));
   });
 
+  if (config.studentBooking) feature.use(studentPaymentProofs(deps));
   feature.on("callback_query", (ctx) => ctx.answerCallbackQuery({ text: ctx.t.notAdminButton }));
   feature.on("message", (ctx) => ctx.reply(config.studentBooking ? ctx.t.students.hint : ctx.t.students.hintNoBooking));
   return { composer: feature };
-}
-
-/** One notice per admin about a new booking, in their language, with a button that opens its card. */
-export function newBookingNotices(adminIds: readonly number[], row: BookingRow, adminTexts: readonly Texts[]): OutgoingMessage[] {
-  return adminIds.map((adminId, i) => {
-    const t = adminTexts[i] ?? TEXTS.ru;
-    const keyboard = new InlineKeyboard().text(t.notice.open(row.id), packCard({ op: "show", id: row.id }));
-    return {
-      dedupeKey: `booking:${row.id}:new:${adminId}`,
-      kind: "admin_notice" as const,
-      chatId: adminId,
-      text: formatNewBookingNotice(row, t),
-      parseMode: "HTML" as const,
-      replyMarkup: { inline_keyboard: keyboard.inline_keyboard },
-      bookingId: row.id,
-    };
-  });
 }

@@ -4,7 +4,7 @@ import type { BookingMessageRow } from "../../db/queries/booking-history";
 import type { BookingRow } from "../../db/queries/bookings";
 import type { Student } from "../../db/queries/students";
 import type { BookingStatus } from "../../db/schema";
-import { packCard, type CardAction } from "../callback-data";
+import { packCard, packProof, type CardAction } from "../callback-data";
 import type { Texts } from "../i18n";
 import { formatBookingCard } from "./booking";
 import { STATUS_BADGE, displayName, formatDateTime, safe, statusText } from "./values";
@@ -17,6 +17,8 @@ export type CardData = {
   /** Names of the admins the history knows only by id (the real bot's `approved_by`). */
   adminNames: ReadonlyMap<number, string>;
   messages: BookingMessageRow[];
+  /** Payment proofs the student sent for it. */
+  proofs?: number;
 };
 
 /** null: the booking was created; undefined: the event does not say what it was before. */
@@ -57,14 +59,15 @@ export function formatCardMessage(card: CardData, timeZone: string, t: Texts, no
   return parts.join("\n\n");
 }
 
-/** The actions that make sense for the booking's status, and a refresh. */
-export function cardKeyboard(row: BookingRow, t: Texts): InlineKeyboard {
+/** The actions that make sense for the booking's status, a refresh, and its payment proofs if any. */
+export function cardKeyboard(row: BookingRow, t: Texts, proofs = 0): InlineKeyboard {
   const seen = row.confirmed;
   const actions: CardAction[] =
     seen === 0 ? ["confirm", "pending", "cancel"] : seen === 1 ? ["confirm", "cancel"] : seen === 2 ? ["cancel"] : ["restore"];
   const keyboard = new InlineKeyboard();
   for (const action of actions) keyboard.text(t.card.action[action], packCard({ op: "ask", action, id: row.id, seen }));
-  return keyboard.row().text(t.list.refresh, packCard({ op: "show", id: row.id }));
+  keyboard.row().text(t.list.refresh, packCard({ op: "show", id: row.id }));
+  return proofs > 0 ? keyboard.text(t.card.proof(proofs), packProof(row.id)) : keyboard;
 }
 
 /** The one confirmation press every action asks for. */

@@ -63,6 +63,18 @@ export function bookingCreatedEvent(booking: EventBooking): NewEvent {
   };
 }
 
+/**
+ * The real bot's `payment_proof_uploaded` (its details are empty); ours say which booking and
+ * file, so a booking's history and the dashboard's activity view can tell them apart.
+ */
+export function paymentProofEvent(booking: EventBooking, proof: { id: number; kind: string }): NewEvent {
+  return {
+    userId: booking.userId,
+    eventType: "payment_proof_uploaded",
+    details: { booking_id: booking.id, proof_id: proof.id, file_kind: proof.kind, ...studentFields(booking), source: "admin_bot" },
+  };
+}
+
 /** Inserts events and returns their ids, in order. */
 export async function insertEvents(db: Db, rows: NewEvent[]): Promise<number[]> {
   if (rows.length === 0) return [];

@@ -1,0 +1,39 @@
+import { formatUsd } from "../../bookings/payment-instructions";
+import type { ProofNotice } from "../../bookings/payment-proof";
+import type { BookingRow } from "../../db/queries/bookings";
+import type { Texts } from "../i18n";
+import { courseTitle, discountText, displayName, displayUsername, safe, statusText, streamTitle } from "./values";
+
+/** Telegram's limit for a photo's or document's caption. */
+export const CAPTION_LIMIT = 1024;
+
+const studentLine = (row: BookingRow) => `${displayName(row.firstName)} · ${displayUsername(row.username)} · id <code>${row.userId}</code>`;
+
+/**
+ * The caption of a proof re-sent to the admins (HTML): which booking, whose, what it is for and
+ * what is due. Stored strings are cut and escaped; should escaping still push it past Telegram's
+ * 1,024 characters, the caption keeps only what identifies the booking.
+ */
+export function formatProofCaption(notice: ProofNotice, t: Texts): string {
+  const { booking: row, moved, price } = notice;
+  const title = moved ? t.proof.title(row.id, statusText(0, t), statusText(1, t)) : t.proof.another(row.id, statusText(row.confirmed, t));
+  const full = [
+    title,
+    studentLine(row),
+    [courseTitle(row.courseId, row.courseName, t), streamTitle(row.courseStream, row.streamTitle, t), discountText(row.discountPercent, row.referralCode, t)]
+      .filter(Boolean)
+      .join(" · "),
+    price.dueCents === null ? undefined : t.proof.due(formatUsd(price.dueCents)),
+    t.proof.open(row.id),
+  ]
+    .filter((line) => line !== undefined)
+    .join("\n");
+  return full.length <= CAPTION_LIMIT ? full : [title, `id <code>${row.userId}</code>`, t.proof.open(row.id)].join("\n");
+}
+
+/** A message to a student that failed for good, for the admins (HTML). */
+export function formatFailedDelivery(failed: { kind: string; bookingId: number; error: string }, row: BookingRow | undefined, t: Texts): string {
+  const kind = t.card.kind[failed.kind] ?? failed.kind;
+  const who = row ? `${displayName(row.firstName)} · ${displayUsername(row.username)}` : "—";
+  return t.proof.failed(kind, failed.bookingId, who, safe(failed.error, 300));
+}

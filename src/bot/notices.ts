@@ -1,0 +1,92 @@
+import { InlineKeyboard } from "grammy";
+import type { ProofNotice } from "../bookings/payment-proof";
+import type { Config } from "../config";
+import { getBooking, type BookingRow } from "../db/queries/bookings";
+import type { OutboxKind } from "../db/schema";
+import { enqueue, type OutgoingMessage } from "../delivery/outbox";
+import type { OnOutcome } from "../delivery/worker";
+import { packCard } from "./callback-data";
+import { cardKeyboard } from "./format/card";
+import { formatFailedDelivery, formatProofCaption } from "./format/proof";
+import { formatNewBookingNotice } from "./format/student";
+import { TEXTS, type Texts } from "./i18n";
+import { adminLang, languageStore, type LanguageStore } from "./language";
+
+/** Where the admins' notices go, in the language each is read in. */
+export type NoticeTarget = { chatId: number; t: Texts; group: boolean };
+
+/**
+ * The admin group when ADMIN_CHAT_ID is set (one copy where all admins see and discuss it, as the
+ * real bot's TARGET_CHAT_ID), in the first admin's language; otherwise every admin's private chat,
+ * each in their own.
+ */
+export async function noticeTargets(config: Pick<Config, "adminIds" | "adminChatId">, languages: LanguageStore): Promise<NoticeTarget[]> {
+  if (config.adminChatId !== undefined) {
+    return [{ chatId: config.adminChatId, t: TEXTS[await adminLang(languages, config.adminIds[0]!)], group: true }];
+  }
+  return Promise.all(config.adminIds.map(async (id) => ({ chatId: id, t: TEXTS[await adminLang(languages, id)], group: false })));
+}
+
+const markup = (keyboard: InlineKeyboard) => ({ inline_keyboard: keyboard.inline_keyboard });
+
+/**
+ * A new booking: in the group with the card's buttons (any admin acts there at once); in a
+ * private chat, as before, with a button that opens the card.
+ */
+export function newBookingNotices(targets: readonly NoticeTarget[], row: BookingRow): OutgoingMessage[] {
+  return targets.map(({ chatId, t, group }) => ({
+    dedupeKey: `booking:${row.id}:new:${chatId}`,
+    kind: "admin_notice" as const,
+    chatId,
+    text: formatNewBookingNotice(row, t),
+    parseMode: "HTML" as const,
+    replyMarkup: markup(group ? cardKeyboard(row, t) : new InlineKeyboard().text(t.notice.open(row.id), packCard({ op: "show", id: row.id }))),
+    bookingId: row.id,
+  }));
+}
+
+/** A payment proof, re-sent by its file id with the booking as caption and the card's buttons. */
+export function proofNotices(targets: readonly NoticeTarget[], notice: ProofNotice): OutgoingMessage[] {
+  return targets.map(({ chatId, t }) => ({
+    dedupeKey: `proof:${notice.proof.id}:${chatId}`,
+    kind: "admin_notice" as const,
+    chatId,
+    text: formatProofCaption(notice, t),
+    parseMode: "HTML" as const,
+    replyMarkup: markup(cardKeyboard(notice.booking, t)),
+    mediaKind: notice.proof.kind,
+    mediaFileId: notice.proof.fileId,
+    bookingId: notice.booking.id,
+  }));
+}
+
+/**
+ * Messages to students about a booking. Failures of other rows raise no notice: an admin's or the
+ * group's own notice failing would otherwise notify about itself, and a broadcast has its report.
+ */
+const STUDENT_MESSAGES: ReadonlySet<OutboxKind> = new Set(["confirmation", "cancellation", "reminder", "payment_instructions"]);
+
+/**
+ * The delivery worker's follow-up for a message to a student that failed for good: a notice to
+ * the admins (the group, or each admin) with the card's buttons, queued in the transaction that
+ * records the failure.
+ */
+export function failedDeliveryNotices(config: Pick<Config, "adminIds" | "adminChatId">): OnOutcome {
+  return async (tx, row, outcome) => {
+    if (outcome.status !== "failed" || row.bookingId === null || row.recipientId !== null || !STUDENT_MESSAGES.has(row.kind)) return;
+    const booking = await getBooking(tx, row.bookingId);
+    const targets = await noticeTargets(config, languageStore(tx));
+    await enqueue(
+      tx,
+      targets.map(({ chatId, t }) => ({
+        dedupeKey: `failed:${row.id}:${chatId}`,
+        kind: "admin_notice" as const,
+        chatId,
+        text: formatFailedDelivery({ kind: row.kind, bookingId: row.bookingId!, error: outcome.error }, booking, t),
+        parseMode: "HTML" as const,
+        ...(booking ? { replyMarkup: markup(cardKeyboard(booking, t)) } : {}),
+        bookingId: row.bookingId,
+      })),
+    );
+  };
+}

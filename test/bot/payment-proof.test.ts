@@ -1,0 +1,299 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { User } from "grammy/types";
+import { recordPaymentProof } from "../../src/bookings/payment-proof";
+import { createTestDatabase, rawExec, rawQuery, type TestDatabase } from "../helpers/db";
+import { addCourse } from "../helpers/fixtures";
+import { buttonRows, createHarness, type Harness } from "../helpers/harness";
+import { ADMIN } from "../helpers/updates";
+import { FAST, deliverAll, testWorker } from "../delivery/helpers";
+
+/**
+ * The core loop through the real bot and the fake Bot API: a student books, gets the payment
+ * instructions, sends a photo of the payment; the admins get it (re-sent by file id, with the
+ * card's buttons) and confirm from it; the student gets the confirmation.
+ */
+const IRA: User = { id: 424_101, is_bot: false, first_name: "Ира", username: "ira_k", language_code: "ru" };
+const OLEG: User = { id: 424_102, is_bot: false, first_name: "Олег", language_code: "ru" };
+const SAM: User = { id: 424_103, is_bot: false, first_name: "Sam", username: "sam_uk", language_code: "en" };
+const LUCKY: User = { id: 424_104, is_bot: false, first_name: "Лаки", language_code: "ru" };
+const ADMIN_2: User = { id: 1002, is_bot: false, first_name: "Ben", language_code: "en" };
+
+let database: TestDatabase;
+let h: Harness;
+let worker: ReturnType<typeof testWorker>;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await addCourse(database.db);
+  await rawExec(
+    database,
+    `UPDATE courses SET price_usd_cents = 15000 WHERE id = 1;
+     UPDATE streams SET is_open = true, starts_at = '2026-12-01 16:00:00+00' WHERE code = '7th_stream';
+     UPDATE streams SET is_open = true, starts_at = '2027-01-15 16:00:00+00', course_id = 1 WHERE code = '8th_stream';
+     INSERT INTO referral_coupons (code, discount_percent, max_activations, created_by, is_active)
+     VALUES ('FRIEND10', 10, 50, 1, 1), ('FREE100', 100, 1, 1, 1);`,
+  );
+  h = await createHarness(database.db, { ADMIN_IDS: `${ADMIN.id},${ADMIN_2.id}` });
+  await h.send("/lang en", ADMIN_2);
+  worker = testWorker(database.db, h.api, FAST);
+});
+afterAll(async () => {
+  await h?.close();
+  await database?.dispose();
+});
+
+
+async function book(student: User, button: string, start = "/start"): Promise<number> {
+  await h.send(start, student);
+  await h.press(h.lastSent(student.id), button, student);
+  const [row] = await rawQuery(database, "SELECT max(id) AS id FROM bookings WHERE user_id = $1", [student.id]);
+  return Number(row!.id);
+}
+
+const statusOf = async (id: number) => (await rawQuery(database, "SELECT confirmed FROM bookings WHERE id = $1", [id]))[0]!.confirmed;
+const eventsOf = (id: number) =>
+  rawQuery(database, "SELECT event_type, details - 'username' - 'first_name' AS details FROM events WHERE details->>'booking_id' = $1 ORDER BY id", [String(id)]);
+const counts = async () =>
+  (await rawQuery(database, "SELECT (SELECT count(*) FROM payment_proofs)::int AS proofs, (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM outbox)::int AS outbox, (SELECT string_agg(id || ':' || confirmed, ',' ORDER BY id) FROM bookings) AS statuses"))[0];
+
+describe("payment proof", () => {
+  let ira = 0;
+
+  it("a new booking brings the payment instructions: the price less the discount, then the details", async () => {
+    await h.send("/start ref_FRIEND10", IRA);
+    await h.press(h.lastSent(IRA.id), "Вайб кодинг · 7-й поток · старт 01.12", IRA);
+    ira = Number((await rawQuery(database, "SELECT id FROM bookings WHERE user_id = $1", [IRA.id]))[0]!.id);
+    await deliverAll(worker);
+    // After the welcome and the booking's reply, the outbox's two messages.
+    const toIra = h.api.delivered().filter((d) => d.chatId === IRA.id).map((d) => d.text);
+    expect(toIra[1]).toMatch(/^✅ Заявка принята: Вайб кодинг, 7-й поток\.\n/);
+    expect(toIra.slice(2)).toEqual([
+      "Ира, чтобы закрепить место на курсе «Вайб кодинг» (7-й поток), оплатите $135 (со скидкой 10%).\nРеквизиты — в следующем сообщении. После оплаты пришлите сюда фото или скриншот чека (или PDF-файл): мы проверим оплату и подтвердим заявку.",
+      "Реквизиты для оплаты уточняются — напишите нам, и мы пришлём их.",
+    ]);
+  });
+
+  it("text from a student waiting to pay gets a hint to send the receipt; commands still work", async () => {
+    const hint = await h.send("я оплатила", IRA);
+    expect(hint.map((c) => c.payload.text)).toEqual([`Чтобы подтвердить заявку #${ira}, пришлите сюда фото или скриншот чека (или PDF-файл) после оплаты.`]);
+    const start = await h.send("/start", IRA);
+    expect(start[0]!.payload.text).toMatch(/^Здравствуйте, Ира! 👋/);
+  });
+
+  it("a photo moves the booking to pending in one go with the real events, and the admins get it with the card's buttons", async () => {
+    const calls = await h.sendPhoto(IRA, "AgACAgIAAx-ira-receipt");
+    expect(calls).toEqual([
+      {
+        method: "sendMessage",
+        payload: {
+          chat_id: IRA.id,
+          text: `📎 Спасибо! Чек по заявке #${ira} (Вайб кодинг, 7-й поток) получен. Администратор проверит оплату и подтвердит заявку — мы вам напишем.`,
+          parse_mode: "HTML",
+        },
+      },
+    ]);
+    expect(await statusOf(ira)).toBe(1);
+    const [proof] = await rawQuery(database, "SELECT id, booking_id, user_id::int AS user_id, kind, file_id, file_unique_id FROM payment_proofs");
+    // The largest of the photo's sizes is kept.
+    expect(proof).toMatchObject({ booking_id: ira, user_id: IRA.id, kind: "photo", file_id: "AgACAgIAAx-ira-receipt", file_unique_id: expect.stringMatching(/^large-/) });
+    expect(await eventsOf(ira)).toEqual([
+      { event_type: "booking_created", details: { booking_id: ira, course_id: 1, source: "admin_bot" } },
+      { event_type: "payment_proof_uploaded", details: { booking_id: ira, proof_id: proof!.id, file_kind: "photo", source: "admin_bot" } },
+      {
+        event_type: "booking_status_changed",
+        details: {
+          booking_id: ira,
+          old_status: 0,
+          new_status: 1,
+          old_status_name: "pending",
+          new_status_name: "payment_uploaded",
+          actor_id: IRA.id,
+          actor_name: "Ира",
+          actor_role: "student",
+          source: "admin_bot",
+        },
+      },
+    ]);
+
+    const before = h.api.calls.length;
+    await deliverAll(worker);
+    const sent = h.api.calls.slice(before).filter((c) => c.method === "sendPhoto");
+    expect(sent.map((c) => c.payload.chat_id)).toEqual([ADMIN.id, ADMIN_2.id]);
+    expect(sent[0]!.payload).toMatchObject({
+      photo: "AgACAgIAAx-ira-receipt",
+      parse_mode: "HTML",
+      caption: [
+        `📎 <b>Чек по заявке #${ira}</b> · ⚪ Новая заявка → 🟡 В ожидании`,
+        `Ира · @ira_k · id <code>${IRA.id}</code>`,
+        "Вайб кодинг · 7-й поток · скидка 10% (<code>FRIEND10</code>)",
+        "К оплате: $135",
+        `Карточка: /b${ira}`,
+      ].join("\n"),
+    });
+    expect(buttonRows(sent[0]!.payload.reply_markup)).toEqual([["🟢 Подтвердить", "🔴 Отменить"], ["↻ Обновить"]]);
+    // The second admin chose English.
+    expect(sent[1]!.payload.caption).toBe(
+      [
+        `📎 <b>Payment proof for booking #${ira}</b> · ⚪ New request → 🟡 Pending`,
+        `Ира · @ira_k · id <code>${IRA.id}</code>`,
+        "Вайб кодинг · 7-й поток · 10% off (<code>FRIEND10</code>)",
+        "Due: $135",
+        `Card: /b${ira}`,
+      ].join("\n"),
+    );
+    expect(buttonRows(sent[1]!.payload.reply_markup)).toEqual([["🟢 Confirm", "🔴 Cancel"], ["↻ Refresh"]]);
+  });
+
+  it("a second proof (a PDF) is kept and forwarded; the status stays pending", async () => {
+    const calls = await h.sendDocument(IRA, { fileId: "BQACAgIAAx-ira-pdf" });
+    expect(calls.map((c) => c.payload.text)).toEqual([`📎 Получили ещё один файл к заявке #${ira} и передали администратору.`]);
+    expect(await statusOf(ira)).toBe(1);
+    expect(await rawQuery(database, "SELECT kind, file_id FROM payment_proofs ORDER BY id")).toEqual([
+      { kind: "photo", file_id: "AgACAgIAAx-ira-receipt" },
+      { kind: "document", file_id: "BQACAgIAAx-ira-pdf" },
+    ]);
+    expect((await eventsOf(ira)).map((e) => e.event_type)).toEqual(["booking_created", "payment_proof_uploaded", "booking_status_changed", "payment_proof_uploaded"]);
+    const before = h.api.calls.length;
+    await deliverAll(worker);
+    const sent = h.api.calls.slice(before).filter((c) => c.method === "sendDocument");
+    expect(sent.map((c) => [c.payload.chat_id, c.payload.document])).toEqual([
+      [ADMIN.id, "BQACAgIAAx-ira-pdf"],
+      [ADMIN_2.id, "BQACAgIAAx-ira-pdf"],
+    ]);
+    expect(sent[0]!.payload.caption!.split("\n")[0]).toBe(`📎 <b>Ещё один чек по заявке #${ira}</b> · 🟡 В ожидании`);
+  });
+
+  it("the admin confirms from the proof message, sees the card with 📎, and the student gets the confirmation", async () => {
+    const proofMessage = [...h.api.messages.values()].find((m) => m.chat.id === ADMIN.id && m.photo)!;
+    // The photo has no text to replace: the question comes as a new message, the proof stays.
+    const ask = await h.press(proofMessage, "🟢 Подтвердить");
+    expect(ask.map((c) => c.method)).toEqual(["sendMessage", "answerCallbackQuery"]);
+    expect(ask[0]!.payload.text).toBe(`❓ <b>Заявка #${ira}</b> · 🟡 В ожидании\nПодтвердить заявку? Студент получит сообщение о подтверждении.`);
+    const done = await h.press(h.lastSent(), "✅ Да, подтвердить");
+    expect(done[0]!.payload.text!.split("\n")[0]).toBe("✅ Готово: 🟡 В ожидании → 🟢 Подтверждено. Студенту отправляется сообщение.");
+    expect(buttonRows(done[0]!.payload.reply_markup)).toEqual([["🔴 Отменить"], ["↻ Обновить", "📎 Чеки (2)"]]);
+    expect(await statusOf(ira)).toBe(2);
+    expect(h.api.message(ADMIN.id, proofMessage.message_id)!.photo).toBeDefined();
+
+    await deliverAll(worker);
+    expect(h.api.delivered().filter((d) => d.chatId === IRA.id).at(-1)!.text).toMatch(/^Ира, ваша заявка подтверждена! 🎉/);
+
+    // 📎 sends both proofs again, oldest first, by their file ids.
+    const shown = await h.press(h.lastSent(), "📎 Чеки (2)");
+    expect(shown.map((c) => [c.method, c.payload.photo ?? c.payload.document])).toEqual([
+      ["answerCallbackQuery", undefined],
+      ["sendPhoto", "AgACAgIAAx-ira-receipt"],
+      ["sendDocument", "BQACAgIAAx-ira-pdf"],
+    ]);
+    expect(shown[1]!.payload.caption).toMatch(new RegExp(`^📎 Чек по заявке #${ira} · 1 из 2 · \\d\\d\\.\\d\\d\\.\\d{4} \\d\\d:\\d\\d$`));
+  });
+
+  it("a card without proofs has no 📎; a forged 📎 press answers without sending anything", async () => {
+    const [other] = await rawQuery(database, "INSERT INTO bookings (user_id, course_id, course_stream) VALUES (5, 1, '8th_stream') RETURNING id");
+    const card = await h.send(`/booking ${other!.id}`);
+    expect(buttonRows(card[0]!.payload.reply_markup)).toEqual([["🟢 Подтвердить", "🟡 В ожидание", "🔴 Отменить"], ["↻ Обновить"]]);
+    const none = await h.pressData(h.lastSent(), `p:${Number(other!.id).toString(36)}`);
+    expect(none).toEqual([{ method: "answerCallbackQuery", payload: expect.objectContaining({ text: `К заявке #${other!.id} чеков нет.`, show_alert: true }) }]);
+    for (const data of ["p:", "p:0", "p:01", "p:zzzzzzz", "p:1:2"]) {
+      const calls = await h.pressData(h.lastSent(), data);
+      expect(calls, data).toEqual([{ method: "answerCallbackQuery", payload: expect.objectContaining({ text: "Эта кнопка устарела. Откройте список заново: /bookings" }) }]);
+    }
+  });
+
+  it("a proof with no booking waiting for payment gets a clear answer and changes nothing", async () => {
+    const before = await counts();
+    const calls = await h.sendPhoto(IRA);
+    expect(calls.map((c) => c.payload.text)).toEqual(["У вас нет заявки, которая ждёт оплаты, поэтому файл не сохранён. Записаться: /start"]);
+    expect(await counts()).toEqual(before);
+    // With nothing to pay, text gets the usual hint.
+    expect((await h.send("привет", IRA))[0]!.payload.text).toBe("Чтобы записаться на курс или посмотреть свои заявки, нажмите /start");
+  });
+
+  it("a file that is neither a photo nor a PDF is asked for again and changes nothing", async () => {
+    const id = await book(OLEG, "Вайб кодинг · 8-й поток · старт 15.01");
+    const before = await counts();
+    const calls = await h.sendDocument(OLEG, { mimeType: "application/zip", fileName: "receipt.zip" });
+    expect(calls.map((c) => c.payload.text)).toEqual(["Пришлите чек фотографией или PDF-файлом."]);
+    expect(await counts()).toEqual(before);
+    expect(await statusOf(id)).toBe(0);
+  });
+
+  it("the newest booking waiting for payment takes the proof", async () => {
+    const older = Number((await rawQuery(database, "SELECT id FROM bookings WHERE user_id = $1", [OLEG.id]))[0]!.id);
+    const newer = await book(OLEG, "Вайб кодинг · 7-й поток · старт 01.12");
+    const calls = await h.sendDocument(OLEG, { mimeType: "image/jpeg", fileName: "scan.jpg" });
+    expect(calls[0]!.payload.text).toBe(`📎 Спасибо! Чек по заявке #${newer} (Вайб кодинг, 7-й поток) получен. Администратор проверит оплату и подтвердит заявку — мы вам напишем.`);
+    expect([await statusOf(older), await statusOf(newer)]).toEqual([0, 1]);
+  });
+
+  it("with a 100% coupon there is nothing to pay: no instructions", async () => {
+    const id = await book(LUCKY, "Вайб кодинг · 7-й поток · старт 01.12", "/start ref_FREE100");
+    const reply = h.api.callsOf("sendMessage").filter((c) => c.payload.chat_id === LUCKY.id).at(-1)!;
+    expect(reply.payload.text).toBe(
+      "✅ Заявка принята: Вайб кодинг, 7-й поток.\nСкидка по промокоду FREE100: 100%.\nОплачивать ничего не нужно: администратор проверит и подтвердит заявку. Статус — в «Мои заявки».",
+    );
+    expect(await rawQuery(database, "SELECT kind FROM outbox WHERE booking_id = $1 AND chat_id = $2", [id, LUCKY.id])).toEqual([]);
+  });
+});
+
+describe("payment proof in English", () => {
+  it("the student reads every step in English", async () => {
+    await h.send("/start", SAM);
+    const booked = await h.press(h.lastSent(SAM.id), "Вайб кодинг · 7-й поток · starts 01.12", SAM);
+    expect(booked[1]!.payload.text).toBe(
+      "✅ Booking received: Вайб кодинг, 7-й поток.\nWhat's next: pay as the message below says and send a photo of the receipt or a PDF here. Status: “My bookings”.",
+    );
+    const id = Number((await rawQuery(database, "SELECT id FROM bookings WHERE user_id = $1", [SAM.id]))[0]!.id);
+    expect((await h.send("done, paid", SAM))[0]!.payload.text).toBe(`To confirm booking #${id}, send a photo or screenshot of the receipt (or a PDF file) here after paying.`);
+    expect((await h.sendDocument(SAM, { mimeType: "text/plain" }))[0]!.payload.text).toBe("Please send the receipt as a photo or a PDF file.");
+    expect((await h.sendPhoto(SAM))[0]!.payload.text).toBe(
+      `📎 Thank you! We got the payment proof for booking #${id} (Вайб кодинг, 7-й поток). An admin will check the payment and confirm the booking — we will write to you.`,
+    );
+    expect((await h.sendPhoto(SAM))[0]!.payload.text).toBe(`📎 We got one more file for booking #${id} and passed it to an admin.`);
+    await rawExec(database, `UPDATE bookings SET confirmed = 2 WHERE id = ${id}`);
+    expect((await h.sendPhoto(SAM))[0]!.payload.text).toBe("You have no booking waiting for payment, so the file was not kept. To book: /start");
+  });
+
+  it("an English admin's card says 📎 Proof", async () => {
+    const [row] = await rawQuery(database, "SELECT booking_id FROM payment_proofs WHERE user_id = $1 LIMIT 1", [OLEG.id]);
+    const card = await h.send(`/booking ${row!.booking_id}`, ADMIN_2);
+    expect(buttonRows(card[0]!.payload.reply_markup)).toEqual([["🟢 Confirm", "🔴 Cancel"], ["↻ Refresh", "📎 Proof"]]);
+    const shown = await h.press(h.lastSent(ADMIN_2.id), "📎 Proof", ADMIN_2);
+    expect(shown[1]!.payload.caption).toMatch(new RegExp(`^📎 Proof for booking #${row!.booking_id} · 1 of 1 · `));
+  });
+});
+
+describe("an album of photos arriving at the same instant", () => {
+  it("moves the booking once; every photo is kept", async () => {
+    const student = { id: 424_150, firstName: "Альбом" };
+    const [row] = await rawQuery(database, "INSERT INTO bookings (user_id, course_id, course_stream) VALUES ($1, 1, '7th_stream') RETURNING id", [student.id]);
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => recordPaymentProof(database.db, { student, file: { kind: "photo", fileId: `album-${i}` }, adminNotices: () => [] })),
+    );
+    expect(results.filter((r) => r.kind === "moved")).toHaveLength(1);
+    expect(results.filter((r) => r.kind === "added")).toHaveLength(5);
+    expect(await rawQuery(database, "SELECT count(*)::int AS n FROM payment_proofs WHERE booking_id = $1", [row!.id])).toEqual([{ n: 6 }]);
+    expect(
+      await rawQuery(database, "SELECT event_type, count(*)::int AS n FROM events WHERE details->>'booking_id' = $1 GROUP BY 1 ORDER BY 1", [String(row!.id)]),
+    ).toEqual([
+      { event_type: "booking_status_changed", n: 1 },
+      { event_type: "payment_proof_uploaded", n: 6 },
+    ]);
+  });
+});
+
+describe("with STUDENT_BOOKING=off", () => {
+  it("a photo is no proof: the student gets the usual hint and nothing is stored", async () => {
+    const off = await createHarness(database.db, { STUDENT_BOOKING: "off" });
+    try {
+      const waiting: User = { id: 424_199, is_bot: false, first_name: "Вера" };
+      await rawExec(database, `INSERT INTO bookings (user_id, course_id, course_stream) VALUES (${waiting.id}, 1, '7th_stream')`);
+      const before = await counts();
+      const calls = await off.sendPhoto(waiting);
+      expect(calls.map((c) => c.payload.text)).toEqual(["Здесь приходят сообщения о ваших заявках. Нажмите /start, если ещё не нажимали."]);
+      expect(await counts()).toEqual(before);
+    } finally {
+      await off.close();
+    }
+  });
+});
