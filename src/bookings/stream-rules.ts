@@ -44,11 +44,9 @@ export function streamNumber(code: string): number | undefined {
 /** The title a numbered stream gets: students read Russian, whatever the admin's language. */
 export const numberedStreamTitle = (n: number): string => `${n}-й поток`;
 
-/** The stream after the highest `<N>th_stream` among `codes` (the first free one), with its title. */
+/** The stream after the highest `<N>th_stream` among `codes` (so never one of them), with its title. */
 export function suggestNextStream(codes: readonly string[]): { code: string; title: string } {
-  const taken = new Set(codes);
-  let n = Math.max(0, ...codes.map((c) => streamNumber(c) ?? 0)) + 1;
-  while (taken.has(`${ordinal(n)}_stream`)) n += 1;
+  const n = Math.max(0, ...codes.map((c) => streamNumber(c) ?? 0)) + 1;
   return { code: `${ordinal(n)}_stream`, title: numberedStreamTitle(n) };
 }
 

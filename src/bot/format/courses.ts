@@ -12,8 +12,10 @@ import { MAX_CODE, MAX_TITLE, courseTitle, formatCount, formatDateTime, safe, st
  * and escaped.
  */
 
-/** How many streams a screen lists (the highest numbers): more would not fit a message or a keyboard. */
-const MAX_STREAMS = 25;
+/** How many streams a course's screen lists (the highest numbers): more would not fit a message or a keyboard. */
+const MAX_STREAMS = 20;
+/** …and the overview, under each course: its screen has the rest. */
+const OVERVIEW_STREAMS = 5;
 const BUTTON = 40;
 
 const price = (cents: number | null, t: Texts) => (cents === null ? t.courses.noPrice : t.courses.price(`$${(cents / 100).toFixed(2)}`));
@@ -33,10 +35,10 @@ function streamLine(s: StreamRow, timeZone: string, t: Texts, courses?: Readonly
   return t.courses.streamLine(s.isOpen ? "🔓" : "🔒", streamLabel(s, t), safe(s.code, MAX_CODE), start, counts(s, t)) + orphan;
 }
 
-/** The last `MAX_STREAMS` streams' lines, and a "… and N more" line for the rest. */
-function streamLines(streams: StreamRow[], timeZone: string, t: Texts, courses?: ReadonlyMap<number, CourseRow>): string[] {
+/** The last `max` streams' lines, after a "… and N more" line for the rest. */
+function streamLines(streams: StreamRow[], max: number, timeZone: string, t: Texts, courses?: ReadonlyMap<number, CourseRow>): string[] {
   if (streams.length === 0) return [t.courses.noStreams];
-  const shown = streams.slice(-MAX_STREAMS);
+  const shown = streams.slice(-max);
   const hidden = streams.length - shown.length;
   return [...(hidden > 0 ? [t.courses.more(hidden)] : []), ...shown.map((s) => streamLine(s, timeZone, t, courses))];
 }
@@ -56,22 +58,22 @@ function fit(lines: string[], t: Texts): string {
 
 export function formatCoursesOverview(courseRows: CourseRow[], streams: StreamRow[], timeZone: string, t: Texts): Screen {
   const courses = new Map(courseRows.map((c) => [c.id, c]));
-  const keyboard = new InlineKeyboard();
+  const buttons = [];
   const lines = [t.courses.title];
   if (courseRows.length === 0) lines.push("", t.courses.none);
   for (const c of courseRows) {
     lines.push("", t.courses.course(courseTitle(c.id, c.name, t), c.id, c.isActive === true), price(c.priceUsdCents, t));
     if (c.startDateText?.trim()) lines.push(t.courses.startText(safe(c.startDateText.trim(), MAX_TITLE)));
-    lines.push(...streamLines(streams.filter((s) => s.courseId === c.id), timeZone, t));
-    keyboard.text(t.courses.courseButton(truncate(c.name?.trim() || t.courseNumber(c.id), BUTTON)), packCourses({ op: "course", courseId: c.id })).row();
+    lines.push(...streamLines(streams.filter((s) => s.courseId === c.id), OVERVIEW_STREAMS, timeZone, t));
+    buttons.push([InlineKeyboard.text(t.courses.courseButton(truncate(c.name?.trim() || t.courseNumber(c.id), BUTTON)), packCourses({ op: "course", courseId: c.id }))]);
   }
   const shared = streams.filter((s) => isShared(s, courses));
   if (shared.length > 0) {
-    lines.push("", t.courses.shared, ...streamLines(shared, timeZone, t, courses));
-    keyboard.text(t.courses.sharedButton, packCourses({ op: "course", courseId: 0 }));
+    lines.push("", t.courses.shared, ...streamLines(shared, OVERVIEW_STREAMS, timeZone, t, courses));
+    buttons.push([InlineKeyboard.text(t.courses.sharedButton, packCourses({ op: "course", courseId: 0 }))]);
   }
   lines.push("", t.courses.legend);
-  return { text: fit(lines, t), keyboard };
+  return { text: fit(lines, t), keyboard: InlineKeyboard.from(buttons) };
 }
 
 function streamButtons(keyboard: InlineKeyboard, streams: StreamRow[], t: Texts): void {
@@ -89,7 +91,7 @@ export function formatCourseScreen(course: CourseRow | undefined, streams: Strea
     lines.push(`📚 ${t.courses.course(courseTitle(course.id, course.name, t), course.id, active)}`, t.courses.status(active ? t.courses.activeLong : t.courses.inactiveLong));
     lines.push(price(course.priceUsdCents, t));
     if (course.startDateText?.trim()) lines.push(t.courses.startText(safe(course.startDateText.trim(), MAX_TITLE)));
-    lines.push("", t.courses.streamsOf, ...streamLines(streams, timeZone, t));
+    lines.push("", t.courses.streamsOf, ...streamLines(streams, MAX_STREAMS, timeZone, t));
     streamButtons(keyboard, streams, t);
     const action: CourseAction = active ? "deactivate" : "activate";
     keyboard
@@ -99,7 +101,7 @@ export function formatCourseScreen(course: CourseRow | undefined, streams: Strea
       .text(t.courses.addStream, packCourses({ op: "new-stream", courseId: course.id }))
       .row();
   } else {
-    lines.push(`🗂 ${t.courses.shared}`, "", ...streamLines(streams, timeZone, t, new Map()));
+    lines.push(`🗂 ${t.courses.shared}`, "", ...streamLines(streams, MAX_STREAMS, timeZone, t, new Map()));
     streamButtons(keyboard, streams, t);
   }
   keyboard.text(t.courses.toAll, packCourses({ op: "home" }));
