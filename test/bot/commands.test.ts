@@ -20,7 +20,7 @@ it("shows the admin commands to admins only, and survives an admin who never ope
     { commands: adminCommands(), scope: { type: "chat", chat_id: 11 } },
     { commands: adminCommands(), scope: { type: "chat", chat_id: 22 } },
   ]);
-  expect(adminCommands().map((c) => c.command)).toEqual(["bookings", "user", "booking", "stats", "export", "templates", "health", "broadcast", "lang", "help"]);
+  expect(adminCommands().map((c) => c.command)).toEqual(["bookings", "user", "booking", "stats", "export", "templates", "health", "broadcast", "courses", "coupons", "lang", "help"]);
   expect(logs.lines).toContainEqual(expect.objectContaining({ chat_id: 11, level: 40 }));
   expect(JSON.stringify(logs.lines)).not.toContain("TEST-token");
 });
