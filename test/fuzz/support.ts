@@ -2,7 +2,7 @@ import { expect } from "vitest";
 import fc from "fast-check";
 import type { InlineKeyboardButton, Message, User } from "grammy/types";
 import type { Database } from "../../src/db/client";
-import { events, messageHistory, outbox, streams, users } from "../../src/db/schema";
+import { events, messageHistory, outbox, referralCoupons, streams, users } from "../../src/db/schema";
 import { createTestDatabase, rawQuery, type TestDatabase } from "../helpers/db";
 import { addBookings, addCourse } from "../helpers/fixtures";
 import { BOT_INFO, type ApiCall } from "../helpers/fake-telegram";
@@ -109,6 +109,11 @@ export async function seedFuzzData(database: Database): Promise<FuzzData> {
     { dedupeKey: "fuzz:3", kind: "reminder", chatId: 5001, text: "soon", bookingId: ids[6]!, status: "queued", attempts: 2 },
   ]);
   await db.insert(messageHistory).values({ messageText: "Всем привет", totalRecipients: 3, successfulDeliveries: 2, createdBy: ADMIN.id });
+  // Coupons for /coupons: one valid, one switched off whose code (the bookings' above) no link can carry.
+  await db.insert(referralCoupons).values([
+    { code: "FUZZ0001", name: "Блогер <b>&", discountPercent: 20, maxActivations: 20, currentActivations: 3, createdBy: ADMIN.id },
+    { code: "PROMO<10>", discountPercent: 10, maxActivations: 1, currentActivations: 1, createdBy: 0, isActive: 0 },
+  ]);
   const status = new Map<number, number>();
   const owner = new Map<number, number>();
   rows.forEach((row, i) => {

@@ -26,13 +26,15 @@ export type CouponAnchor = { dir: "first" } | { dir: "older" | "newer"; id: numb
  * before the page and the total come from one count, so a page knows its position and arrows.
  */
 export async function listCouponsPage(db: Db, anchor: CouponAnchor, size: number) {
+  // As bigint: "older than" may be one past the largest serial, which an integer parameter cannot hold.
+  const than = sql`${anchor.dir === "first" ? 0 : anchor.id}::bigint`;
   const rows =
     anchor.dir === "newer"
-      ? (await db.select(listColumns).from(referralCoupons).where(gt(referralCoupons.id, anchor.id)).orderBy(asc(referralCoupons.id)).limit(size)).reverse()
+      ? (await db.select(listColumns).from(referralCoupons).where(gt(referralCoupons.id, than)).orderBy(asc(referralCoupons.id)).limit(size)).reverse()
       : await db
           .select(listColumns)
           .from(referralCoupons)
-          .where(anchor.dir === "older" ? lt(referralCoupons.id, anchor.id) : undefined)
+          .where(anchor.dir === "older" ? lt(referralCoupons.id, than) : undefined)
           .orderBy(desc(referralCoupons.id))
           .limit(size);
   // Less than a page of newer ones, or nothing older any more (deleted meanwhile): the first page.
