@@ -78,11 +78,11 @@ export function coursesFeature(deps: Deps): Feature {
     return { screen: withQuestion(loaded.screen(t), t.courses.question[data.action](courseLabel(loaded.course, t)), yes, back) };
   }
 
+  /** What a press that starts no conversation shows; undefined: its course or stream is gone. */
   async function show(ctx: InnerContext, data: CoursesCallback): Promise<Shown> {
-    if (data.op === "do") return act(ctx, data);
-    if (data.op === "ask") return ask(ctx.t, data);
-    const screen =
-      data.op === "home" ? await overview(ctx.t) : data.op === "course" ? await screens.course(data.courseId, ctx.t) : await screens.stream((data as { code: string }).code, ctx.t);
+    if ("action" in data) return data.op === "do" ? act(ctx, data) : ask(ctx.t, data);
+    if (data.op === "home") return { screen: await overview(ctx.t) };
+    const screen = data.op === "course" ? await screens.course(data.courseId, ctx.t) : data.op === "stream" ? await screens.stream(data.code, ctx.t) : undefined;
     return screen && { screen };
   }
 
