@@ -281,4 +281,12 @@ describe("/courses", () => {
     expect(texts(await h.send("Новое имя"))).toEqual(["Не понял. Что я умею — /help"]);
     expect(await audit()).toEqual(before);
   });
+
+  it("students get a refusal for /courses, /coupons and their buttons", async () => {
+    for (const command of ["/courses", "/coupons"]) expect(texts(await h.send(command, STUDENT))).toEqual(["⛔ Эта команда только для администраторов."]);
+    for (const data of ["cs:O:8th_stream", "cp:+"]) {
+      expect(answered(await h.pressData(h.lastSent(STUDENT.id), data, STUDENT))).toMatchObject({ text: "⛔ Нет доступа" });
+    }
+    expect((await streamRow("8th_stream"))[0]!.open).toBe(true);
+  });
 });
