@@ -157,3 +157,133 @@ export function parseProof(data: string): { bookingId: number } | undefined {
   const bookingId = parseInt(m[1]!, 36);
   return bookingId > MAX_SERIAL ? undefined : { bookingId };
 }
+
+// ── Courses: `cs:h` all, `cs:c:<course|0>` a course, `cs:s:<code>` a stream; ask in lower case, do in upper ──
+// Streams: `cs:o`/`cs:O` open, `cs:x`/`cs:X` close, `cs:t` rename, `cs:w` start date, each `:<code>`.
+// Courses: `cs:e`/`cs:E` activate, `cs:d`/`cs:D` deactivate, `cs:r` rename, `cs:n` new stream, each `:<id>`.
+// Course 0 is the streams of no known course. Stream codes ride as they are (≤ 50 of A–Z a–z 0–9 _ -,
+// like the students' `s:b:` buttons): at most 55 bytes.
+
+export type StreamAction = "open" | "close";
+export type CourseAction = "activate" | "deactivate";
+export type CoursesCallback =
+  | { op: "home" }
+  | { op: "course"; courseId: number }
+  | { op: "stream"; code: string }
+  | { op: "ask" | "do"; action: StreamAction; code: string }
+  | { op: "ask" | "do"; action: CourseAction; courseId: number }
+  | { op: "rename-course" | "new-stream"; courseId: number }
+  | { op: "rename-stream" | "start-date"; code: string };
+
+const STREAM_OPS = { open: ["o", "O"], close: ["x", "X"] } as const;
+const COURSE_OPS = { activate: ["e", "E"], deactivate: ["d", "D"] } as const;
+
+export function packCourses(data: CoursesCallback): string {
+  switch (data.op) {
+    case "home":
+      return "cs:h";
+    case "course":
+      return `cs:c:${data.courseId.toString(36)}`;
+    case "stream":
+      return `cs:s:${data.code}`;
+    case "rename-course":
+      return `cs:r:${data.courseId.toString(36)}`;
+    case "new-stream":
+      return `cs:n:${data.courseId.toString(36)}`;
+    case "rename-stream":
+      return `cs:t:${data.code}`;
+    case "start-date":
+      return `cs:w:${data.code}`;
+  }
+  const i = data.op === "ask" ? 0 : 1;
+  return "code" in data ? `cs:${STREAM_OPS[data.action][i]}:${data.code}` : `cs:${COURSE_OPS[data.action][i]}:${data.courseId.toString(36)}`;
+}
+
+const COURSES = /^cs:(?:(h)|([cernEdD]):(0|[1-9a-z][0-9a-z]{0,5})|([stoOxXw]):([A-Za-z0-9_-]{1,50}))$/;
+
+export function parseCourses(data: string): CoursesCallback | undefined {
+  const m = COURSES.exec(data);
+  if (!m) return undefined;
+  if (m[1]) return { op: "home" };
+  if (m[4]) {
+    const code = m[5]!;
+    const op = m[4];
+    if (op === "s") return { op: "stream", code };
+    if (op === "t") return { op: "rename-stream", code };
+    if (op === "w") return { op: "start-date", code };
+    return { op: op === "o" || op === "x" ? "ask" : "do", action: op.toLowerCase() === "o" ? "open" : "close", code };
+  }
+  const courseId = parseInt(m[3]!, 36);
+  const op = m[2]!;
+  if (courseId > MAX_SERIAL) return undefined;
+  if (op === "c") return { op: "course", courseId };
+  // Course 0 is a group of streams, not a course: it has only its screen.
+  if (courseId === 0) return undefined;
+  if (op === "r") return { op: "rename-course", courseId };
+  if (op === "n") return { op: "new-stream", courseId };
+  return { op: op === "e" || op === "d" ? "ask" : "do", action: op.toLowerCase() === "e" ? "activate" : "deactivate", courseId };
+}
+
+/** Buttons of the /courses conversations, on their own question messages. */
+export const COURSES_CHOICE = {
+  yes: "cs:z:y",
+  no: "cs:z:n",
+  /** Take the suggested code / title. */
+  code: "cs:z:k",
+  title: "cs:z:t",
+  /** Add the new stream and open enrolment at once. */
+  open: "cs:z:o",
+} as const;
+
+// ── Coupons: `cp:l` first page, `cp:o:<id>` / `cp:n:<id>` pages older / newer than a coupon id ──
+// A coupon: `cp:v:<id>:<back>` show, `cp:x`/`cp:X` deactivate, `cp:r`/`cp:R` reactivate (ask / do);
+// `<back>` is the page it came from (0 the first page, else "older than <back>"); `cp:+` create.
+
+export type CouponAction = "deactivate" | "reactivate";
+export type CouponsCallback =
+  | { op: "page"; anchor: { dir: "first" } | { dir: "older" | "newer"; id: number } }
+  | { op: "show"; id: number; back: number }
+  | { op: "ask" | "do"; action: CouponAction; id: number; back: number }
+  | { op: "create" };
+
+const COUPON_OPS = { deactivate: ["x", "X"], reactivate: ["r", "R"] } as const;
+
+export function packCoupons(data: CouponsCallback): string {
+  switch (data.op) {
+    case "page":
+      return data.anchor.dir === "first" ? "cp:l" : `cp:${data.anchor.dir === "older" ? "o" : "n"}:${data.anchor.id.toString(36)}`;
+    case "create":
+      return "cp:+";
+    case "show":
+      return `cp:v:${data.id.toString(36)}:${data.back.toString(36)}`;
+  }
+  return `cp:${COUPON_OPS[data.action][data.op === "ask" ? 0 : 1]}:${data.id.toString(36)}:${data.back.toString(36)}`;
+}
+
+const ID36 = "[1-9a-z][0-9a-z]{0,5}";
+const COUPONS = new RegExp(`^cp:(?:(l)|(\\+)|([on]):(${ID36})|([vxXrR]):(${ID36}):(0|${ID36}))$`);
+
+export function parseCoupons(data: string): CouponsCallback | undefined {
+  const m = COUPONS.exec(data);
+  if (!m) return undefined;
+  if (m[1]) return { op: "page", anchor: { dir: "first" } };
+  if (m[2]) return { op: "create" };
+  const [id, back] = [parseInt(m[4] ?? m[6]!, 36), m[7] === undefined ? 0 : parseInt(m[7], 36)];
+  // An "older than" anchor may be one past the largest id (the page that starts at it).
+  if (id > MAX_SERIAL + 1 || back > MAX_SERIAL + 1) return undefined;
+  if (m[3]) return { op: "page", anchor: { dir: m[3] === "o" ? "older" : "newer", id } };
+  if (id > MAX_SERIAL) return undefined;
+  const op = m[5]!;
+  if (op === "v") return { op: "show", id, back };
+  return { op: op === "x" || op === "r" ? "ask" : "do", action: op.toLowerCase() === "x" ? "deactivate" : "reactivate", id, back };
+}
+
+/** Buttons of the coupon-creation conversation: `cp:z:p<i>` a preset, then the others. */
+export const COUPONS_CHOICE = {
+  preset: (i: number) => `cp:z:p${i}`,
+  custom: "cp:z:c",
+  noName: "cp:z:-",
+  generate: "cp:z:g",
+  yes: "cp:z:y",
+  no: "cp:z:q",
+} as const;

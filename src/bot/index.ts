@@ -7,6 +7,8 @@ import { createErrorHandler } from "./errors";
 import { bookingFeature } from "./features/booking";
 import { bookingsFeature } from "./features/bookings";
 import { broadcastFeature } from "./features/broadcast";
+import { couponsFeature } from "./features/coupons";
+import { coursesFeature } from "./features/courses";
 import { exportFeature } from "./features/export";
 import { healthFeature } from "./features/health";
 import { helpFeature } from "./features/help";
@@ -58,6 +60,8 @@ export function createBot(deps: Deps, options: BotOptions = {}): Bot<BotContext>
     userFeature(deps),
     templatesFeature(deps),
     broadcastFeature(deps),
+    coursesFeature(deps),
+    couponsFeature(deps),
     statsFeature(deps),
     exportFeature(deps),
     helpFeature(),

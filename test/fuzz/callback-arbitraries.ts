@@ -3,12 +3,16 @@ import { TEMPLATE_KINDS } from "../../src/delivery/templates";
 import {
   BROADCAST_PREVIEW,
   BROADCAST_QUIT,
+  COUPONS_CHOICE,
+  COURSES_CHOICE,
   REASON_PREVIEW,
   TEMPLATES_MENU,
   TEMPLATE_PREVIEW,
   packBroadcastGroup,
   packBroadcastStatus,
   packCard,
+  packCoupons,
+  packCourses,
   packList,
   packListEdge,
   packProof,
@@ -115,6 +119,55 @@ export const proofLoose = fc.oneof(
   fc.string({ maxLength: 12 }).map((rest) => `p${rest}`),
 );
 
+// ── Courses `cs:` ──
+/** Course ids: the fuzz data's (1–3), 0 (the shared streams), one that is gone, and the range's edges. */
+const courseId = fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 4 }) }, { weight: 1, arbitrary: fc.constantFrom(MAX_SERIAL, 99) });
+/** Stream codes as /courses buttons carry them: the fuzz data's, the migrations', unknown, the longest. */
+const courseStream = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom("7th_stream", "8th_stream", "3rd_stream", "mentoring", "9th_stream", "x".repeat(50), "7TH_STREAM") },
+  { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9_-]{1,12}$/) },
+);
+const coursesValid = fc.oneof(
+  fc.constant(packCourses({ op: "home" })),
+  courseId.map((id) => packCourses({ op: "course", courseId: id })),
+  courseStream.map((code) => packCourses({ op: "stream", code })),
+  fc.tuple(fc.constantFrom("ask", "do"), fc.constantFrom("open", "close"), courseStream).map(([op, action, code]) => packCourses({ op: op as "ask", action: action as "open", code })),
+  fc.tuple(fc.constantFrom("ask", "do"), fc.constantFrom("activate", "deactivate"), courseId.filter((id) => id > 0)).map(([op, action, id]) => packCourses({ op: op as "ask", action: action as "activate", courseId: id })),
+  fc.tuple(fc.constantFrom("rename-course", "new-stream"), courseId.filter((id) => id > 0)).map(([op, id]) => packCourses({ op: op as "new-stream", courseId: id })),
+  fc.tuple(fc.constantFrom("rename-stream", "start-date"), courseStream).map(([op, code]) => packCourses({ op: op as "start-date", code })),
+);
+const coursesLoose = fc.oneof(
+  fc.tuple(oneOfCodes(["c", "e", "E", "d", "D", "r", "n"], 3), idText).map(([op, id]) => `cs:${op}:${id}`),
+  fc.tuple(oneOfCodes(["s", "t", "w", "o", "O", "x", "X"], 3), fc.oneof(streamCode, courseStream)).map(([op, code]) => `cs:${op}:${code}`),
+  fc.oneof(fc.constantFrom(...Object.values(COURSES_CHOICE)), fc.string({ maxLength: 3 }).map((x) => `cs:z:${x}`)),
+);
+
+// ── Coupons `cp:` ──
+/** Coupon ids: the fuzz data's (1, 2), gone ones, the range's edges; `back` the same or 0. */
+const couponId = fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 1, max: 4 }) }, { weight: 1, arbitrary: fc.constantFrom(MAX_SERIAL, MAX_SERIAL + 1) });
+const couponsValid = fc
+  .oneof(
+    fc.constant<CouponsData>({ op: "page", anchor: { dir: "first" } }),
+    fc.constant<CouponsData>({ op: "create" }),
+    fc.tuple(fc.constantFrom("older" as const, "newer" as const), couponId).map(([dir, id]): CouponsData => ({ op: "page", anchor: { dir, id } })),
+    fc.tuple(couponId, fc.oneof(fc.constant(0), couponId)).map(([id, back]): CouponsData => ({ op: "show", id, back })),
+    fc
+      .tuple(fc.constantFrom("ask" as const, "do" as const), fc.constantFrom("deactivate" as const, "reactivate" as const), couponId, fc.oneof(fc.constant(0), couponId))
+      .map(([op, action, id, back]): CouponsData => ({ op, action, id, back })),
+  )
+  .map(packCoupons);
+type CouponsData = Parameters<typeof packCoupons>[0];
+const couponsLoose = fc.oneof(
+  fc.tuple(oneOfCodes(["o", "n", "l", "+"], 3), idText).map(([op, id]) => `cp:${op}:${id}`),
+  fc.tuple(oneOfCodes(["v", "x", "X", "r", "R"], 3), idText, idText).map(([op, id, back]) => `cp:${op}:${id}:${back}`),
+  fc.oneof(
+    fc.constantFrom(COUPONS_CHOICE.custom, COUPONS_CHOICE.noName, COUPONS_CHOICE.generate, COUPONS_CHOICE.yes, COUPONS_CHOICE.no, COUPONS_CHOICE.preset(0), COUPONS_CHOICE.preset(4), COUPONS_CHOICE.preset(5)),
+    fc.string({ maxLength: 3 }).map((x) => `cp:z:${x}`),
+  ),
+);
+/** /courses and /coupons presses, valid and mutated. */
+export const courseAndCouponData = fc.oneof(coursesValid, nearMiss(coursesValid), coursesLoose, couponsValid, nearMiss(couponsValid), couponsLoose).filter(fitsCallbackData);
+
 // ── Buttons under the conversations' previews and broadcast questions, today's and older ones ──
 const conversationButtons = fc.oneof(
   fc.constantFrom(...Object.values(REASON_PREVIEW), ...Object.values(TEMPLATE_PREVIEW), ...Object.values(BROADCAST_PREVIEW), BROADCAST_QUIT),
@@ -180,6 +233,7 @@ export function adminData(): fc.Arbitrary<string> {
       { weight: 1, arbitrary: fc.oneof(proofLoose, nearMiss(proofValid)) },
       { weight: 2, arbitrary: conversationButtons },
       { weight: 1, arbitrary: studentData },
+      { weight: 3, arbitrary: courseAndCouponData },
       { weight: 2, arbitrary: randomData },
     )
     .filter((d) => fitsCallbackData(d) && !menuThrowsOn(d));
@@ -191,12 +245,12 @@ export const randomData: fc.Arbitrary<string> = fc
     fc.string({ minLength: 1, maxLength: 64 }),
     fc.string({ unit: "binary", minLength: 1, maxLength: 32 }),
     fc.string({ unit: "grapheme", minLength: 1, maxLength: 20 }),
-    fc.tuple(fc.constantFrom("l:", "bk/", "c:", "s:", "t:", "t/", "t-c/", "p:", "cr:", "tp:", "bx:", "bk", "l", "c", "p", "other/0/0/x/f"), fc.string({ maxLength: 60 })).map(([p, s]) => p + s),
+    fc.tuple(fc.constantFrom("l:", "bk/", "c:", "s:", "t:", "t/", "t-c/", "p:", "cr:", "tp:", "bx:", "cs:", "cp:", "bk", "l", "c", "p", "other/0/0/x/f"), fc.string({ maxLength: 60 })).map(([p, s]) => p + s),
   )
   .filter(fitsCallbackData);
 
 /** Every admin prefix followed by anything, for the refusal checks. */
 export const adminPrefixedData: fc.Arbitrary<string> = fc
-  .tuple(fc.constantFrom("l:", "bk/", "c:", "t:", "t/", "p:", "cr:", "tp:", "bx:"), fc.oneof(fc.string({ maxLength: 40 }), cardLoose, templateLoose, templateMenu, proofLoose, conversationButtons))
+  .tuple(fc.constantFrom("l:", "bk/", "c:", "t:", "t/", "p:", "cr:", "tp:", "bx:", "cs:", "cp:"), fc.oneof(fc.string({ maxLength: 40 }), cardLoose, templateLoose, templateMenu, proofLoose, conversationButtons, courseAndCouponData))
   .map(([prefix, rest]) => (rest.startsWith(prefix) ? rest : prefix + rest))
   .filter(fitsCallbackData);

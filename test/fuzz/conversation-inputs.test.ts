@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { packBroadcastGroup, packBroadcastStatus, type BroadcastStatusCode } from "../../src/bot/callback-data";
+import { MAX_COUPON_NAME } from "../../src/bookings/coupon-rules";
+import { COUPONS_CHOICE, COURSES_CHOICE, packBroadcastGroup, packBroadcastStatus, type BroadcastStatusCode } from "../../src/bot/callback-data";
 import { MAX_TEMPLATE_LENGTH, TEMPLATE_KINDS, type TemplateKind } from "../../src/delivery/templates";
 import type { TestDatabase } from "../helpers/db";
 import type { Harness } from "../helpers/harness";
@@ -21,7 +22,8 @@ import {
 
 /**
  * Property: whatever an admin sends while a conversation waits for text — the student to look
- * up, a template's new text, a broadcast's text, a cancel reason — gets an acceptable answer
+ * up, a template's new text, a broadcast's text, a cancel reason, a course's or stream's name, a
+ * start date, a new stream's code, a coupon's values, name or code — gets an acceptable answer
  * without reaching the error boundary, nothing is saved before the confirming press, and
  * /cancel leaves no conversation behind.
  */
@@ -51,6 +53,26 @@ const OPEN = {
   async reason(id: number) {
     await h.pressData(botMessage(h, ADMIN.id), `c:w:${id}:0`);
   },
+  /** A course's name, a stream's title or start date. */
+  async course(data: string) {
+    await h.pressData(botMessage(h, ADMIN.id), data);
+    expect(h.lastSent().text).toMatch(/^Пришлите (новое название|дату старта)/);
+  },
+  /** A new stream, at its code (0), title (1) or start date (2) step. */
+  async newStream(step: number) {
+    await h.pressData(botMessage(h, ADMIN.id), "cs:n:1");
+    if (step >= 1) await h.pressData(h.lastSent(), COURSES_CHOICE.code);
+    if (step >= 2) await h.pressData(h.lastSent(), COURSES_CHOICE.title);
+    expect(h.lastSent().text).toMatch([/^➕ Новый поток/, /^Название: предлагаю/, /^Дата старта/][step]!);
+  },
+  /** A new coupon, at its preset (0), own values (1), name (2) or code (3) step. */
+  async coupon(step: number) {
+    await h.pressData(botMessage(h, ADMIN.id), "cp:+");
+    if (step === 1) await h.pressData(h.lastSent(), COUPONS_CHOICE.custom);
+    if (step >= 2) await h.pressData(h.lastSent(), COUPONS_CHOICE.preset(0));
+    if (step >= 3) await h.pressData(h.lastSent(), COUPONS_CHOICE.noName);
+    expect(h.lastSent().text).toBe([t.coupons.askPreset, t.coupons.askCustom, t.coupons.askName(MAX_COUPON_NAME), t.coupons.askCode][step]);
+  },
 };
 
 const answerText = fc
@@ -58,6 +80,16 @@ const answerText = fc
     { weight: 6, arbitrary: anyText },
     { weight: 1, arbitrary: fc.constantFrom("/user", "/broadcast", "/templates", "/bookings", "/cancel@bookings_admin_bot", "/cancel now", "{reason}", "{first_name} {course} {stream} {start_date} {reason}", "{nope}", "{", "}{", "{ first_name }") },
     { weight: 1, arbitrary: fc.tuple(fc.constantFrom("{first_name}", "{course}", "{stream}", "{start_date}", "x", "я", "😀"), fc.integer({ min: 1, max: 500 })).map(([s, n]) => s.repeat(n)) },
+    // What /courses and /coupons ask for: dates, codes, titles, discounts, near and far.
+    {
+      weight: 2,
+      arbitrary: fc.oneof(
+        fc.constantFrom("15.01.2027", "15.01.2027 19:00", "31.02.2027", "01.01.2020", "01.01.2099", "1.1.2027", "15.01.2027 24:00", "2027-01-15", "7th_stream", "9th_stream", "x".repeat(50), "x".repeat(51), "a b", "15 30", "0 5", "100 1", "15 100001", "15% 30", "FUZZ0001", "fuzz0001", "PROMO<10>", "ABCD1234", "abcd123"),
+        fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 14 }), fc.integer({ min: 1990, max: 2100 })).map(([d, m, y]) => `${d}.${m}.${y}`),
+        fc.tuple(fc.integer({ min: -5, max: 150 }), fc.integer({ min: -5, max: 200_000 })).map(([p, a]) => `${p} ${a}`),
+        fc.stringMatching(/^[A-Za-z0-9_-]{1,60}$/),
+      ),
+    },
   )
   .map((t) => telegramText(t));
 
@@ -69,6 +101,9 @@ describe("text sent to a waiting conversation", () => {
       fc.tuple(fc.constant("template" as const), fc.constantFrom(...TEMPLATE_KINDS)),
       fc.tuple(fc.constant("broadcast" as const), fc.constantFrom("c", "p", "n", "x", "a" as const)),
       fc.tuple(fc.constant("reason" as const), fc.integer({ min: 1, max: 18 })),
+      fc.tuple(fc.constant("course" as const), fc.constantFrom("cs:r:1", "cs:r:2", "cs:t:7th_stream", "cs:w:7th_stream", "cs:w:8th_stream")),
+      fc.tuple(fc.constant("newStream" as const), fc.integer({ min: 0, max: 2 })),
+      fc.tuple(fc.constant("coupon" as const), fc.integer({ min: 0, max: 3 })),
     );
     await fc.assert(
       fc.asyncProperty(contexts, answerText, async ([context, arg], text) => {

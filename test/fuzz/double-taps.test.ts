@@ -219,3 +219,54 @@ describe("double taps by a student", () => {
     expect(await count("SELECT count(*) AS n FROM events WHERE user_id = $1 AND details->>'new_status' = '-1'", [newcomer.id])).toBe(1);
   });
 });
+
+describe("double taps on /courses and /coupons", () => {
+  const audited = (action: string, target: string) => count("SELECT count(*) AS n FROM admin_actions WHERE action = $1 AND target = $2", [action, target]);
+
+  it("opening enrolment twice: opened once, one audit row", async () => {
+    await h.send("/courses");
+    const screen = h.lastSent();
+    // 8th_stream belongs to course 2 in the fuzz data.
+    await tap(screen, "📚 Курс <script>");
+    await tap(screen, "🔒 8-й");
+    const ask = await doubleTap(screen, "🔓 Открыть запись");
+    expectBothAnswered(ask);
+    const yes = await doubleTap(screen, "🔓 Да, открыть");
+    expectBothAnswered(yes);
+    expect(answers(yes.second)[0]!.payload.text).toBe(t.courses.unchangedShort);
+    expect(await audited("stream.open", "stream:8th_stream")).toBe(1);
+  });
+
+  it("adding a stream twice: one stream; creating a coupon twice: one coupon", async () => {
+    await h.send("/courses");
+    await tap(h.lastSent(), "📚 Вайб кодинг");
+    expectBothAnswered(await doubleTap(h.lastSent(), "➕ Новый поток"));
+    await tap(h.lastSent(), "✅ 9th_stream");
+    await tap(h.lastSent(), "✅ 9-й поток");
+    await h.send("15.01.2099".replace("2099", String(new Date().getFullYear() + 1)));
+    const add = await doubleTap(h.lastSent(), "🔒 Добавить");
+    expectBothAnswered(add);
+    expect(answers(add.second)[0]!.payload.text).toBe(t.courses.staleButton);
+    expect(await count("SELECT count(*) AS n FROM streams WHERE code = '9th_stream'")).toBe(1);
+
+    await h.send("/coupons");
+    expectBothAnswered(await doubleTap(h.lastSent(), "➕ Новый промокод"));
+    await tap(h.lastSent(), "50% × 5");
+    await tap(h.lastSent(), "Без названия");
+    await h.send("TWICE001");
+    const create = await doubleTap(h.lastSent(), "✅ Создать");
+    expectBothAnswered(create);
+    expect(await count("SELECT count(*) AS n FROM referral_coupons WHERE code = 'TWICE001'")).toBe(1);
+    expect(await audited("coupon.create", "coupon:TWICE001")).toBe(1);
+  });
+
+  it("switching a coupon off twice: off once, one audit row", async () => {
+    await h.send("/coupons");
+    const list = h.lastSent();
+    await tap(list, "🟢 FUZZ0001");
+    await tap(list, "⛔ Выключить");
+    const off = await doubleTap(list, "⛔ Да, выключить");
+    expectBothAnswered(off);
+    expect(await audited("coupon.deactivate", "coupon:FUZZ0001")).toBe(1);
+  });
+});

@@ -2,7 +2,7 @@ import { expect } from "vitest";
 import fc from "fast-check";
 import type { InlineKeyboardButton, Message, User } from "grammy/types";
 import type { Database } from "../../src/db/client";
-import { events, messageHistory, outbox, paymentProofs, streams, users } from "../../src/db/schema";
+import { events, messageHistory, outbox, paymentProofs, referralCoupons, streams, users } from "../../src/db/schema";
 import { createTestDatabase, rawQuery, type TestDatabase } from "../helpers/db";
 import { addBookings, addCourse } from "../helpers/fixtures";
 import { BOT_INFO, type ApiCall } from "../helpers/fake-telegram";
@@ -114,6 +114,11 @@ export async function seedFuzzData(database: Database): Promise<FuzzData> {
   // A pending booking with its payment proof, for the card's 📎.
   const proofOf = ids[3]!;
   await db.insert(paymentProofs).values({ bookingId: proofOf, userId: rows[3]!.userId, kind: "photo", fileId: "AgAC-fuzz-proof" });
+  // Coupons for /coupons: one valid, one switched off whose code (the bookings' above) no link can carry.
+  await db.insert(referralCoupons).values([
+    { code: "FUZZ0001", name: "Блогер <b>&", discountPercent: 20, maxActivations: 20, currentActivations: 3, createdBy: ADMIN.id },
+    { code: "PROMO<10>", discountPercent: 10, maxActivations: 1, currentActivations: 1, createdBy: 0, isActive: 0 },
+  ]);
   const status = new Map<number, number>();
   const owner = new Map<number, number>();
   rows.forEach((row, i) => {
