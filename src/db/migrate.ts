@@ -17,9 +17,9 @@ function findMigrationsFolder(): string {
   }
 }
 
-let folder: string | undefined;
+let found: string | undefined;
 /** Found on first use, not at import: importing this module touches no file. */
-export const migrationsFolder = (): string => (folder ??= findMigrationsFolder());
+export const migrationsFolder = (): string => (found ??= findMigrationsFolder());
 
 /** Arbitrary but fixed: every process of this bot agrees on it. */
 const MIGRATION_LOCK_KEY = 727_001;
