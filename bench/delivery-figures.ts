@@ -12,6 +12,8 @@ export type DeliveryFigures = {
   peakPerChat: number;
   peakOverall: number;
   oneChatSeconds: number;
+  /** Gaps between the one chat's deliveries, ms: least, median, most. */
+  oneChatGaps: { min: number; median: number; max: number };
 };
 
 /** How many of these times one window of `ms` holds at most (times that lie less than `ms` apart). */
@@ -55,7 +57,8 @@ export function deliveryFigures(input: {
   for (const c of input.calls) byChat.set(c.payload.chat_id!, [...(byChat.get(c.payload.chat_id!) ?? []), c.at]);
   const last = Math.max(input.started, ...delivered.map((c) => c.at));
   const seconds = (last - input.started) / 1000;
-  const oneChat = delivered.filter((c) => c.payload.chat_id === input.oneChat).map((c) => c.at);
+  const oneChat = delivered.filter((c) => c.payload.chat_id === input.oneChat).map((c) => c.at).sort((a, b) => a - b);
+  const gaps = oneChat.slice(1).map((t, i) => t - oneChat[i]!).sort((a, b) => a - b);
   return {
     expected: input.rows.length,
     delivered: delivered.length,
@@ -66,6 +69,7 @@ export function deliveryFigures(input: {
     duplicated,
     peakPerChat: Math.max(0, ...[...byChat.values()].map((times) => mostWithin(times, 1_000))),
     peakOverall: mostWithin(input.calls.map((c) => c.at), 1_000),
-    oneChatSeconds: oneChat.length > 0 ? (Math.max(...oneChat) - input.started) / 1000 : NaN,
+    oneChatSeconds: oneChat.length > 0 ? (oneChat.at(-1)! - input.started) / 1000 : NaN,
+    oneChatGaps: { min: gaps[0] ?? NaN, median: gaps[Math.floor(gaps.length / 2)] ?? NaN, max: gaps.at(-1) ?? NaN },
   };
 }

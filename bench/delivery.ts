@@ -130,7 +130,7 @@ function report(f: DeliveryFigures, run: { version: string; rate: number; broadc
     ...resultsHead("bench:delivery", `${run.version} (throwaway database on ${target.name.replace(/^.*, /, "")})`, loadBefore),
     `workload: a broadcast to ${n(students)} students (createBroadcast: message_history + message_recipients), ${n(confirmations)} confirmations to some of the same students and ${ONE_CHAT} cancellations to one student (changeBookingStatus), all queued before the worker starts; the broadcast's report to the admin is queued by the last recipient's record (${n(run.total)} + ${f.expected - run.total} messages)`,
     `worker: createDeliveryWorker as main.ts builds it, DELIVERY_RATE=${run.rate}, real grammY client over local HTTP; fake Bot API: 429 + retry_after 1 beyond ${TELEGRAM.perSecond}/s overall or 1 per ${TELEGRAM.perChatMs} ms per chat, and to every send inside a retry_after window`,
-    `time: ${f.seconds.toFixed(1)} s from the worker's start to the last message's arrival; the one chat's ${ONE_CHAT} messages done after ${f.oneChatSeconds.toFixed(1)} s (at least ${ONE_CHAT - 1} s at 1/s)`,
+    `time: ${f.seconds.toFixed(1)} s from the worker's start to the last message's arrival; the one chat's ${ONE_CHAT} messages done after ${f.oneChatSeconds.toFixed(1)} s (at least ${ONE_CHAT - 1} s at 1/s), ${f.oneChatGaps.min} / ${f.oneChatGaps.median} / ${f.oneChatGaps.max} ms apart (least / median / most)`,
     `broadcast log: ${n(run.broadcastSent)} of ${n(students)} recipients recorded sent, ${run.finished ? "finished" : "NOT finished"}`,
     "",
     "| figure | measured | goal |",
