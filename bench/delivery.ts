@@ -55,7 +55,6 @@ try {
   const { database } = target;
   const { db } = database;
   await runMigrations(database);
-  const [{ v: version } = { v: "?" }] = await database.query<{ v: string }>("SELECT current_setting('server_version') AS v");
 
   progress(`queueing a broadcast to ${students} students, ${confirmations} confirmations and ${ONE_CHAT} messages to one chat`);
   for (const c of DEMO_COURSES) await database.query("INSERT INTO courses (id, name, start_date_text) VALUES ($1, $2, $3)", [c.id, c.name, c.start]);
@@ -114,20 +113,21 @@ try {
     [broadcast.id],
   );
   const figures = deliveryFigures({ rows, calls: fake.callsOf("sendMessage"), started, oneChat, rateLimited: fake.rateLimited, stillQueued: left });
-  lines = report(figures, { version, rate: config.delivery.ratePerSecond, broadcastSent: history?.sent ?? 0, finished: history?.finished ?? false, total });
+  lines = report(figures, { rate: config.delivery.ratePerSecond, broadcastSent: history?.sent ?? 0, finished: history?.finished ?? false, total });
 } finally {
   await fake.close();
   await target.dispose();
   if (warnings > 0) progress(`${warnings} warning log lines from the worker`);
 }
-process.exitCode = lines.length > 0 && writeResults("delivery", lines) ? 0 : 1;
+process.stdout.write(`${lines.join("\n")}\n`);
+process.exitCode = writeResults("delivery", lines) ? 0 : 1;
 
-function report(f: DeliveryFigures, run: { version: string; rate: number; broadcastSent: number; finished: boolean; total: number }): string[] {
+function report(f: DeliveryFigures, run: { rate: number; broadcastSent: number; finished: boolean; total: number }): string[] {
   const goalRate = GOAL_SHARE * TELEGRAM.perSecond;
   const verdict = (ok: boolean, goal: string) => `${ok ? "PASS" : "FAIL"} (goal ${goal})`;
   const n = (x: number) => x.toLocaleString("en-US");
   return [
-    ...resultsHead("bench:delivery", `${run.version} (throwaway database on ${target.name.replace(/^.*, /, "")})`, loadBefore),
+    ...resultsHead("bench:delivery", target.name.replace(/^PostgreSQL /, ""), loadBefore),
     `workload: a broadcast to ${n(students)} students (createBroadcast: message_history + message_recipients), ${n(confirmations)} confirmations to some of the same students and ${ONE_CHAT} cancellations to one student (changeBookingStatus), all queued before the worker starts; the broadcast's report to the admin is queued by the last recipient's record (${n(run.total)} + ${f.expected - run.total} messages)`,
     `worker: createDeliveryWorker as main.ts builds it, DELIVERY_RATE=${run.rate}, real grammY client over local HTTP; fake Bot API: 429 + retry_after 1 beyond ${TELEGRAM.perSecond}/s overall or 1 per ${TELEGRAM.perChatMs} ms per chat, and to every send inside a retry_after window`,
     `time: ${f.seconds.toFixed(1)} s from the worker's start to the last message's arrival; the one chat's ${ONE_CHAT} messages done after ${f.oneChatSeconds.toFixed(1)} s (at least ${ONE_CHAT - 1} s at 1/s), ${f.oneChatGaps.min} / ${f.oneChatGaps.median} / ${f.oneChatGaps.max} ms apart (least / median / most)`,

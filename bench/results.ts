@@ -20,10 +20,9 @@ export function resultsHead(name: string, postgres: string, loadBefore: number[]
   ];
 }
 
-/** Prints the output and keeps it as bench/results/<name>.md; true when no line says FAIL. */
+/** Keeps a benchmark's output as bench/results/<name>.md; true when no line says FAIL. */
 export function writeResults(name: string, lines: string[]): boolean {
   const text = `${lines.join("\n")}\n`;
-  process.stdout.write(text);
   mkdirSync("bench/results", { recursive: true });
   writeFileSync(`bench/results/${name}.md`, text);
   return !lines.some((l) => /\bFAIL\b/.test(l));
