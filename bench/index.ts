@@ -25,17 +25,18 @@ function positive(name: string, raw: string | undefined): number | undefined {
 const rows = positive("rows", values.rows ?? process.env.BENCH_ROWS) ?? 100_000;
 const repeat = positive("repeat", values.repeat ?? process.env.BENCH_REPEAT) ?? 30;
 const loadBefore = os.loadavg();
-const lines: string[] = [];
+const body: string[] = [];
 const out = (line = "") => {
-  lines.push(line);
+  body.push(line);
   process.stdout.write(`${line}\n`);
 };
+let postgres = "?";
 await runTarget({
   rows,
   repeat,
   out,
-  head: (postgres) => {
-    for (const line of resultsHead("bench (browsing)", postgres.replace(/^PostgreSQL /, ""), loadBefore)) out(line);
+  head: (name) => {
+    postgres = name.replace(/^PostgreSQL /, "");
     out(`options: rows ${rows.toLocaleString("en-US")} · repeat ${repeat} · ${os.platform()} ${os.release()}`);
     out("times: ms, end to end = bot.handleUpdate(real Update) including the fake Bot API's reply over local HTTP");
     out("");
@@ -43,4 +44,7 @@ await runTarget({
   },
 });
 out("```");
-writeResults("browsing", lines);
+// The head last, so that the load average "at the end" is.
+const head = resultsHead("bench (browsing)", postgres, loadBefore);
+process.stdout.write(`\n${head.join("\n")}\n`);
+writeResults("browsing", [...head, ...body]);
