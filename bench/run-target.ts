@@ -1,4 +1,5 @@
 import { createBenchBot, measureBrowsing, pageThrough } from "./browsing";
+import { checkPage, pageIds } from "./pages";
 import { compareOffsetKeyset, explainListQueries, measureAppendOrdered } from "./sql";
 import { int, mb, memory, ms, summarize, timingTable } from "./stats";
 import { benchTarget, setUp } from "./targets";
@@ -7,11 +8,11 @@ const HEAVY_BOOKINGS = 2000;
 /** Paging through the whole table of a large seed would take long and say nothing new. */
 const PG_PAGE_THROUGH = 2000;
 
-const out = (text = "") => process.stdout.write(`${text}\n`);
 const progress = (text: string) => process.stderr.write(`  … ${text}\n`);
 
-export async function runTarget(options: { rows: number; repeat: number }): Promise<void> {
-  const { rows, repeat } = options;
+/** Runs every case on a throwaway database; `head` gets the server's version before the first figure. */
+export async function runTarget(options: { rows: number; repeat: number; out: (line?: string) => void; head: (postgres: string) => void }): Promise<void> {
+  const { rows, repeat, out } = options;
   const start = memory();
   const target = await benchTarget();
   const { database } = target;
@@ -20,7 +21,8 @@ export async function runTarget(options: { rows: number; repeat: number }): Prom
   process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
   const opened = memory();
   try {
-    out(`== ${target.name} · ${int(rows)} bookings ==`);
+    options.head(target.name);
+    out(`== ${int(rows)} bookings ==`);
     progress(`seeding ${int(rows)} bookings`);
     const setup = await setUp(database, rows, HEAVY_BOOKINGS);
     const inserted = rows + setup.students;
@@ -41,7 +43,10 @@ export async function runTarget(options: { rows: number; repeat: number }): Prom
     progress("browsing through the bot");
     const browsing = await measureBrowsing(b, database, { repeat, rows: total, heavy: setup.heavy, deepPage });
     out();
-    out(`bot, end to end (page size ${b.pageSize}; page 50 by presses starts at row ${int(browsing.reached.page50Offset)}; deep page = ${int(deepPage)})`);
+    out(
+      `bot, end to end (page size ${b.pageSize}; page 50 by presses starts at row ${int(browsing.reached.page50Offset)}; deep pages ${int(browsing.reached.deepPages.at(-1)!)}–${int(deepPage)}, one anchor each)`,
+    );
+    out(`every answer checked against the database (the bookings shown, their order and position): ${int(browsing.checked)} answers`);
     out(timingTable("case", browsing.rows));
 
     progress("LIMIT/OFFSET vs keyset");
@@ -58,11 +63,11 @@ export async function runTarget(options: { rows: number; repeat: number }): Prom
 
     const limit = PG_PAGE_THROUGH;
     progress(`paging through at most ${limit} pages`);
-    const walk = await pageThrough(b, limit);
+    const walk = await pageThrough(b, database, limit);
     const w = summarize(walk.samples);
     out();
     out(
-      `paging with "Старше ▶": ${int(walk.pages)} pages${walk.reachedEnd ? " (the whole table)" : ""} in ${walk.seconds.toFixed(1)} s · ` +
+      `paging with "Старше ▶": ${int(walk.pages)} pages${walk.reachedEnd ? " (the whole table)" : ""}, each checked, in ${walk.seconds.toFixed(1)} s · ` +
         `per press p50 ${ms(w.p50)} · p95 ${ms(w.p95)} · max ${ms(w.max)} ms`,
     );
     out(
@@ -74,13 +79,16 @@ export async function runTarget(options: { rows: number; repeat: number }): Prom
     progress("heap in time order (CLUSTER)");
     const pages = [2, 50, deepPage];
     const ordered = await measureAppendOrdered(database, { repeat, pageSize: b.pageSize, pages });
+    const [first, second] = [await pageIds(database, {}, 0, b.pageSize), await pageIds(database, {}, b.pageSize, b.pageSize)];
     let msg = await b.send("/bookings");
     const page2: number[] = [];
     for (let r = 0; r < repeat; r++) {
       const t = performance.now();
       msg = await b.press(msg, "Старше ▶");
       page2.push(performance.now() - t);
+      checkPage(msg, second, b.pageSize, "page 2 (after CLUSTER)");
       msg = await b.press(msg, "◀ Новее");
+      checkPage(msg, first, 0, "page 1 (after CLUSTER)");
     }
     out();
     out(

@@ -2,7 +2,7 @@ import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import type { Database, Db } from "../src/db/client";
 import { countBookingsByStatus, listBookingsPage, type BookingScope, type PageAnchor } from "../src/db/queries/bookings";
 import * as schema from "../src/db/schema";
-import { anchorBefore } from "./browsing";
+import { anchorsBefore, pagesNear } from "./pages";
 import { sample } from "./stats";
 import type { Heavy } from "./targets";
 
@@ -16,7 +16,16 @@ const OFFSET_PAGE = `SELECT b.*, c.name AS course_name, s.title AS stream_title
 
 export type QueryRow = { label: string; samples: number[] };
 
-/** Deep pages by OFFSET and by keyset (listBookingsPage), plus the counts query every list view runs. */
+const n = (x: number) => x.toLocaleString("en-US");
+const band = (pages: number[]) => (pages.length > 1 ? `pages ${n(pages.at(-1)!)}–${n(pages[0]!)}` : `page ${n(pages[0]!)}`);
+
+/** The anchor of one page (the last row before it). */
+const anchorOf = async (database: Database, page: number, pageSize: number, scope = {}) => (await anchorsBefore(database, [page], pageSize, scope)).get(page)!;
+
+/**
+ * Deep pages by OFFSET and by keyset (listBookingsPage), each sample a different page near the
+ * one named (pagesNear), plus the counts query every list view runs.
+ */
 export async function compareOffsetKeyset(
   database: Database,
   options: { repeat: number; pageSize: number; pages: number[] },
@@ -25,11 +34,12 @@ export async function compareOffsetKeyset(
   const rows: QueryRow[] = [];
   const pairs: Array<{ page: number; offset: number[]; keyset: number[] }> = [];
   for (const page of options.pages) {
-    const anchor = await anchorBefore(database, page, pageSize, {});
-    const offset = await sample(repeat, () => database.query(OFFSET_PAGE, [pageSize + 1, (page - 1) * pageSize]));
-    const keyset = await sample(repeat, () => listBookingsPage(database.db, {}, { dir: "older", id: anchor }, pageSize));
-    rows.push({ label: `page ${page.toLocaleString("en-US")}: LIMIT/OFFSET ${((page - 1) * pageSize).toLocaleString("en-US")}`, samples: offset });
-    rows.push({ label: `page ${page.toLocaleString("en-US")}: keyset (listBookingsPage)`, samples: keyset });
+    const pages = pagesNear(page, repeat);
+    const anchors = await anchorsBefore(database, pages, pageSize);
+    const offset = await sample(pages.length, (i) => database.query(OFFSET_PAGE, [pageSize + 1, (pages[i]! - 1) * pageSize]));
+    const keyset = await sample(pages.length, (i) => listBookingsPage(database.db, {}, { dir: "older", id: anchors.get(pages[i]!)! }, pageSize));
+    rows.push({ label: `${band(pages)}: LIMIT/OFFSET`, samples: offset });
+    rows.push({ label: `${band(pages)}: keyset (listBookingsPage)`, samples: keyset });
     pairs.push({ page, offset, keyset });
   }
   rows.push({ label: "page 1: keyset (listBookingsPage)", samples: await sample(repeat, () => listBookingsPage(database.db, {}, { dir: "first" }, pageSize)) });
@@ -56,7 +66,7 @@ export async function explainListQueries(
   options: { pageSize: number; heavy: Heavy; deepPage: number },
 ): Promise<string> {
   const { pageSize, heavy } = options;
-  const deepAnchor = await anchorBefore(database, options.deepPage, pageSize, {});
+  const deepAnchor = await anchorOf(database, options.deepPage, pageSize);
   const cases: Array<{ label: string; run: (db: Db) => Promise<unknown> }> = [
     { label: "first page, all", run: (db) => listBookingsPage(db, {}, { dir: "first" }, pageSize) },
     { label: "first page, status 1 (pending)", run: (db) => listBookingsPage(db, { status: 1 }, { dir: "first" }, pageSize) },
@@ -66,7 +76,7 @@ export async function explainListQueries(
     },
     {
       label: "older than anchor (page 50), status 2 (confirmed)",
-      run: async (db) => listBookingsPage(db, { status: 2 }, { dir: "older", id: await anchorBefore(database, 50, pageSize, { status: 2 }) }, pageSize),
+      run: async (db) => listBookingsPage(db, { status: 2 }, { dir: "older", id: await anchorOf(database, 50, pageSize, { status: 2 }) }, pageSize),
     },
     { label: `one student's first page (${heavy.bookings} bookings)`, run: (db) => listBookingsPage(db, { userId: heavy.userId } satisfies BookingScope, { dir: "first" }, pageSize) },
     { label: "status counts, all", run: (db) => countBookingsByStatus(db, {}) },
@@ -95,7 +105,8 @@ function condense(lines: string[]): string[] {
         "   " +
           line
             .replace(/\s*\(cost=[^)]*\)/, "")
-            .replace(/\(actual time=[\d.]+\.\.([\d.]+) rows=(\d+) loops=(\d+)\)/, (_m, t, r, l) => `(${t} ms, rows=${r}${l === "1" ? "" : ` loops=${l}`})`)
+            // PostgreSQL 18 writes rows=21.00.
+            .replace(/\(actual time=[\d.]+\.\.([\d.]+) rows=([\d.]+) loops=(\d+)\)/, (_m, t, r, l) => `(${t} ms, rows=${r.replace(/\.00$/, "")}${l === "1" ? "" : ` loops=${l}`})`)
             .replace(/::(timestamp with time zone|text|integer|bigint)/g, "")
             .slice(0, 150),
       );
@@ -125,11 +136,15 @@ export async function measureAppendOrdered(
   const rows: QueryRow[] = [];
   let plan: string | undefined;
   for (const page of options.pages) {
-    const anchor = await anchorBefore(database, page, options.pageSize, {});
+    // Page 2 has one anchor only (the last row of page 1); deeper pages get one per sample.
+    const pages = page === 2 ? [2] : pagesNear(page, options.repeat);
+    const anchors = await anchorsBefore(database, pages, options.pageSize);
+    const anchorAt = (i: number) => anchors.get(pages[i % pages.length]!)!;
     rows.push({
-      label: `page ${page.toLocaleString("en-US")}: keyset (listBookingsPage)`,
-      samples: await sample(options.repeat, () => listBookingsPage(database.db, {}, { dir: "older", id: anchor }, options.pageSize)),
+      label: `${band(pages)}: keyset (listBookingsPage)`,
+      samples: await sample(options.repeat, (i) => listBookingsPage(database.db, {}, { dir: "older", id: anchorAt(i) }, options.pageSize)),
     });
+    const anchor = anchorAt(0);
     if (page === options.pages[0]) {
       const captured: Captured[] = [];
       await listBookingsPage(capturingDb(database, captured), {}, { dir: "older", id: anchor }, options.pageSize);

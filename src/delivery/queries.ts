@@ -9,35 +9,60 @@ import { blockedUsers, messageHistory, messageRecipients, outbox, type OutboxRow
 
 const ms = (value: number) => sql`(${Math.max(0, Math.round(value))}::integer * interval '1 millisecond')`;
 
-export type ClaimArgs = { owner: string; limit: number; leaseMs: number; perChatIntervalMs: number };
+export type ClaimArgs = {
+  owner: string;
+  limit: number;
+  leaseMs: number;
+  perChatIntervalMs: number;
+  /** A chat still inside its interval is taken if its next send is due within this long. */
+  aheadMs: number;
+};
+
+/** A leased message, and how long its chat must still wait after the last message sent to it. */
+export type ClaimedRow = { row: OutboxRow; chatWaitMs: number };
 
 /**
- * Leases up to `limit` due messages, the oldest first and at most one per chat, for `owner`.
+ * Leases up to `limit` due messages, at most one per chat, for `owner`.
  *
  * A message is taken only if it is its chat's next one: the lowest id among the chat's queued
  * messages that are due or already tried (scheduled ones still in the future do not hold the
  * chat back), no message of that chat is leased by anyone (every leased row has been tried, so
- * the window sees it), and none was sent to it in the last `perChatIntervalMs`. So per-chat
- * order is kept, and two processes never send to one chat at once. `FOR UPDATE SKIP LOCKED`
- * lets concurrent claimers pass over each other's rows; a row leased by a transaction that
- * commits meanwhile is re-checked by PostgreSQL against its new `lease_until` and dropped.
+ * the window sees it), and the chat's interval since the last message sent to it ends within
+ * `aheadMs`; how much of it is left comes back as `chatWaitMs` (measured on the database's clock
+ * from `sent_at`, which is recorded after Telegram answered), for the rate limiter to wait out.
+ * So per-chat order is kept, and two processes never send to one chat at once nor closer than
+ * the interval. `FOR UPDATE SKIP LOCKED` lets concurrent claimers pass over each other's rows; a
+ * row leased by a transaction that commits meanwhile is re-checked by PostgreSQL against its new
+ * `lease_until` and dropped.
+ *
+ * The chats with the most due messages go first, then the oldest messages: a chat's messages
+ * can only follow one an interval, so a backlog to one chat (50 messages to one student during
+ * a broadcast) left to its turn would be sent at the end, one an interval, while nothing else is
+ * left to send. Served first, it runs at its own pace beside the rest and ends no later than
+ * they do; it takes one send an interval at most, so the others still get the remaining rate.
  *
  * One pass over the queued rows with a window, rather than correlated NOT EXISTS per row: the
  * plan stays linear whatever the statistics say (before autoanalyze has run, with the table's
  * statistics from when it was empty, the correlated form was planned as a nested loop over the
  * whole queue per row: 2.8 s per claim at 10,000 queued).
  */
-export async function claimDue(db: Db, args: ClaimArgs): Promise<OutboxRow[]> {
+export async function claimDue(db: Db, args: ClaimArgs): Promise<ClaimedRow[]> {
   if (args.limit <= 0) return [];
   return db.transaction(async (tx) => {
-    const due = rowsOf<{ id: number | string }>(
+    const due = rowsOf<{ id: number | string; wait_ms: number }>(
       await tx.execute(sql`
-        SELECT o.id FROM outbox o
-        WHERE o.id IN (
-          SELECT head.id FROM (
+        SELECT o.id,
+               coalesce(ceil(1000 * extract(epoch FROM (
+                 SELECT max(recent.sent_at) FROM outbox recent WHERE recent.chat_id = o.chat_id
+               ) + ${ms(args.perChatIntervalMs)} - now())), 0)::integer AS wait_ms
+        FROM outbox o
+        JOIN (
+          SELECT head.id, head.due, head.not_before
+          FROM (
             SELECT id, chat_id, not_before,
                    min(id) OVER chat AS first_id,
-                   count(*) FILTER (WHERE lease_until >= now()) OVER chat AS leased
+                   count(*) FILTER (WHERE lease_until >= now()) OVER chat AS leased,
+                   count(*) FILTER (WHERE not_before <= now()) OVER chat AS due
             FROM outbox
             WHERE status = 'queued' AND (not_before <= now() OR attempts > 0 OR last_error IS NOT NULL)
             WINDOW chat AS (PARTITION BY chat_id)
@@ -45,12 +70,12 @@ export async function claimDue(db: Db, args: ClaimArgs): Promise<OutboxRow[]> {
           WHERE head.id = head.first_id AND head.leased = 0 AND head.not_before <= now()
             AND NOT EXISTS (
               SELECT 1 FROM outbox recent
-              WHERE recent.chat_id = head.chat_id AND recent.sent_at > now() - ${ms(args.perChatIntervalMs)})
-          ORDER BY head.not_before, head.id
+              WHERE recent.chat_id = head.chat_id AND recent.sent_at > now() - ${ms(args.perChatIntervalMs - args.aheadMs)})
+          ORDER BY head.due DESC, head.not_before, head.id
           LIMIT ${args.limit}
-        )
-        AND o.status = 'queued' AND (o.lease_until IS NULL OR o.lease_until < now())
-        ORDER BY o.not_before, o.id
+        ) AS head ON head.id = o.id
+        WHERE o.status = 'queued' AND (o.lease_until IS NULL OR o.lease_until < now())
+        ORDER BY head.due DESC, head.not_before, o.id
         FOR UPDATE OF o SKIP LOCKED`),
     );
     if (due.length === 0) return [];
@@ -66,11 +91,17 @@ export async function claimDue(db: Db, args: ClaimArgs): Promise<OutboxRow[]> {
           notExists(tx.select({ one: sql`1` }).from(messageRecipients).where(eq(messageRecipients.id, outbox.recipientId))),
         ),
       );
-    return tx
+    const leased = await tx
       .update(outbox)
       .set({ leaseUntil: sql`now() + ${ms(args.leaseMs)}`, leaseOwner: args.owner, attempts: sql`${outbox.attempts} + 1` })
       .where(and(inArray(outbox.id, ids), eq(outbox.status, "queued")))
       .returning();
+    const byId = new Map(leased.map((row) => [row.id, row]));
+    // In the claim's order: the limiter books slots in the order the worker hands rows to it.
+    return due.flatMap((d) => {
+      const row = byId.get(Number(d.id));
+      return row ? [{ row, chatWaitMs: Math.max(0, Number(d.wait_ms)) }] : [];
+    });
   });
 }
 

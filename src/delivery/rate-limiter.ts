@@ -35,23 +35,53 @@ export type Reservation = {
   start(): void;
 };
 
+/** Telegram counts sends per second. */
+const WINDOW_MS = 1000;
+
+/**
+ * Send slots under Telegram's limits, counted as Telegram may count them. A send reaches
+ * Telegram at some moment between its start and our receipt of the answer, and we cannot know
+ * which (the request may sit in a socket, the event loop may stall), so each send counts from
+ * its start until a second after its answer (`finished`): a send starts only while fewer than
+ * `ratePerSecond` sends are on the wire or were answered within the last second, and a chat's
+ * next send starts `perChatIntervalMs` after its previous answer. Whatever the delays, Telegram
+ * then never sees more than the rate in any second, nor two sends to a chat within the interval;
+ * the price is one round trip per second of sending (29.9/s of 30 at a 3 ms round trip).
+ *
+ * Within those rules sends are spaced evenly. The spacing follows a schedule rather than the
+ * last real start, so a timer that fires a millisecond late does not push every later send back
+ * by it (at 30/s that drift alone cost 2 % of the rate).
+ */
 export function createRateLimiter(options: RateLimiterOptions) {
   if (!(options.ratePerSecond > 0)) throw new RangeError("ratePerSecond must be positive");
   const clock = options.clock ?? systemClock;
   const spacing = 1000 / options.ratePerSecond;
+  /** How early a start may come against the schedule: more than a late timer, less than a slot. */
+  const tolerance = spacing / 8;
+  const perWindow = Math.max(1, Math.floor(options.ratePerSecond));
   const perChat = Math.max(0, options.perChatIntervalMs);
   /** Booked send times, ascending; those older than `spacing` no longer matter and are dropped. */
   let booked: number[] = [];
-  /** When the latest send really started. */
-  let lastStart = Number.NEGATIVE_INFINITY;
+  /** When the next send is due on the even schedule. */
+  let nextAt = Number.NEGATIVE_INFINITY;
+  /** Booked: when each chat's next booking may be. Sent: sends on the wire, and when each chat is free again after its last answer. */
   const chatNext = new Map<number, number>();
+  const chatOnWire = new Map<number, number>();
+  const chatFreeAt = new Map<number, number>();
+  let onWire = 0;
+  /** Answer times within the last second, ascending. */
+  let answers: number[] = [];
   let pausedUntil = 0;
 
   function prune(now: number): void {
     let drop = 0;
     while (drop < booked.length && booked[drop]! <= now - spacing) drop++;
     if (drop > 0) booked = booked.slice(drop);
+    drop = 0;
+    while (drop < answers.length && answers[drop]! <= now - WINDOW_MS) drop++;
+    if (drop > 0) answers = answers.slice(drop);
     if (chatNext.size > 1000) for (const [chat, next] of chatNext) if (next <= now) chatNext.delete(chat);
+    if (chatFreeAt.size > 1000) for (const [chat, free] of chatFreeAt) if (free <= now) chatFreeAt.delete(chat);
   }
 
   /** The earliest time ≥ `from` at least `spacing` away from every booked time. */
@@ -75,11 +105,23 @@ export function createRateLimiter(options: RateLimiterOptions) {
     if (i >= 0) booked.splice(i, 1);
   }
 
-  function reserve(chatId: number): Reservation {
+  /** When the counting rules let a send to this chat start (≤ now: at once); a guess while one is on the wire. */
+  function sendableAt(chatId: number, now: number): number {
+    prune(now);
+    let at = Math.max(pausedUntil, nextAt - tolerance, chatFreeAt.get(chatId) ?? 0);
+    const excess = onWire + answers.length - perWindow + 1;
+    // Enough answers leave the window at answers[excess - 1] + 1 s; sends still on the wire may
+    // take any time to answer, so look again a slot later.
+    if (excess > 0) at = Math.max(at, excess <= answers.length ? answers[excess - 1]! + WINDOW_MS : now + spacing);
+    if ((chatOnWire.get(chatId) ?? 0) > 0) at = Math.max(at, now + spacing);
+    return at;
+  }
+
+  function reserve(chatId: number, notBefore = 0): Reservation {
     const now = clock.now();
     prune(now);
     const previousChatNext = chatNext.get(chatId);
-    const at = firstFreeSlot(Math.max(now, pausedUntil, previousChatNext ?? 0, lastStart + spacing));
+    const at = firstFreeSlot(Math.max(now, notBefore, pausedUntil, previousChatNext ?? 0, chatFreeAt.get(chatId) ?? 0, nextAt));
     book(at);
     chatNext.set(chatId, at + perChat);
     let open = true;
@@ -100,7 +142,9 @@ export function createRateLimiter(options: RateLimiterOptions) {
         open = false;
         unbook(at);
         book(t);
-        lastStart = Math.max(lastStart, t);
+        nextAt = Math.max(nextAt, t) + spacing;
+        onWire++;
+        chatOnWire.set(chatId, (chatOnWire.get(chatId) ?? 0) + 1);
         chatNext.set(chatId, Math.max(chatNext.get(chatId) ?? 0, t + perChat));
       },
     };
@@ -111,30 +155,41 @@ export function createRateLimiter(options: RateLimiterOptions) {
     reserve,
 
     /**
-     * Waits for a send slot for this chat. True: send now. False: `signal` aborted first (the
-     * slot is given back).
+     * Waits for a send slot for this chat, not before `notBefore` (e.g. the rest of an interval
+     * another process started). True: send now, and call `finished` when it is answered. False:
+     * `signal` aborted first (the slot is given back).
      */
-    async acquire(chatId: number, signal?: AbortSignal): Promise<boolean> {
-      let slot = reserve(chatId);
+    async acquire(chatId: number, signal?: AbortSignal, notBefore = 0): Promise<boolean> {
+      let slot = reserve(chatId, notBefore);
       for (;;) {
-        // Timers fire late, never early, and two late ones may fire together: the spacing is
-        // kept between the moments sends really start, not only between bookings.
-        const wait = Math.max(slot.at, lastStart + spacing) - clock.now();
-        if (wait > 0) await clock.sleep(wait, signal);
         if (signal?.aborted) {
           slot.cancel();
           return false;
         }
+        const now = clock.now();
         // A 429 arrived while this send was waiting: book again after the pause.
-        if (clock.now() < pausedUntil) {
+        if (slot.at < pausedUntil) {
           slot.cancel();
-          slot = reserve(chatId);
-          continue;
+          slot = reserve(chatId, notBefore);
         }
-        if (clock.now() < lastStart + spacing) continue;
-        slot.start();
-        return true;
+        const at = Math.max(slot.at, sendableAt(chatId, now));
+        if (at <= now) {
+          slot.start();
+          return true;
+        }
+        await clock.sleep(at - now, signal);
       }
+    },
+
+    /** The send `acquire` allowed got its answer (or failed, or was never made). */
+    finished(chatId: number): void {
+      const t = clock.now();
+      onWire = Math.max(0, onWire - 1);
+      const left = (chatOnWire.get(chatId) ?? 1) - 1;
+      if (left > 0) chatOnWire.set(chatId, left);
+      else chatOnWire.delete(chatId);
+      answers.push(t);
+      chatFreeAt.set(chatId, Math.max(chatFreeAt.get(chatId) ?? 0, t + perChat));
     },
 
     /** Telegram said 429: no send anywhere for `ms`. */

@@ -38,6 +38,11 @@ export function resolveWorkerOptions(o: DeliveryWorkerOptions, random?: () => nu
   const sendTimeoutMs = o.sendTimeoutMs ?? Math.min(20_000, leaseMs / 3);
   if (sendTimeoutMs + recordMarginMs >= leaseMs) throw new RangeError("leaseMs must exceed sendTimeoutMs by a margin for the record");
   const maxInFlight = o.maxInFlight ?? Math.max(2, Math.ceil(2 * o.ratePerSecond));
+  // About a second of sends claimed ahead: enough to cover a slow claim, short enough that a
+  // chat's next message, claimed as soon as its interval ends within it, is not queued behind
+  // more than that interval's worth of others.
+  const claimAheadMs = 1_000;
+  const maxWaiting = Math.max(1, Math.min(maxInFlight, Math.ceil((o.ratePerSecond * claimAheadMs) / 1000)));
   const policy: RetryPolicy = {
     maxAttempts: o.maxAttempts,
     retryBaseMs: o.retryBaseMs ?? 1_000,
@@ -53,8 +58,10 @@ export function resolveWorkerOptions(o: DeliveryWorkerOptions, random?: () => nu
     sendTimeoutMs,
     pollMs: o.pollMs ?? 500,
     maxInFlight,
+    maxWaiting,
+    claimAheadMs,
     /** Claim in batches rather than one row per finished send: fewer, larger claims. */
-    claimBatch: Math.max(1, Math.floor(maxInFlight / 4)),
+    claimBatch: Math.max(1, Math.floor(maxWaiting / 2)),
     owner: o.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`,
     policy,
   };

@@ -3,7 +3,7 @@ import type { Db } from "../db/client";
 import type { OutboxRow } from "../db/schema";
 import type { Logger } from "../logger";
 import { persist, recordFinal, recordRetry, sendRow, type OnOutcome, type SendApi, type SendResult } from "./deliver-row";
-import { claimDue } from "./queries";
+import { claimDue, type ClaimedRow } from "./queries";
 import { createRateLimiter, systemClock, type DeliveryClock } from "./rate-limiter";
 import { decideAfterFailure } from "./retry-policy";
 import { resolveWorkerOptions, type DeliveryWorkerOptions } from "./worker-options";
@@ -35,10 +35,12 @@ export type DeliveryStats = { claimed: number; sent: number; failed: number; ret
 export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
   const { db, api, logger, onOutcome } = deps;
   const clock = deps.clock ?? systemClock;
-  const { owner, leaseMs, sendTimeoutMs, recordMarginMs, pollMs, maxInFlight, claimBatch, perChatIntervalMs, policy, ratePerSecond } =
+  const { owner, leaseMs, sendTimeoutMs, recordMarginMs, pollMs, maxInFlight, maxWaiting, claimAheadMs, claimBatch, perChatIntervalMs, policy, ratePerSecond } =
     resolveWorkerOptions(deps.options, deps.random);
   const limiter = createRateLimiter({ ratePerSecond, perChatIntervalMs, clock });
   const inFlight = new Set<Promise<void>>();
+  /** Claimed messages still waiting for a send slot (the rest of inFlight is on the wire or being recorded). */
+  let waiting = 0;
   /** 429s per message in this process (the generous cap does not need to survive a restart). */
   const rateLimitedTimes = new Map<number, number>();
   const stats: DeliveryStats = { claimed: 0, sent: 0, failed: 0, retried: 0, rateLimited: 0, released: 0 };
@@ -66,11 +68,25 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
     await persist("the release", row, () => recordRetry(db, owner, row, { delayMs: 0, error: null, refund: true }), persistCtx);
   }
 
-  async function deliver(row: OutboxRow, leaseDeadline: number): Promise<void> {
-    const gotSlot = await limiter.acquire(row.chatId, stopping.signal);
+  async function deliver(row: OutboxRow, leaseDeadline: number, notBefore: number): Promise<void> {
+    let gotSlot: boolean;
+    try {
+      gotSlot = await limiter.acquire(row.chatId, stopping.signal, notBefore);
+    } finally {
+      waiting--;
+      wake();
+    }
     if (!gotSlot) return release(row, "stopping");
-    if (clock.now() + sendTimeoutMs + recordMarginMs > leaseDeadline) return release(row, "lease too short after waiting");
-    const result = await sendRow(api, row, sendTimeoutMs);
+    if (clock.now() + sendTimeoutMs + recordMarginMs > leaseDeadline) {
+      limiter.finished(row.chatId);
+      return release(row, "lease too short after waiting");
+    }
+    let result: SendResult;
+    try {
+      result = await sendRow(api, row, sendTimeoutMs);
+    } finally {
+      limiter.finished(row.chatId);
+    }
     // ── The duplicate window ───────────────────────────────────────────────────────────────
     // From Telegram's answer until the record below commits, the message is delivered while
     // its row still says `queued` under our lease. A process killed inside this window leaves
@@ -120,8 +136,11 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
     await persist("a failure", row, () => recordFinal(db, owner, row, { status: "failed", error: decision.error, unreachable: decision.unreachable }, onOutcome, logger), persistCtx);
   }
 
-  function launch(row: OutboxRow, leaseDeadline: number): Promise<void> {
-    const task: Promise<void> = deliver(row, leaseDeadline)
+  function launch({ row, chatWaitMs }: ClaimedRow, claimedAt: number, returnedAt: number): Promise<void> {
+    waiting++;
+    // The chat's wait was measured on the database's clock during the claim: counted here from
+    // when the claim returned, it ends no earlier than it does there.
+    const task: Promise<void> = deliver(row, claimedAt + leaseMs, returnedAt + chatWaitMs)
       .catch((err) => logger.error({ err, outbox_id: row.id }, "delivery task failed"))
       .finally(() => {
         inFlight.delete(task);
@@ -135,9 +154,10 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
     // Taken before the claim's transaction starts, so this deadline is never later than the
     // lease the database records (now() + leaseMs at the start of that transaction).
     const claimedAt = clock.now();
-    const rows = await claimDue(db, { owner, limit, leaseMs, perChatIntervalMs });
+    const rows = await claimDue(db, { owner, limit, leaseMs, perChatIntervalMs, aheadMs: claimAheadMs });
+    const returnedAt = clock.now();
     stats.claimed += rows.length;
-    return rows.map((row) => launch(row, claimedAt + leaseMs));
+    return rows.map((claimed) => launch(claimed, claimedAt, returnedAt));
   }
 
   async function loop(): Promise<void> {
@@ -149,7 +169,8 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
         await idle(paused);
         continue;
       }
-      const free = maxInFlight - inFlight.size;
+      // Only about a second of sends waits for slots (see maxWaiting).
+      const free = Math.min(maxInFlight - inFlight.size, maxWaiting - waiting);
       if (free <= 0 || (inFlight.size > 0 && free < claimBatch)) {
         await idle(pollMs);
         continue;
@@ -196,7 +217,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
 
     /** One claim-and-send round, finished; returns how many messages it claimed. */
     async tick(): Promise<number> {
-      const tasks = await claimAndLaunch(maxInFlight - inFlight.size);
+      const tasks = await claimAndLaunch(Math.min(maxInFlight - inFlight.size, maxWaiting - waiting));
       await Promise.all(tasks);
       return tasks.length;
     },

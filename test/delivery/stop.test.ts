@@ -30,7 +30,12 @@ it("stop() lets a send on the wire finish and records it, and gives back the mes
   expect(rows[0]!.telegramMessageId).toBeGreaterThan(0);
   // Claimed but not yet sent: back in the queue as if never tried, for the next start.
   for (const row of rows.slice(1)) expect(row).toMatchObject({ status: "queued", leaseOwner: null, leaseUntil: null, attempts: 0 });
-  expect(worker.stats()).toMatchObject({ claimed: 4, sent: 1, released: 3 });
+  // About a second of sends is claimed ahead (2 at 2/s, and more as slots are taken): all of
+  // those but the one on the wire are given back.
+  const stats = worker.stats();
+  expect(stats.sent).toBe(1);
+  expect(stats.released).toBeGreaterThan(0);
+  expect(stats.released).toBe(stats.claimed - 1);
 
   // Stopped means stopped: nothing more is sent.
   worker.nudge();

@@ -84,6 +84,28 @@ describe("delivery worker", () => {
     expect(await worker.tick()).toBe(0);
   });
 
+  it("claims a chat's next message once its interval ends within a second, and a new process waits out the rest", async () => {
+    await queue(database.db, backlog(3, 1));
+    const interval = 300;
+    expect(await testWorker(database.db, fake, { perChatIntervalMs: interval }).tick()).toBe(1);
+    // A second worker knows nothing of the first send but what the database says.
+    expect(await testWorker(database.db, fake, { perChatIntervalMs: interval }).tick()).toBe(1);
+    const same = testWorker(database.db, fake, { perChatIntervalMs: interval });
+    expect(await same.tick()).toBe(1);
+    const times = fake.delivered().map((d) => d.at);
+    expect(times).toHaveLength(3);
+    // Counted from sent_at, recorded after Telegram answered, so at least the interval between arrivals.
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(interval);
+  });
+
+  it("claims the chat with the most due messages first, then the oldest", async () => {
+    await queue(database.db, [...backlog(3, 3, "b"), ...backlog(3, 1, "x").map((m) => ({ ...m, chatId: 9001 }))]);
+    const worker = testWorker(database.db, fake, { maxInFlight: 1 });
+    while ((await worker.tick()) > 0);
+    // x has three, so it goes first while it has more than one; its last waits its turn.
+    expect(fake.delivered().map((d) => d.text)).toEqual(["x-0", "x-1", "b-0", "b-1", "b-2", "x-2"]);
+  });
+
   it("leaves scheduled messages until due, without holding back the chat's others", async () => {
     await queue(database.db, [{ ...backlog(1, 1, "later")[0]!, notBefore: new Date(Date.now() + 3_600_000) }, ...backlog(1, 1, "now")]);
     const worker = testWorker(database.db, fake);

@@ -32,7 +32,11 @@ export type ApiCall = {
   outcome?: "ok" | number;
 };
 export type ApiFailure = { error_code: number; description: string; parameters?: { retry_after?: number } };
-/** Telegram's flood limits, enforced on sendMessage with 429 + retry_after like the real thing. */
+/**
+ * Telegram's flood limits, enforced on sendMessage with 429 + retry_after like the real thing:
+ * a send beyond them is refused, and so is every send inside the `retry_after` window that
+ * refusal announced (to all chats after the overall limit, to that chat after its own).
+ */
 export type ApiLimits = { perSecond?: number; perChatMs?: number; retryAfter?: number };
 
 /** Methods that send a message to a chat: rate limits, failChat and delivered() count them all. */
@@ -115,6 +119,9 @@ export class FakeTelegram {
   private limits: ApiLimits | undefined;
   private recentSends: number[] = [];
   private lastSendToChat = new Map<number, number>();
+  /** Until when (epoch ms) a 429's retry_after holds every send, or one chat's. */
+  private blockedUntil = 0;
+  private chatBlockedUntil = new Map<number, number>();
   /** 429s answered because `enforceLimits` was exceeded. */
   rateLimited = 0;
   /** Called when a send succeeded, just before its answer is written (e.g. to kill the sender then). */
@@ -246,14 +253,22 @@ export class FakeTelegram {
     if (!limits || !SEND_METHODS.has(call.method)) return undefined;
     const now = call.at;
     const chatId = call.payload.chat_id ?? 0;
+    const refuse = (untilMs: number): ApiFailure => {
+      this.rateLimited++;
+      const retryAfter = Math.max(1, Math.ceil((untilMs - now) / 1000));
+      return { error_code: 429, description: `Too Many Requests: retry after ${retryAfter}`, parameters: { retry_after: retryAfter } };
+    };
+    const windowEnd = Math.max(this.blockedUntil, this.chatBlockedUntil.get(chatId) ?? 0);
+    if (now < windowEnd) return refuse(windowEnd);
     while (this.recentSends.length > 0 && this.recentSends[0]! <= now - 1000) this.recentSends.shift();
     const overall = limits.perSecond !== undefined && this.recentSends.length >= limits.perSecond;
     const last = this.lastSendToChat.get(chatId);
     const perChat = limits.perChatMs !== undefined && last !== undefined && now - last < limits.perChatMs;
     if (overall || perChat) {
-      this.rateLimited++;
-      const retryAfter = limits.retryAfter ?? 1;
-      return { error_code: 429, description: `Too Many Requests: retry after ${retryAfter}`, parameters: { retry_after: retryAfter } };
+      const until = now + (limits.retryAfter ?? 1) * 1000;
+      if (overall) this.blockedUntil = until;
+      else this.chatBlockedUntil.set(chatId, until);
+      return refuse(until);
     }
     this.recentSends.push(now);
     this.lastSendToChat.set(chatId, now);
