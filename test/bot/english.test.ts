@@ -1,29 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { User } from "grammy/types";
-import { createTestDatabase, rawExec, type TestDatabase } from "../helpers/db";
-import { BASE_TIME, addBookings, addCourse } from "../helpers/fixtures";
-import { buttonRows, createHarness, type Harness } from "../helpers/harness";
+import { useBotFixture } from "../helpers/bot-fixture";
+import { rawExec } from "../helpers/db";
+import { BASE_TIME, addBookings } from "../helpers/fixtures";
+import { buttonRows } from "../helpers/harness";
 import { ADMIN } from "../helpers/updates";
 
 // The same screens in English: one admin chooses it with /lang, another has an English Telegram.
 const ENGLISH_ADMIN: User = { id: 1003, is_bot: false, first_name: "Emma", language_code: "en-GB" };
-let database: TestDatabase;
-let h: Harness;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await addCourse(database.db);
-  await addBookings(database.db, [
-    { userId: 1, username: "ann", firstName: "Ann", confirmed: 2, referralCode: "FRIEND10", discountPercent: 10 },
-    { userId: 2, username: null, firstName: "Bob", confirmed: 1, courseStream: "9th_stream" },
-    { userId: 3, username: "cid", firstName: "Cid", confirmed: 0 },
-  ]);
-  await rawExec(database, "UPDATE streams SET is_open = true WHERE code = '8th_stream'");
-  h = await createHarness(database.db, { ADMIN_IDS: `${ADMIN.id},${ENGLISH_ADMIN.id}`, PAGE_SIZE: "2" }, { clock: () => new Date(BASE_TIME.getTime() + 3_600_000) });
-});
-afterAll(async () => {
-  await h?.close();
-  await database?.dispose();
+const { h } = useBotFixture({
+  env: { ADMIN_IDS: `${ADMIN.id},${ENGLISH_ADMIN.id}`, PAGE_SIZE: "2" },
+  clock: () => new Date(BASE_TIME.getTime() + 3_600_000),
+  seed: async (database) => {
+    await addBookings(database.db, [
+      { userId: 1, username: "ann", firstName: "Ann", confirmed: 2, referralCode: "FRIEND10", discountPercent: 10 },
+      { userId: 2, username: null, firstName: "Bob", confirmed: 1, courseStream: "9th_stream" },
+      { userId: 3, username: "cid", firstName: "Cid", confirmed: 0 },
+    ]);
+    await rawExec(database, "UPDATE streams SET is_open = true WHERE code = '8th_stream'");
+  },
 });
 
 describe("in English", () => {

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll } from "vitest";
+import { createTestDatabase, type TestDatabase } from "./db";
+import { addCourse } from "./fixtures";
+import { createHarness, type Harness } from "./harness";
+
+export type BotFixtureOptions = {
+  /** Course 1 ("Вайб кодинг", as `addCourse`) first; `false` for a file that writes its own courses. */
+  course?: boolean;
+  /** The file's own rows, written before the bot starts. */
+  seed?: (database: TestDatabase) => Promise<unknown>;
+  /** Environment of the bot's config (`testConfig`), e.g. `{ PAGE_SIZE: "3" }`. */
+  env?: Record<string, string>;
+  clock?: () => Date;
+};
+
+/**
+ * The set-up most bot test files share: before the file's tests, a fresh database, course 1,
+ * the file's `seed`, and the real bot on it behind the fake Bot API (`createHarness`); after
+ * them, the harness closed (which fails the file on any call Telegram would refuse) and the
+ * database dropped.
+ *
+ * `database` and `h` stand for the ones made in `beforeAll`, so a file declares them where it
+ * says what it needs and uses them as they are: in its tests, hooks and helpers (not at the top
+ * level of the module, where they do not exist yet). A file's own `beforeAll`, registered after
+ * this call, runs after it; its `afterAll` runs before the harness is closed.
+ */
+export function useBotFixture(options: BotFixtureOptions = {}): { database: TestDatabase; h: Harness } {
+  const database = lateBound<TestDatabase>("the fixture's database");
+  const h = lateBound<Harness>("the fixture's harness");
+  beforeAll(async () => {
+    const made = await createTestDatabase();
+    database.bind(made);
+    if (options.course !== false) await addCourse(made.db);
+    await options.seed?.(made);
+    h.bind(await createHarness(made.db, options.env, options.clock ? { clock: options.clock } : {}));
+  });
+  afterAll(async () => {
+    try {
+      await h.target?.close();
+    } finally {
+      await database.target?.dispose();
+      h.bind(undefined);
+      database.bind(undefined);
+    }
+  });
+  return { database: database.value, h: h.value };
+}
+
+/**
+ * An object that stands for one made later: every property read, write and lookup goes to the
+ * target once bound; any use before (or after) fails with a message naming it.
+ */
+function lateBound<T extends object>(what: string) {
+  let target: T | undefined;
+  const current = (): T => {
+    if (!target) throw new Error(`${what} exists only while the file's tests run (made in beforeAll, gone after afterAll)`);
+    return target;
+  };
+  const value = new Proxy({} as T, {
+    get: (_, key) => Reflect.get(current(), key),
+    set: (_, key, v) => Reflect.set(current(), key, v),
+    has: (_, key) => Reflect.has(current(), key),
+    ownKeys: () => Reflect.ownKeys(current()),
+    getOwnPropertyDescriptor: (_, key) => {
+      const descriptor = Reflect.getOwnPropertyDescriptor(current(), key);
+      // The proxy's own target is an empty object: what it reports must be configurable.
+      return descriptor && { ...descriptor, configurable: true };
+    },
+  });
+  return {
+    value,
+    get target(): T | undefined {
+      return target;
+    },
+    bind(made: T | undefined): void {
+      target = made;
+    },
+  };
+}
