@@ -1,24 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { MAX_COUPON_NAME } from "../../src/bookings/coupon-rules";
 import { COUPONS_CHOICE, COURSES_CHOICE, packBroadcastGroup, packBroadcastStatus, type BroadcastStatusCode } from "../../src/bot/callback-data";
 import { MAX_TEMPLATE_LENGTH, TEMPLATE_KINDS, type TemplateKind } from "../../src/delivery/templates";
-import type { TestDatabase } from "../helpers/db";
-import type { Harness } from "../helpers/harness";
+import { ru as t } from "../../src/bot/i18n";
 import { ADMIN } from "../helpers/updates";
-import {
-  anyText,
-  botMessage,
-  expectAcceptableCalls,
-  fuzz,
-  logWatch,
-  sent,
-  tableChecksums,
-  telegramText,
-  t,
-  closeFuzzBot,
-  openFuzzBot,
-} from "./support";
+import { expectAcceptableCalls, logWatch, sent } from "./answers";
+import { botMessage, useFuzzBot } from "./fuzz-bot";
+import { fuzz } from "./run";
+import { anyText, telegramText } from "./texts";
 
 /**
  * Property: whatever an admin sends while a conversation waits for text — the student to look
@@ -28,12 +18,7 @@ import {
  * /cancel leaves no conversation behind.
  */
 
-let database: TestDatabase;
-let h: Harness;
-let initial: Record<string, string>;
-
-beforeAll(async () => ({ database, h, initial } = await openFuzzBot()));
-afterAll(() => closeFuzzBot({ database, h }));
+const { h, expectNoRowChanged } = useFuzzBot();
 
 /** Opens a conversation so that the next text message is its answer. */
 const OPEN = {
@@ -117,7 +102,7 @@ describe("text sent to a waiting conversation", () => {
         await h.send("/cancel");
         expect((await h.send("hello"))[0]!.payload.text, "no conversation left behind").toBe(t.notUnderstood);
         watch.expectQuiet();
-        expect(await tableChecksums(database)).toEqual(initial);
+        await expectNoRowChanged();
       }),
       fuzz(600),
     );

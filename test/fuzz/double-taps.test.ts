@@ -1,9 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { Message, User } from "grammy/types";
-import { rawQuery, type TestDatabase } from "../helpers/db";
-import { buttonRows, type Harness } from "../helpers/harness";
+import { ru as t } from "../../src/bot/i18n";
+import { rawQuery } from "../helpers/db";
+import { buttonRows } from "../helpers/harness";
 import { ADMIN } from "../helpers/updates";
-import { STUDENT, answers, expectAcceptableCalls, logWatch, sent, t, type FuzzData, closeFuzzBot, openFuzzBot } from "./support";
+import { answers, expectAcceptableCalls, logWatch, sent } from "./answers";
+import { useFuzzBot } from "./fuzz-bot";
+import { STUDENT } from "./fuzz-data";
 
 /**
  * Abuse the way real people do: a double tap sends the same button twice before the first
@@ -12,12 +15,7 @@ import { STUDENT, answers, expectAcceptableCalls, logWatch, sent, t, type FuzzDa
  * the student, one broadcast).
  */
 
-let database: TestDatabase;
-let h: Harness;
-let data: FuzzData;
-
-beforeAll(async () => ({ database, h, data } = await openFuzzBot()));
-afterAll(() => closeFuzzBot({ database, h }));
+const { database, h, data } = useFuzzBot();
 // A test that fails half-way must not leave its conversation to the next one.
 afterEach(async () => {
   await h.send("/cancel");

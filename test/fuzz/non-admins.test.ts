@@ -3,12 +3,15 @@ import fc from "fast-check";
 import type { Update, User } from "grammy/types";
 import { parseStudent } from "../../src/bot/callback-data";
 import { adminCommands } from "../../src/bot/commands";
-import { ru } from "../../src/bot/i18n";
+import { TEXTS, pickLang, ru } from "../../src/bot/i18n";
 import { unreachableDatabase } from "../helpers/db";
 import { createHarness, type Harness } from "../helpers/harness";
 import { ADMIN, messageUpdate } from "../helpers/updates";
+import { expectAcceptableCalls, logWatch } from "./answers";
 import { adminPrefixedData, randomData, studentData } from "./callback-arbitraries";
-import { NASTY, TEXTS, anyText, botMessage, expectAcceptableCalls, fuzz, logWatch, pickLang, telegramText } from "./support";
+import { botMessage } from "./fuzz-bot";
+import { fuzz } from "./run";
+import { NASTY, anyText, telegramText } from "./texts";
 
 /**
  * Non-admins, against a database that cannot be reached: had the bot read anything for them,
