@@ -3,6 +3,7 @@ import type { User } from "grammy/types";
 import { recordPaymentProof } from "../../src/bookings/payment-proof";
 import { useBotFixture } from "../helpers/bot-fixture";
 import { rawExec, rawQuery } from "../helpers/db";
+import { openTwoStreams } from "../helpers/fixtures";
 import { buttonRows, createHarness } from "../helpers/harness";
 import { ADMIN } from "../helpers/updates";
 import { FAST, deliverAll, testWorker } from "../delivery/helpers";
@@ -20,15 +21,14 @@ const ADMIN_2: User = { id: 1002, is_bot: false, first_name: "Ben", language_cod
 
 const { database, h } = useBotFixture({
   env: { ADMIN_IDS: `${ADMIN.id},${ADMIN_2.id}` },
-  seed: (database) =>
-    rawExec(
+  seed: async (database) => {
+    await openTwoStreams(database.db);
+    await rawExec(
       database,
-      `UPDATE courses SET price_usd_cents = 15000 WHERE id = 1;
-       UPDATE streams SET is_open = true, starts_at = '2026-12-01 16:00:00+00' WHERE code = '7th_stream';
-       UPDATE streams SET is_open = true, starts_at = '2027-01-15 16:00:00+00', course_id = 1 WHERE code = '8th_stream';
-       INSERT INTO referral_coupons (code, discount_percent, max_activations, created_by, is_active)
+      `INSERT INTO referral_coupons (code, discount_percent, max_activations, created_by, is_active)
        VALUES ('FRIEND10', 10, 50, 1, 1), ('FREE100', 100, 1, 1, 1);`,
-    ),
+    );
+  },
 });
 let worker: ReturnType<typeof testWorker>;
 
