@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from "vitest";
-import { createTestDatabase, type TestDatabase } from "./db";
+import { createTestDatabase, unreachableDatabase, type TestDatabase } from "./db";
 import { addCourse } from "./fixtures";
 import { createHarness, type Harness } from "./harness";
 import { lateBound } from "./late-bound";
@@ -22,8 +22,9 @@ export type BotFixtureOptions = {
  *
  * `database` and `h` stand for the ones made in `beforeAll`, so a file declares them where it
  * says what it needs and uses them as they are: in its tests, hooks and helpers (not at the top
- * level of the module, where they do not exist yet). A file's own `beforeAll`, registered after
- * this call, runs after it; its `afterAll` runs before the harness is closed.
+ * level of the module, where they do not exist yet). The hooks belong to the scope of the call
+ * (the file, or a describe). A `beforeAll` registered after this call runs after it; an
+ * `afterAll`, before the harness is closed.
  */
 export function useBotFixture(options: BotFixtureOptions = {}): { database: TestDatabase; h: Harness } {
   const database = lateBound<TestDatabase>("the fixture's database");
@@ -45,4 +46,26 @@ export function useBotFixture(options: BotFixtureOptions = {}): { database: Test
     }
   });
   return { database: database.value, h: h.value };
+}
+
+/**
+ * The real bot on a database nobody answers for: any read it makes fails at once, so a test
+ * sees what the bot does without the database (a refusal that must not read, or the "database
+ * unavailable" answer).
+ */
+export function useBotWithoutDatabase(env: Record<string, string> = {}): { h: Harness } {
+  const h = lateBound<Harness>("the fixture's harness");
+  const nowhere = unreachableDatabase();
+  beforeAll(async () => {
+    h.bind(await createHarness(nowhere.db, env));
+  });
+  afterAll(async () => {
+    try {
+      await h.target?.close();
+    } finally {
+      await nowhere.close();
+      h.bind(undefined);
+    }
+  });
+  return { h: h.value };
 }
