@@ -3,7 +3,6 @@ import type { Logger } from "../logger";
 import { isDatabaseUnavailable } from "../db/errors";
 import { TEXTS } from "./i18n";
 
-export { isDatabaseUnavailable } from "../db/errors";
 
 /**
  * The error boundary: the admin gets one short, generic line (never the error's text), the log

@@ -17,7 +17,9 @@ function findMigrationsFolder(): string {
   }
 }
 
-export const MIGRATIONS_FOLDER = findMigrationsFolder();
+let found: string | undefined;
+/** Found on first use, not at import: importing this module touches no file. */
+export const migrationsFolder = (): string => (found ??= findMigrationsFolder());
 
 /** Arbitrary but fixed: every process of this bot agrees on it. */
 const MIGRATION_LOCK_KEY = 727_001;
@@ -57,7 +59,7 @@ async function takeLock(client: pg.PoolClient, logger?: Pick<Logger, "info">): P
  * bookkeeping table). Says what it does: each pending migration before, the time after.
  */
 export async function runMigrations(database: Pick<Database, "pool">, options: { folder?: string; logger?: Pick<Logger, "info"> } = {}): Promise<void> {
-  const folder = options.folder ?? MIGRATIONS_FOLDER;
+  const folder = options.folder ?? migrationsFolder();
   const { logger } = options;
   const client = await database.pool.connect();
   try {

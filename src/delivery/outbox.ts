@@ -1,4 +1,3 @@
-import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { outbox, type NewOutboxRow } from "../db/schema";
 
@@ -20,15 +19,4 @@ export async function enqueue(tx: Db, messages: OutgoingMessage[]): Promise<numb
     .onConflictDoNothing({ target: outbox.dedupeKey })
     .returning({ id: outbox.id });
   return inserted.length;
-}
-
-/** Wakes a sleeping delivery worker of this process early (others find the rows when they poll). */
-export type Nudge = () => void;
-
-export const noNudge: Nudge = () => {};
-
-/** Messages still owed: for health checks and tests. */
-export async function countQueued(db: Db): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(sql`${outbox.status} = 'queued'`);
-  return row?.n ?? 0;
 }

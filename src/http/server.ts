@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import type { Db } from "../db/client";
-import { MIGRATIONS_FOLDER } from "../db/migrate";
+import { migrationsFolder } from "../db/migrate";
 import type { Logger } from "../logger";
 import { bearerChecker } from "./auth";
 import { BOOKINGS_PATH, bookingsRoute } from "./bookings-route";
@@ -31,7 +31,7 @@ function healthRoute(deps: HttpDeps): Route {
   return async (_url, log) => {
     let report: HealthReport;
     try {
-      report = await (deps.health ?? (() => checkHealth(deps.db, { migrationsFolder: MIGRATIONS_FOLDER, logger: log })))();
+      report = await (deps.health ?? (() => checkHealth(deps.db, { migrationsFolder: migrationsFolder(), logger: log })))();
     } catch (err) {
       log.error({ err }, "health check failed");
       return errorReply(500, "Health check failed");

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MIGRATIONS_FOLDER, runMigrations } from "../../src/db/migrate";
+import { migrationsFolder, runMigrations } from "../../src/db/migrate";
 import { COVERED_INDEXES, SHARED_INDEXES } from "../../src/db/shared-indexes";
 import { countBookingsByStatus, getBooking, listBookingsPage } from "../../src/db/queries/bookings";
 import { findStudent } from "../../src/db/queries/students";
@@ -215,9 +215,9 @@ describe("adopting the real system's database", () => {
   });
 
   it("has migration SQL that itself re-applies cleanly (not only skipped by drizzle's journal)", async () => {
-    const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, "meta/_journal.json"), "utf8")) as { entries: Array<{ tag: string }> };
+    const journal = JSON.parse(readFileSync(join(migrationsFolder(), "meta/_journal.json"), "utf8")) as { entries: Array<{ tag: string }> };
     for (const { tag } of journal.entries) {
-      const text = readFileSync(join(MIGRATIONS_FOLDER, `${tag}.sql`), "utf8");
+      const text = readFileSync(join(migrationsFolder(), `${tag}.sql`), "utf8");
       // As drizzle applies them: each file's statements inside one transaction.
       await rawExec(database, `BEGIN;\n${text.split("--> statement-breakpoint").join(";\n")};\nCOMMIT;`);
     }

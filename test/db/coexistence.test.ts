@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { User } from "grammy/types";
 import { createBroadcast } from "../../src/bookings/broadcast";
 import { checkHealth } from "../../src/db/health";
-import { MIGRATIONS_FOLDER, runMigrations } from "../../src/db/migrate";
+import { migrationsFolder, runMigrations } from "../../src/db/migrate";
 import { countBookingsByStatus } from "../../src/db/queries/bookings";
 import { createTestDatabase, rawExec, rawQuery, type TestDatabase } from "../helpers/db";
 import { buttonRows, createHarness, type Harness } from "../helpers/harness";
@@ -298,7 +298,7 @@ describe("the real system's database, shared", () => {
   });
 
   it("has nothing to warn about on a database without old duplicates", async () => {
-    const report = await checkHealth(database.db, { migrationsFolder: MIGRATIONS_FOLDER });
+    const report = await checkHealth(database.db, { migrationsFolder: migrationsFolder() });
     expect(report.notes).toEqual([]);
   });
 });
@@ -315,7 +315,7 @@ describe("a real database that already holds duplicate live bookings", () => {
   afterAll(() => database?.dispose());
 
   it("migrates, says so in db:check and /health, and every real write still succeeds", async () => {
-    const report = await checkHealth(database.db, { migrationsFolder: MIGRATIONS_FOLDER });
+    const report = await checkHealth(database.db, { migrationsFolder: migrationsFolder() });
     expect(report.ok).toBe(true);
     expect(report.notes).toEqual([
       {

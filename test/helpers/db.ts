@@ -4,7 +4,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { inject } from "vitest";
 import { openPostgres, type Database } from "../../src/db/client";
-import { MIGRATIONS_FOLDER } from "../../src/db/migrate";
+import { migrationsFolder } from "../../src/db/migrate";
 
 export type TestDatabase = Database & { url: string; dispose(): Promise<void> };
 
@@ -56,7 +56,7 @@ export async function rawExec(database: Database, text: string): Promise<void> {
 
 /** How many migrations drizzle/ holds (its journal), to check that each applied exactly once. */
 export function migrationCount(): number {
-  const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as { entries: unknown[] };
+  const journal = JSON.parse(readFileSync(join(migrationsFolder(), "meta", "_journal.json"), "utf8")) as { entries: unknown[] };
   return journal.entries.length;
 }
 

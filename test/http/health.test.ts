@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgres } from "../../src/db/client";
-import { MIGRATIONS_FOLDER } from "../../src/db/migrate";
+import { migrationsFolder } from "../../src/db/migrate";
 import { checkHealth, type HealthReport } from "../../src/db/health";
 import { createTestDatabase, migrationCount, rawQuery, type TestDatabase } from "../helpers/db";
 import { startTestApi, type TestApi } from "./helpers";
@@ -57,7 +57,7 @@ describe("a migrated database", () => {
   });
 
   it("checkHealth is the same report, for /health and db:check", async () => {
-    expect(await checkHealth(database.db, { migrationsFolder: MIGRATIONS_FOLDER })).toEqual((await health(api)).body);
+    expect(await checkHealth(database.db, { migrationsFolder: migrationsFolder() })).toEqual((await health(api)).body);
   });
 
   it("an injected health check is used as is, and a throwing one is a 500", async () => {

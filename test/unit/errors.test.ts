@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isDatabaseUnavailable } from "../../src/bot/errors";
+import { isDatabaseUnavailable } from "../../src/db/errors";
 
 const withCode = (code: string, message = `failed: ${code}`) => Object.assign(new Error(message), { code });
 

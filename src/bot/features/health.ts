@@ -1,6 +1,6 @@
 import { Composer } from "grammy";
 import { checkHealth } from "../../db/health";
-import { MIGRATIONS_FOLDER } from "../../db/migrate";
+import { migrationsFolder } from "../../db/migrate";
 import type { BotContext, Deps, Feature } from "../context";
 import { formatHealth } from "../format/health";
 
@@ -8,7 +8,7 @@ import { formatHealth } from "../format/health";
 export function healthFeature(deps: Deps): Feature {
   const feature = new Composer<BotContext>();
   feature.command("health", async (ctx) => {
-    const report = await checkHealth(deps.db, { migrationsFolder: MIGRATIONS_FOLDER, logger: ctx.log });
+    const report = await checkHealth(deps.db, { migrationsFolder: migrationsFolder(), logger: ctx.log });
     await ctx.reply(formatHealth(report, ctx.t), { parse_mode: "HTML" });
   });
   return { composer: feature };

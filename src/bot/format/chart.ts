@@ -1,3 +1,4 @@
+import { Resvg } from "@resvg/resvg-js";
 import type { DayCounts } from "../../db/queries/stats";
 
 /**
@@ -49,23 +50,23 @@ function segment(s: string, x: number, y: number): string {
   return `M${x + x1} ${y + y1}L${x + x2} ${y + y2}`;
 }
 
+/** How far a character moves the pen: a dot and a one are narrow, as in a proportional font. */
+const advance = (ch: string) => (ch === "." || ch === "1" ? DIGIT.gap + 2 : DIGIT.w + DIGIT.gap);
+
 /** A label of digits and dots, its top-left corner at (x, y). */
 function label(text: string, x: number, y: number): string {
   let d = "";
   let at = x;
   for (const ch of text) {
-    if (ch === ".") {
-      d += `M${at} ${y + DIGIT.h}h1.5`;
-      at += DIGIT.gap + 2;
-      continue;
-    }
-    for (const s of SEGMENTS[ch] ?? "") d += segment(s, at, y);
-    at += DIGIT.w + DIGIT.gap;
+    if (ch === ".") d += `M${at} ${y + DIGIT.h}h1.5`;
+    else if (ch === "1") d += `M${at} ${y}V${y + DIGIT.h}`;
+    else for (const s of SEGMENTS[ch] ?? "") d += segment(s, at, y);
+    at += advance(ch);
   }
   return d;
 }
 
-const labelWidth = (text: string) => [...text].reduce((w, ch) => w + (ch === "." ? DIGIT.gap + 2 : DIGIT.w + DIGIT.gap), 0) - DIGIT.gap;
+const labelWidth = (text: string) => [...text].reduce((w, ch) => w + advance(ch), 0) - DIGIT.gap;
 
 /** A round step for the value axis: 1, 2 or 5 × 10ⁿ, about five ticks, never below one booking. */
 export function tickStep(max: number): number {
@@ -121,4 +122,9 @@ export function formatDailyChart(days: readonly DayCounts[]): string {
     `<path d="${ticks}" stroke="#3c4043" stroke-width="1.6" stroke-linecap="round" fill="none"/>`,
     "</svg>",
   ].join("\n");
+}
+
+/** The chart as a PNG (resvg: no browser, no system fonts needed, the same picture everywhere). */
+export function renderDailyChartPng(days: readonly DayCounts[]): Buffer {
+  return new Resvg(formatDailyChart(days), { font: { loadSystemFonts: false } }).render().asPng();
 }

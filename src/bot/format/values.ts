@@ -1,6 +1,9 @@
 import type { BookingStatus } from "../../db/schema";
 import type { Texts } from "../i18n";
+import { streamNumber } from "../../bookings/stream-rules";
 import { escapeHtml, truncate } from "./html";
+
+export { formatDateTime } from "../../text/values";
 
 export const STATUS_BADGE: Record<BookingStatus, string> = { 0: "⚪", 1: "🟡", 2: "🟢", [-1]: "🔴" };
 
@@ -11,27 +14,6 @@ export function statusLabel(status: number, t: Texts): string {
 export function statusText(status: number, t: Texts): string {
   const badge = STATUS_BADGE[status as BookingStatus];
   return badge ? `${badge} ${statusLabel(status, t)}` : `❔ ${statusLabel(status, t)}`;
-}
-
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** `DD.MM.YYYY HH:MM` in the given IANA time zone, as the original dashboard shows dates. */
-export function formatDateTime(date: Date, timeZone: string): string {
-  let format = dateFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-GB", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    });
-    dateFormats.set(timeZone, format);
-  }
-  const p = Object.fromEntries(format.formatToParts(date).map((part) => [part.type, part.value]));
-  return `${p.day}.${p.month}.${p.year} ${p.hour}:${p.minute}`;
 }
 
 const numberFormats = new Map<string, Intl.NumberFormat>();
@@ -54,8 +36,8 @@ export const safe = (text: string, max: number): string => escapeHtml(truncate(t
 export function streamName(code: string | null, title: string | null, t: Texts): string {
   if (title) return title;
   if (!code) return "—";
-  const numbered = /^(\d+)(?:st|nd|rd|th)_stream$/.exec(code);
-  return numbered ? t.numberedStream(numbered[1]!) : code;
+  const numbered = streamNumber(code);
+  return numbered === undefined ? code : t.numberedStream(String(numbered));
 }
 
 /** `streamName`, cut and HTML-escaped. */

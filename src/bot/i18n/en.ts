@@ -305,6 +305,8 @@ export const en: Texts = {
     more: (n) => `… and ${n} more`,
     delivery: (share, sent, failed, queued) =>
       `<b>Messages to students</b> (30 days): ${share} delivered — sent ${sent}, not delivered ${failed}, queued ${queued}`,
+    noDelivery: "<b>Messages to students</b> (30 days): none yet",
+    chart: "The chart: new bookings per day over 30 days — 🟢 confirmed · 🟡 pending · ⚪ new · 🔴 cancelled",
   },
   health: {
     ok: "✅ <b>All good</b>",
