@@ -69,7 +69,9 @@ describe("in English", () => {
   });
 
   it("/stats, /health, /export and /templates", async () => {
-    expect((await h.send("/stats"))[0]!.payload.text).toMatch(/^📊 <b>Statistics<\/b>\n\nBookings: 3 — 🟢 2 · 🟡 0 · ⚪ 1 · 🔴 0\nNew today: 3 · last 7 days: 3\nConfirmed of all bookings: 66\.7% · of those not cancelled: 66\.7%/);
+    const stats = await h.send("/stats");
+    expect(stats.map((c) => c.method)).toEqual(["sendPhoto", "sendMessage"]); // the chart, its summary as caption, then the courses
+    expect(stats[0]!.payload.caption).toMatch(/^📊 <b>Statistics<\/b>\n\nBookings: 3 — 🟢 2 · 🟡 0 · ⚪ 1 · 🔴 0\nNew today: 3 · last 7 days: 3\nConfirmed of all bookings: 66\.7% · of those not cancelled: 66\.7%/);
     expect((await h.send("/health"))[0]!.payload.text).toMatch(/^✅ <b>All good<\/b>\nDatabase: reachable\nMigrations: \d+ of \d+\nMessage queue: 1 · oldest waiting: /);
     const exported = await h.send("/export confirmed");
     expect(exported.find((c) => c.method === "sendDocument")!.payload.caption).toBe("Bookings · Confirmed · 2");
