@@ -1,19 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { unreachableDatabase } from "../helpers/db";
-import { createHarness, type Harness } from "../helpers/harness";
+import { describe, expect, it } from "vitest";
+import { useBotWithoutDatabase } from "../helpers/bot-fixture";
 import { ADMIN, STRANGER, messageUpdate } from "../helpers/updates";
 
 // The database behind this bot is unreachable: had the bot read anything for a non-admin,
 // the answer would be "database unavailable" instead of the refusal.
-const unreachable = unreachableDatabase();
-let h: Harness;
-beforeAll(async () => {
-  h = await createHarness(unreachable.db);
-});
-afterAll(async () => {
-  await h?.close();
-  await unreachable.close();
-});
+const { h } = useBotWithoutDatabase();
 
 describe("non-admins", () => {
   it.each(["/bookings", "/user 1001", "/booking 1", "/b1", "/u1", "/templates", "/broadcast"])(

@@ -1,25 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { User } from "grammy/types";
-import { createTestDatabase, rawExec, rawQuery, type TestDatabase } from "../helpers/db";
-import { addBookings, addCourse } from "../helpers/fixtures";
-import { buttonRows, createHarness, type Harness } from "../helpers/harness";
+import { useBotFixture } from "../helpers/bot-fixture";
+import { rawExec, rawQuery } from "../helpers/db";
+import { addBookings } from "../helpers/fixtures";
+import { buttonRows } from "../helpers/harness";
 import { ADMIN } from "../helpers/updates";
 
 const SECOND_ADMIN: User = { id: 1002, is_bot: false, first_name: "Борис" };
-let database: TestDatabase;
-let h: Harness;
+const { database, h } = useBotFixture({
+  env: { ADMIN_IDS: `${ADMIN.id},${SECOND_ADMIN.id}` },
+  seed: (database) => rawExec(database, "UPDATE streams SET starts_at = '2026-12-01 16:00:00+00' WHERE code = '3rd_stream'"),
+});
 let id: number;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await addCourse(database.db);
-  await rawExec(database, "UPDATE streams SET starts_at = '2026-12-01 16:00:00+00' WHERE code = '3rd_stream'");
-  h = await createHarness(database.db, { ADMIN_IDS: `${ADMIN.id},${SECOND_ADMIN.id}` });
-});
-afterAll(async () => {
-  await h?.close();
-  await database?.dispose();
-});
 beforeEach(async () => {
   id = (await addBookings(database.db, [{ userId: 70_000 + Math.floor(Math.random() * 1e6), firstName: "Ира", confirmed: 0 }]))[0]!;
 });

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Message, User } from "grammy/types";
 import { failedDeliveryNotices } from "../../src/bot/notices";
-import { createTestDatabase, rawExec, rawQuery, type TestDatabase } from "../helpers/db";
-import { addCourse } from "../helpers/fixtures";
+import { useBotFixture } from "../helpers/bot-fixture";
+import { rawExec, rawQuery } from "../helpers/db";
 import { buttonRows, createHarness, type Harness } from "../helpers/harness";
 import { ADMIN, callbackUpdate, groupMessageUpdate } from "../helpers/updates";
 import { FAST, deliverAll, testWorker } from "../delivery/helpers";
@@ -19,28 +19,22 @@ const MEMBER: User = { id: 555_001, is_bot: false, first_name: "Участник
 const IRA: User = { id: 424_201, is_bot: false, first_name: "Ира", username: "ira_g", language_code: "ru" };
 const SAM: User = { id: 424_202, is_bot: false, first_name: "Sam", language_code: "en" };
 
-let database: TestDatabase;
-let h: Harness;
+const { database, h } = useBotFixture({
+  env: { ADMIN_IDS: `${ADMIN.id},${ADMIN_2.id}`, ADMIN_CHAT_ID: String(GROUP) },
+  seed: (database) =>
+    rawExec(
+      database,
+      `UPDATE courses SET price_usd_cents = 20000 WHERE id = 1;
+       UPDATE streams SET is_open = true, starts_at = '2026-12-01 16:00:00+00' WHERE code = '7th_stream';`,
+    ),
+});
 let worker: ReturnType<typeof testWorker>;
 let ira = 0;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await addCourse(database.db);
-  await rawExec(
-    database,
-    `UPDATE courses SET price_usd_cents = 20000 WHERE id = 1;
-     UPDATE streams SET is_open = true, starts_at = '2026-12-01 16:00:00+00' WHERE code = '7th_stream';`,
-  );
-  h = await createHarness(database.db, { ADMIN_IDS: `${ADMIN.id},${ADMIN_2.id}`, ADMIN_CHAT_ID: String(GROUP) });
+beforeAll(() => {
   // As main.ts wires it: a message to a student that fails for good raises a notice.
   worker = testWorker(database.db, h.api, FAST, { onOutcome: failedDeliveryNotices(h.deps.config) });
 });
-afterAll(async () => {
-  await h?.close();
-  await database?.dispose();
-});
-
 
 /** The bot's messages in the group, as they stand now. */
 const inGroup = (): Message[] => [...h.api.messages.values()].filter((m) => m.chat.id === GROUP);

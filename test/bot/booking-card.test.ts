@@ -1,24 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { addBookings, addCourse, addUser } from "../helpers/fixtures";
-import { createHarness, type Harness } from "../helpers/harness";
+import { describe, expect, it } from "vitest";
+import { useBotFixture } from "../helpers/bot-fixture";
+import { addBookings, addUser } from "../helpers/fixtures";
 
-let database: TestDatabase;
-let h: Harness;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await addCourse(database.db);
-  await addUser(database.db, { userId: 9001, username: "petr", firstName: "Пётр", lastName: "Сидоров", firstSeenAt: new Date("2026-10-30T21:05:00Z") });
-  await addBookings(database.db, [
-    { userId: 9001, username: "petr", firstName: "Пётр", confirmed: 1, courseStream: "5th_stream", referralCode: "VIBE15", discountPercent: 15 },
-    { userId: 9002, username: null, firstName: "<b>Эве & Ко</b>", confirmed: 0, courseId: null, courseStream: null },
-  ]);
-  h = await createHarness(database.db);
-});
-afterAll(async () => {
-  await h?.close();
-  await database?.dispose();
+const { h } = useBotFixture({
+  seed: async ({ db }) => {
+    await addUser(db, { userId: 9001, username: "petr", firstName: "Пётр", lastName: "Сидоров", firstSeenAt: new Date("2026-10-30T21:05:00Z") });
+    await addBookings(db, [
+      { userId: 9001, username: "petr", firstName: "Пётр", confirmed: 1, courseStream: "5th_stream", referralCode: "VIBE15", discountPercent: 15 },
+      { userId: 9002, username: null, firstName: "<b>Эве & Ко</b>", confirmed: 0, courseId: null, courseStream: null },
+    ]);
+  },
 });
 
 describe("/booking", () => {

@@ -1,24 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { addBookings, addCourse } from "../helpers/fixtures";
-import { buttonRows, createHarness, type Harness } from "../helpers/harness";
-
-let database: TestDatabase;
-let h: Harness;
+import { describe, expect, it } from "vitest";
+import { useBotFixture } from "../helpers/bot-fixture";
+import { addBookings } from "../helpers/fixtures";
+import { buttonRows } from "../helpers/harness";
 
 // Seven bookings a minute apart (ids 1..7, #7 newest), statuses cycling new → pending → confirmed → cancelled.
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await addCourse(database.db);
-  await addBookings(
-    database.db,
-    Array.from({ length: 7 }, (_, i) => ({ confirmed: ([0, 1, 2, -1] as const)[i % 4] })),
-  );
-  h = await createHarness(database.db, { PAGE_SIZE: "3" });
-});
-afterAll(async () => {
-  await h?.close();
-  await database?.dispose();
+const { database, h } = useBotFixture({
+  env: { PAGE_SIZE: "3" },
+  seed: ({ db }) => addBookings(db, Array.from({ length: 7 }, (_, i) => ({ confirmed: ([0, 1, 2, -1] as const)[i % 4] }))),
 });
 
 const entry = (id: number, status: string, minute: number, i: number) =>

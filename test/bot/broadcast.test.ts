@@ -1,32 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { finishBroadcastOnLastRecipient, startBroadcastProgress } from "../../src/delivery/broadcasts";
-import { createTestDatabase, rawExec, rawQuery, type TestDatabase } from "../helpers/db";
-import { addBookings, addCourse } from "../helpers/fixtures";
-import { buttonRows, createHarness, type Harness } from "../helpers/harness";
+import { useBotFixture } from "../helpers/bot-fixture";
+import { rawExec, rawQuery } from "../helpers/db";
+import { addBookings } from "../helpers/fixtures";
+import { buttonRows } from "../helpers/harness";
 import { ADMIN } from "../helpers/updates";
 import { FAST, testWorker } from "../delivery/helpers";
 
-let database: TestDatabase;
-let h: Harness;
-
 // Confirmed: 601 and 602 on the 7th stream, 603 on the 8th, 604 on the 7th but blocked the bot
 // long ago; 605 pending on the 7th.
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await addCourse(database.db);
-  await addBookings(database.db, [
-    { userId: 601, confirmed: 2, courseStream: "7th_stream" },
-    { userId: 602, confirmed: 2, courseStream: "7th_stream" },
-    { userId: 603, confirmed: 2, courseStream: "8th_stream" },
-    { userId: 604, confirmed: 2, courseStream: "7th_stream" },
-    { userId: 605, confirmed: 1, courseStream: "7th_stream" },
-  ]);
-  await rawExec(database, "INSERT INTO blocked_users (user_id) VALUES (604)");
-  h = await createHarness(database.db);
-});
-afterAll(async () => {
-  await h?.close();
-  await database?.dispose();
+const { database, h } = useBotFixture({
+  seed: async (database) => {
+    await addBookings(database.db, [
+      { userId: 601, confirmed: 2, courseStream: "7th_stream" },
+      { userId: 602, confirmed: 2, courseStream: "7th_stream" },
+      { userId: 603, confirmed: 2, courseStream: "8th_stream" },
+      { userId: 604, confirmed: 2, courseStream: "7th_stream" },
+      { userId: 605, confirmed: 1, courseStream: "7th_stream" },
+    ]);
+    await rawExec(database, "INSERT INTO blocked_users (user_id) VALUES (604)");
+  },
 });
 
 describe("/broadcast", () => {

@@ -1,28 +1,21 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { createTestDatabase, rawExec, type TestDatabase } from "../helpers/db";
-import { addCourse } from "../helpers/fixtures";
-import { createHarness, type Harness } from "../helpers/harness";
+import { expect, it } from "vitest";
+import { useBotFixture } from "../helpers/bot-fixture";
+import { rawExec } from "../helpers/db";
+import type { Harness } from "../helpers/harness";
 
-let database: TestDatabase;
-let h: Harness;
 const BIG_USER = Number.MAX_SAFE_INTEGER;
 
 // The largest ids there can be: a student id at JS's safe-integer limit, booking ids at the
 // top of PostgreSQL's serial range, and a deep offset.
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await addCourse(database.db);
-  await rawExec(
-    database,
-    `INSERT INTO bookings (id, user_id, username, first_name, course_id, course_stream, confirmed, created_at)
-     SELECT 2147483647 - g, ${BIG_USER}, 'u', 'n', 1, 's' || g, g % 4 - 1, now() - g * interval '1 minute'
-     FROM generate_series(0, 59) g`,
-  );
-  h = await createHarness(database.db, { PAGE_SIZE: "1" });
-});
-afterAll(async () => {
-  await h?.close();
-  await database?.dispose();
+const { h } = useBotFixture({
+  env: { PAGE_SIZE: "1" },
+  seed: (database) =>
+    rawExec(
+      database,
+      `INSERT INTO bookings (id, user_id, username, first_name, course_id, course_stream, confirmed, created_at)
+       SELECT 2147483647 - g, ${BIG_USER}, 'u', 'n', 1, 's' || g, g % 4 - 1, now() - g * interval '1 minute'
+       FROM generate_series(0, 59) g`,
+    ),
 });
 
 it("every button's callback_data fits Telegram's 64 bytes, whatever the ids and the filter", async () => {

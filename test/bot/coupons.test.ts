@@ -1,35 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { User } from "grammy/types";
-import { createTestDatabase, rawExec, rawQuery, type TestDatabase } from "../helpers/db";
-import { addBookings, addCourse } from "../helpers/fixtures";
-import { buttonRows, createHarness, type Harness } from "../helpers/harness";
+import { useBotFixture } from "../helpers/bot-fixture";
+import { rawExec, rawQuery } from "../helpers/db";
+import { addBookings } from "../helpers/fixtures";
+import { buttonRows, type Harness } from "../helpers/harness";
 
 const STUDENT: User = { id: 4242, is_bot: false, first_name: "Ира", language_code: "ru" };
 
-let database: TestDatabase;
-let h: Harness;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await addCourse(database.db);
-  await rawExec(database, "UPDATE streams SET is_open = true, course_id = 1 WHERE code = '8th_stream'");
-  // Coupons the real bot made (its INSERT, its defaults), oldest first; FRIEND10 has bookings.
-  await rawExec(
-    database,
-    `INSERT INTO referral_coupons (code, discount_percent, max_activations, created_by)
-       SELECT 'OLD' || lpad(g::text, 5, '0'), 10, 50, 777 FROM generate_series(1, 22) g;
-     INSERT INTO referral_coupons (code, name, discount_percent, max_activations, current_activations, created_by, created_at)
-       VALUES ('FRIEND10', 'Друзья <и> близкие', 10, 50, 5, 777, '2026-10-01T09:00:00Z');`,
-  );
-  await addBookings(
-    database.db,
-    [0, 1, 2, 2, -1].map((confirmed, i) => ({ userId: 100 + i, confirmed: confirmed as 0, referralCode: "FRIEND10", discountPercent: 10 })),
-  );
-  h = await createHarness(database.db);
-});
-afterAll(async () => {
-  await h?.close();
-  await database?.dispose();
+const { database, h } = useBotFixture({
+  seed: async (database) => {
+    await rawExec(database, "UPDATE streams SET is_open = true, course_id = 1 WHERE code = '8th_stream'");
+    // Coupons the real bot made (its INSERT, its defaults), oldest first; FRIEND10 has bookings.
+    await rawExec(
+      database,
+      `INSERT INTO referral_coupons (code, discount_percent, max_activations, created_by)
+         SELECT 'OLD' || lpad(g::text, 5, '0'), 10, 50, 777 FROM generate_series(1, 22) g;
+       INSERT INTO referral_coupons (code, name, discount_percent, max_activations, current_activations, created_by, created_at)
+         VALUES ('FRIEND10', 'Друзья <и> близкие', 10, 50, 5, 777, '2026-10-01T09:00:00Z');`,
+    );
+    await addBookings(
+      database.db,
+      [0, 1, 2, 2, -1].map((confirmed, i) => ({ userId: 100 + i, confirmed: confirmed as 0, referralCode: "FRIEND10", discountPercent: 10 })),
+    );
+  },
 });
 
 type Calls = Awaited<ReturnType<Harness["send"]>>;

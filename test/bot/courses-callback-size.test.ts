@@ -1,30 +1,24 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import type { Message } from "grammy/types";
-import { createTestDatabase, rawExec, type TestDatabase } from "../helpers/db";
-import { createHarness, type Harness } from "../helpers/harness";
+import { useBotFixture } from "../helpers/bot-fixture";
+import { rawExec } from "../helpers/db";
 
-let database: TestDatabase;
-let h: Harness;
 const MAX_SERIAL = 2_147_483_647;
 const LONGEST_CODE = `${"x".repeat(40)}_stream_9`;
 
 // The largest ids there can be (course and coupon at the top of the serial range) and the
 // longest stream code varchar(50) holds: every button of /courses and /coupons, pressed, fits 64 bytes.
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await rawExec(
-    database,
-    `INSERT INTO courses (id, name, is_active) VALUES (${MAX_SERIAL}, 'Курс', true);
-     INSERT INTO streams (code, title, course_id, is_open) VALUES ('${LONGEST_CODE}', 'Длинный', ${MAX_SERIAL}, false);
-     INSERT INTO referral_coupons (id, code, discount_percent, max_activations, created_by) VALUES (${MAX_SERIAL}, 'MAXID000', 10, 50, 1);
-     INSERT INTO referral_coupons (id, code, discount_percent, max_activations, created_by)
-       SELECT ${MAX_SERIAL} - g, 'C' || lpad(g::text, 7, '0'), 10, 50, 1 FROM generate_series(1, 30) g;`,
-  );
-  h = await createHarness(database.db);
-});
-afterAll(async () => {
-  await h?.close();
-  await database?.dispose();
+const { h } = useBotFixture({
+  course: false,
+  seed: (database) =>
+    rawExec(
+      database,
+      `INSERT INTO courses (id, name, is_active) VALUES (${MAX_SERIAL}, 'Курс', true);
+       INSERT INTO streams (code, title, course_id, is_open) VALUES ('${LONGEST_CODE}', 'Длинный', ${MAX_SERIAL}, false);
+       INSERT INTO referral_coupons (id, code, discount_percent, max_activations, created_by) VALUES (${MAX_SERIAL}, 'MAXID000', 10, 50, 1);
+       INSERT INTO referral_coupons (id, code, discount_percent, max_activations, created_by)
+         SELECT ${MAX_SERIAL} - g, 'C' || lpad(g::text, 7, '0'), 10, 50, 1 FROM generate_series(1, 30) g;`,
+    ),
 });
 
 it("every /courses and /coupons button fits Telegram's 64 bytes at the largest ids and the longest code", async () => {

@@ -1,25 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { User } from "grammy/types";
-import { createTestDatabase, rawExec, type TestDatabase } from "../helpers/db";
+import { useBotFixture } from "../helpers/bot-fixture";
+import { rawExec } from "../helpers/db";
 import { BASE_TIME, addBookings } from "../helpers/fixtures";
-import { buttonRows, createHarness, type Harness } from "../helpers/harness";
+import { buttonRows, type Harness } from "../helpers/harness";
 import { ADMIN } from "../helpers/updates";
 
 // /courses and /coupons for an admin whose Telegram is in English.
 const EMMA: User = { id: 1003, is_bot: false, first_name: "Emma", language_code: "en-GB" };
-let database: TestDatabase;
-let h: Harness;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await rawExec(database, "INSERT INTO courses (id, name, price_usd_cents, is_active) VALUES (1, 'Vibe coding', 9900, true)");
-  await rawExec(database, "DELETE FROM streams WHERE code <> '8th_stream'; UPDATE streams SET course_id = 1, starts_at = '2026-12-01T16:00:00Z' WHERE code = '8th_stream'");
-  await addBookings(database.db, [{ userId: 7, courseStream: "8th_stream", confirmed: 1 }]);
-  h = await createHarness(database.db, { ADMIN_IDS: `${ADMIN.id},${EMMA.id}` }, { clock: () => BASE_TIME });
-});
-afterAll(async () => {
-  await h?.close();
-  await database?.dispose();
+const { h } = useBotFixture({
+  course: false,
+  env: { ADMIN_IDS: `${ADMIN.id},${EMMA.id}` },
+  clock: () => BASE_TIME,
+  seed: async (database) => {
+    await rawExec(database, "INSERT INTO courses (id, name, price_usd_cents, is_active) VALUES (1, 'Vibe coding', 9900, true)");
+    await rawExec(database, "DELETE FROM streams WHERE code <> '8th_stream'; UPDATE streams SET course_id = 1, starts_at = '2026-12-01T16:00:00Z' WHERE code = '8th_stream'");
+    await addBookings(database.db, [{ userId: 7, courseStream: "8th_stream", confirmed: 1 }]);
+  },
 });
 
 type Calls = Awaited<ReturnType<Harness["send"]>>;

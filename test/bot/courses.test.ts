@@ -1,36 +1,32 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { User } from "grammy/types";
-import { createTestDatabase, rawExec, rawQuery, type TestDatabase } from "../helpers/db";
+import { useBotFixture } from "../helpers/bot-fixture";
+import { rawExec, rawQuery } from "../helpers/db";
 import { BASE_TIME, addBookings } from "../helpers/fixtures";
-import { buttonRows, createHarness, type Harness } from "../helpers/harness";
+import { buttonRows, type Harness } from "../helpers/harness";
 
 // 01.11.2026 12:00 in Moscow, the display zone: "today" for the start dates typed below.
 const NOW = BASE_TIME;
 const STUDENT: User = { id: 4242, is_bot: false, first_name: "Ира", language_code: "ru" };
 
-let database: TestDatabase;
-let h: Harness;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await rawExec(
-    database,
-    `INSERT INTO courses (id, name, price_usd_cents, is_active, start_date_text) VALUES
-       (1, 'Вайб кодинг', 15000, true, '1 декабря'), (2, 'Python <для> детей', NULL, false, NULL)`,
-  );
-  // Live bookings of the real system's 8th_stream (as the migrations list it: shared, closed).
-  await addBookings(database.db, [
-    { userId: 11, courseStream: "8th_stream", confirmed: 0 },
-    { userId: 12, courseStream: "8th_stream", confirmed: 1 },
-    { userId: 13, courseStream: "8th_stream", confirmed: 2 },
-    { userId: 14, courseStream: "8th_stream", confirmed: 2 },
-    { userId: 15, courseStream: "8th_stream", confirmed: -1 },
-  ]);
-  h = await createHarness(database.db, {}, { clock: () => NOW });
-});
-afterAll(async () => {
-  await h?.close();
-  await database?.dispose();
+const { database, h } = useBotFixture({
+  course: false,
+  clock: () => NOW,
+  seed: async (database) => {
+    await rawExec(
+      database,
+      `INSERT INTO courses (id, name, price_usd_cents, is_active, start_date_text) VALUES
+         (1, 'Вайб кодинг', 15000, true, '1 декабря'), (2, 'Python <для> детей', NULL, false, NULL)`,
+    );
+    // Live bookings of the real system's 8th_stream (as the migrations list it: shared, closed).
+    await addBookings(database.db, [
+      { userId: 11, courseStream: "8th_stream", confirmed: 0 },
+      { userId: 12, courseStream: "8th_stream", confirmed: 1 },
+      { userId: 13, courseStream: "8th_stream", confirmed: 2 },
+      { userId: 14, courseStream: "8th_stream", confirmed: 2 },
+      { userId: 15, courseStream: "8th_stream", confirmed: -1 },
+    ]);
+  },
 });
 
 const texts = (calls: Awaited<ReturnType<Harness["send"]>>) => calls.filter((c) => c.payload.text !== undefined).map((c) => c.payload.text);

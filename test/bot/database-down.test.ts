@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgres } from "../../src/db/client";
-import { createTestDatabase, type TestDatabase, unreachableDatabase } from "../helpers/db";
+import { useBotWithoutDatabase } from "../helpers/bot-fixture";
+import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { addBookings, addCourse } from "../helpers/fixtures";
 import { createHarness, type Harness } from "../helpers/harness";
 import { TcpProxy } from "../helpers/tcp-proxy";
@@ -8,15 +9,7 @@ import { TcpProxy } from "../helpers/tcp-proxy";
 const UNAVAILABLE = "⚠️ База данных недоступна. Попробуйте через минуту.";
 
 describe("when the database cannot be reached", () => {
-  const gone = unreachableDatabase();
-  let h: Harness;
-  beforeAll(async () => {
-    h = await createHarness(gone.db);
-  });
-  afterAll(async () => {
-    await h?.close();
-    await gone.close();
-  });
+  const { h } = useBotWithoutDatabase();
 
   it("an admin's command gets a short notice and the log has the detail", async () => {
     const calls = await h.send("/bookings");

@@ -1,25 +1,17 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { addBookings, addCourse } from "../helpers/fixtures";
-import { createHarness, type Harness } from "../helpers/harness";
+import { expect, it } from "vitest";
+import { useBotFixture } from "../helpers/bot-fixture";
+import { addBookings } from "../helpers/fixtures";
 
-let database: TestDatabase;
-let h: Harness;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await addCourse(database.db);
-  await addBookings(database.db, [
-    { userId: 11, username: "anna", firstName: "Анна; \"Смирнова\"", confirmed: 2, referralCode: "FRIEND10", discountPercent: 10 },
-    { userId: 12, username: null, firstName: "=HYPERLINK(\"x\")", confirmed: 0, courseStream: "mentoring" },
-  ]);
-  // Enough rows to need several keyset batches.
-  await addBookings(database.db, Array.from({ length: 4_500 }, (_, i) => ({ userId: 100_000 + i, confirmed: 1 as const })));
-  h = await createHarness(database.db, {}, { clock: () => new Date("2026-11-29T12:00:00Z") });
-});
-afterAll(async () => {
-  await h?.close();
-  await database?.dispose();
+const { h } = useBotFixture({
+  clock: () => new Date("2026-11-29T12:00:00Z"),
+  seed: async ({ db }) => {
+    await addBookings(db, [
+      { userId: 11, username: "anna", firstName: "Анна; \"Смирнова\"", confirmed: 2, referralCode: "FRIEND10", discountPercent: 10 },
+      { userId: 12, username: null, firstName: "=HYPERLINK(\"x\")", confirmed: 0, courseStream: "mentoring" },
+    ]);
+    // Enough rows to need several keyset batches.
+    await addBookings(db, Array.from({ length: 4_500 }, (_, i) => ({ userId: 100_000 + i, confirmed: 1 as const })));
+  },
 });
 
 const documentText = (call: { payload: Record<string, unknown> }) =>

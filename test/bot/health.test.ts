@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { createTestDatabase, migrationCount, rawExec, type TestDatabase, unreachableDatabase } from "../helpers/db";
-import { createHarness, type Harness } from "../helpers/harness";
+import { expect, it } from "vitest";
+import { useBotFixture } from "../helpers/bot-fixture";
+import { migrationCount, rawExec, unreachableDatabase } from "../helpers/db";
+import { createHarness } from "../helpers/harness";
 
-let database: TestDatabase;
-let h: Harness;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  h = await createHarness(database.db);
-});
-afterAll(async () => {
-  await h?.close();
-  await database?.dispose();
-});
+const { database, h } = useBotFixture({ course: false });
 
 it("/health reports the database, migrations, the queue and the last delivery error", async () => {
   await rawExec(

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { User } from "grammy/types";
 import { recordPaymentProof } from "../../src/bookings/payment-proof";
-import { createTestDatabase, rawExec, rawQuery, type TestDatabase } from "../helpers/db";
-import { addCourse } from "../helpers/fixtures";
-import { buttonRows, createHarness, type Harness } from "../helpers/harness";
+import { useBotFixture } from "../helpers/bot-fixture";
+import { rawExec, rawQuery } from "../helpers/db";
+import { openTwoStreams } from "../helpers/fixtures";
+import { buttonRows, createHarness } from "../helpers/harness";
 import { ADMIN } from "../helpers/updates";
 import { FAST, deliverAll, testWorker } from "../delivery/helpers";
 
@@ -18,30 +19,23 @@ const SAM: User = { id: 424_103, is_bot: false, first_name: "Sam", username: "sa
 const LUCKY: User = { id: 424_104, is_bot: false, first_name: "Лаки", language_code: "ru" };
 const ADMIN_2: User = { id: 1002, is_bot: false, first_name: "Ben", language_code: "en" };
 
-let database: TestDatabase;
-let h: Harness;
+const { database, h } = useBotFixture({
+  env: { ADMIN_IDS: `${ADMIN.id},${ADMIN_2.id}` },
+  seed: async (database) => {
+    await openTwoStreams(database.db);
+    await rawExec(
+      database,
+      `INSERT INTO referral_coupons (code, discount_percent, max_activations, created_by, is_active)
+       VALUES ('FRIEND10', 10, 50, 1, 1), ('FREE100', 100, 1, 1, 1);`,
+    );
+  },
+});
 let worker: ReturnType<typeof testWorker>;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await addCourse(database.db);
-  await rawExec(
-    database,
-    `UPDATE courses SET price_usd_cents = 15000 WHERE id = 1;
-     UPDATE streams SET is_open = true, starts_at = '2026-12-01 16:00:00+00' WHERE code = '7th_stream';
-     UPDATE streams SET is_open = true, starts_at = '2027-01-15 16:00:00+00', course_id = 1 WHERE code = '8th_stream';
-     INSERT INTO referral_coupons (code, discount_percent, max_activations, created_by, is_active)
-     VALUES ('FRIEND10', 10, 50, 1, 1), ('FREE100', 100, 1, 1, 1);`,
-  );
-  h = await createHarness(database.db, { ADMIN_IDS: `${ADMIN.id},${ADMIN_2.id}` });
   await h.send("/lang en", ADMIN_2);
   worker = testWorker(database.db, h.api, FAST);
 });
-afterAll(async () => {
-  await h?.close();
-  await database?.dispose();
-});
-
 
 async function book(student: User, button: string, start = "/start"): Promise<number> {
   await h.send(start, student);

@@ -1,21 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { countBookingsByStatus } from "../../src/db/queries/bookings";
-import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { addBookings, addCourse } from "../helpers/fixtures";
-import { createHarness, type Harness } from "../helpers/harness";
+import { useBotFixture } from "../helpers/bot-fixture";
+import { addBookings } from "../helpers/fixtures";
+import { createHarness } from "../helpers/harness";
 
-let database: TestDatabase;
-let h: Harness;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await addCourse(database.db);
-  await addBookings(database.db, Array.from({ length: 5 }, (_, i) => ({ confirmed: ([0, 1, 2, -1] as const)[i % 4] })));
-  h = await createHarness(database.db, { PAGE_SIZE: "2" });
-});
-afterAll(async () => {
-  await h?.close();
-  await database?.dispose();
+const { database, h } = useBotFixture({
+  env: { PAGE_SIZE: "2" },
+  seed: ({ db }) => addBookings(db, Array.from({ length: 5 }, (_, i) => ({ confirmed: ([0, 1, 2, -1] as const)[i % 4] }))),
 });
 
 const STALE = "Эта кнопка устарела. Откройте список заново: /bookings";

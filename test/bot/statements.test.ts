@@ -1,32 +1,25 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { addBookings, addCourse } from "../helpers/fixtures";
-import { createHarness, type Harness } from "../helpers/harness";
+import { useBotFixture } from "../helpers/bot-fixture";
+import { addBookings } from "../helpers/fixtures";
 
 /**
  * What one press costs the database, counted from every query node-postgres sends (BEGIN and
  * COMMIT included). A count, not a time: it does not depend on the machine.
  */
-let database: TestDatabase;
-let h: Harness;
+const { database, h } = useBotFixture();
 const sent: string[] = [];
 const query = pg.Client.prototype.query;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await addCourse(database.db);
-  h = await createHarness(database.db);
+beforeAll(() => {
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
     const text = typeof args[0] === "string" ? args[0] : (args[0] as { text?: string } | undefined)?.text;
     if (text) sent.push(text);
     return (query as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof query;
 });
-afterAll(async () => {
+afterAll(() => {
   pg.Client.prototype.query = query;
-  await h?.close();
-  await database?.dispose();
 });
 
 async function counted(run: () => Promise<unknown>): Promise<string[]> {

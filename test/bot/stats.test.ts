@@ -1,40 +1,35 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { createTestDatabase, rawExec, type TestDatabase } from "../helpers/db";
-import { BASE_TIME, addBookings, addCourse } from "../helpers/fixtures";
-import { createHarness, type Harness } from "../helpers/harness";
+import { expect, it } from "vitest";
 import { loadDailyBookings } from "../../src/db/queries/stats";
+import { useBotFixture } from "../helpers/bot-fixture";
+import { createTestDatabase, rawExec } from "../helpers/db";
+import { BASE_TIME, addBookings } from "../helpers/fixtures";
+import { createHarness } from "../helpers/harness";
 
-let database: TestDatabase;
-let h: Harness;
 const NOW = new Date("2026-11-01T20:00:00Z"); // 23:00 in Moscow: BASE_TIME (12:00) is "today"
 const days = (n: number) => new Date(BASE_TIME.getTime() - n * 86_400_000);
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await addCourse(database.db);
-  await addBookings(database.db, [
-    { confirmed: 2, courseStream: "7th_stream" },
-    { confirmed: 2, courseStream: "7th_stream" },
-    { confirmed: 1, courseStream: "7th_stream" },
-    { confirmed: -1, courseStream: "8th_stream", createdAt: days(3) },
-    { confirmed: 0, courseStream: "8th_stream", createdAt: days(10) },
-  ]);
-  await rawExec(
-    database,
-    `INSERT INTO outbox (dedupe_key, kind, chat_id, text, status, created_at) VALUES
-       ('a', 'confirmation', 1, 't', 'sent', '2026-10-30 10:00+00'),
-       ('b', 'confirmation', 2, 't', 'sent', '2026-10-30 10:00+00'),
-       ('c', 'broadcast', 3, 't', 'sent', '2026-10-30 10:00+00'),
-       ('d', 'cancellation', 4, 't', 'failed', '2026-10-31 10:00+00'),
-       ('e', 'reminder', 5, 't', 'queued', '2026-11-01 10:00+00'),
-       ('f', 'admin_notice', 6, 't', 'failed', '2026-11-01 10:00+00'),
-       ('g', 'confirmation', 7, 't', 'failed', '2026-09-01 10:00+00')`,
-  );
-  h = await createHarness(database.db, {}, { clock: () => NOW });
-});
-afterAll(async () => {
-  await h?.close();
-  await database?.dispose();
+const { database, h } = useBotFixture({
+  clock: () => NOW,
+  seed: async (database) => {
+    await addBookings(database.db, [
+      { confirmed: 2, courseStream: "7th_stream" },
+      { confirmed: 2, courseStream: "7th_stream" },
+      { confirmed: 1, courseStream: "7th_stream" },
+      { confirmed: -1, courseStream: "8th_stream", createdAt: days(3) },
+      { confirmed: 0, courseStream: "8th_stream", createdAt: days(10) },
+    ]);
+    await rawExec(
+      database,
+      `INSERT INTO outbox (dedupe_key, kind, chat_id, text, status, created_at) VALUES
+         ('a', 'confirmation', 1, 't', 'sent', '2026-10-30 10:00+00'),
+         ('b', 'confirmation', 2, 't', 'sent', '2026-10-30 10:00+00'),
+         ('c', 'broadcast', 3, 't', 'sent', '2026-10-30 10:00+00'),
+         ('d', 'cancellation', 4, 't', 'failed', '2026-10-31 10:00+00'),
+         ('e', 'reminder', 5, 't', 'queued', '2026-11-01 10:00+00'),
+         ('f', 'admin_notice', 6, 't', 'failed', '2026-11-01 10:00+00'),
+         ('g', 'confirmation', 7, 't', 'failed', '2026-09-01 10:00+00')`,
+    );
+  },
 });
 
 it("/stats sends the 30-day chart with the summary as its caption, then courses and streams", async () => {

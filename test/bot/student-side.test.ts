@@ -1,32 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Message, User } from "grammy/types";
 import { createStudentBooking } from "../../src/bookings/student-booking";
-import { createTestDatabase, rawExec, rawQuery, type TestDatabase } from "../helpers/db";
-import { addCourse } from "../helpers/fixtures";
-import { buttonRows, createHarness, type Harness } from "../helpers/harness";
+import { useBotFixture } from "../helpers/bot-fixture";
+import { rawExec, rawQuery } from "../helpers/db";
+import { openTwoStreams } from "../helpers/fixtures";
+import { buttonRows, createHarness } from "../helpers/harness";
 import { ADMIN } from "../helpers/updates";
 
 const IRA: User = { id: 424_001, is_bot: false, first_name: "Ира", username: "ira_k", language_code: "ru" };
-let database: TestDatabase;
-let h: Harness;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await addCourse(database.db);
-  await rawExec(
-    database,
-    `UPDATE courses SET price_usd_cents = 15000 WHERE id = 1;
-     UPDATE streams SET is_open = true, starts_at = '2026-12-01 16:00:00+00' WHERE code = '7th_stream';
-     UPDATE streams SET is_open = true, starts_at = '2027-01-15 16:00:00+00', course_id = 1 WHERE code = '8th_stream';
-     INSERT INTO referral_coupons (code, discount_percent, max_activations, created_by, is_active)
-     VALUES ('FRIEND10', 10, 50, 1, 1), ('OLD', 50, 5, 1, 0), ('GONE', 30, 1, 1, 1);
-     UPDATE referral_coupons SET current_activations = 1 WHERE code = 'GONE';`,
-  );
-  h = await createHarness(database.db, { ADMIN_IDS: `${ADMIN.id},1002` });
-});
-afterAll(async () => {
-  await h?.close();
-  await database?.dispose();
+const { database, h } = useBotFixture({
+  env: { ADMIN_IDS: `${ADMIN.id},1002` },
+  seed: async (database) => {
+    await openTwoStreams(database.db);
+    await rawExec(
+      database,
+      `INSERT INTO referral_coupons (code, discount_percent, max_activations, created_by, is_active)
+       VALUES ('FRIEND10', 10, 50, 1, 1), ('OLD', 50, 5, 1, 0), ('GONE', 30, 1, 1, 1);
+       UPDATE referral_coupons SET current_activations = 1 WHERE code = 'GONE';`,
+    );
+  },
 });
 
 const bookingsOf = (userId: number) =>

@@ -1,34 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { addBookings, addCourse, addUser } from "../helpers/fixtures";
-import { buttonRows, createHarness, type Harness } from "../helpers/harness";
+import { describe, expect, it } from "vitest";
+import { useBotFixture } from "../helpers/bot-fixture";
+import { addBookings, addUser } from "../helpers/fixtures";
+import { buttonRows, createHarness } from "../helpers/harness";
 
-let database: TestDatabase;
-let h: Harness;
 const MARIA = 777000111;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await addCourse(database.db);
-  await addUser(database.db, {
-    userId: MARIA,
-    username: "Maria_Iv",
-    firstName: "Мария",
-    lastName: "Иванова",
-    firstSeenAt: new Date("2026-10-01T07:30:00Z"),
-  });
-  const maria = { userId: MARIA, username: "Maria_Iv", firstName: "Мария" };
-  await addBookings(database.db, [
-    { ...maria, confirmed: 2, courseStream: "4th_stream", referralCode: "FRIEND10", discountPercent: 10 },
-    { userId: 42, username: "someone", firstName: "Другой" },
-    { ...maria, confirmed: -1, courseStream: "mentoring" },
-    { ...maria, confirmed: 1, courseStream: "9th_stream" },
-  ]);
-  h = await createHarness(database.db, { PAGE_SIZE: "2" });
-});
-afterAll(async () => {
-  await h?.close();
-  await database?.dispose();
+const { database, h } = useBotFixture({
+  env: { PAGE_SIZE: "2" },
+  seed: async ({ db }) => {
+    await addUser(db, {
+      userId: MARIA,
+      username: "Maria_Iv",
+      firstName: "Мария",
+      lastName: "Иванова",
+      firstSeenAt: new Date("2026-10-01T07:30:00Z"),
+    });
+    const maria = { userId: MARIA, username: "Maria_Iv", firstName: "Мария" };
+    await addBookings(db, [
+      { ...maria, confirmed: 2, courseStream: "4th_stream", referralCode: "FRIEND10", discountPercent: 10 },
+      { userId: 42, username: "someone", firstName: "Другой" },
+      { ...maria, confirmed: -1, courseStream: "mentoring" },
+      { ...maria, confirmed: 1, courseStream: "9th_stream" },
+    ]);
+  },
 });
 
 const HEADER = [

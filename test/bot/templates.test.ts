@@ -1,21 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, rawQuery, type TestDatabase } from "../helpers/db";
-import { addBookings, addCourse } from "../helpers/fixtures";
+import { describe, expect, it } from "vitest";
 import type { Message } from "grammy/types";
-import { buttonRows, createHarness, type Harness } from "../helpers/harness";
+import { useBotFixture } from "../helpers/bot-fixture";
+import { rawQuery } from "../helpers/db";
+import { addBookings } from "../helpers/fixtures";
+import { buttonRows } from "../helpers/harness";
 
-let database: TestDatabase;
-let h: Harness;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await addCourse(database.db);
-  h = await createHarness(database.db);
-});
-afterAll(async () => {
-  await h?.close();
-  await database?.dispose();
-});
+const { database, h } = useBotFixture();
 
 describe("/templates", () => {
   it("lists the texts students get, all defaults at first", async () => {

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Message } from "grammy/types";
 import { ru as t } from "../../src/bot/i18n";
-import { createTestDatabase, rawQuery, type TestDatabase } from "../helpers/db";
-import { addBookings, addCourse } from "../helpers/fixtures";
-import { buttonRows, createHarness, type Harness } from "../helpers/harness";
+import { useBotFixture } from "../helpers/bot-fixture";
+import { rawQuery } from "../helpers/db";
+import { addBookings } from "../helpers/fixtures";
+import { buttonRows, type Harness } from "../helpers/harness";
 
 /**
  * "Type a text → see a preview → confirm (or type again, or leave)" is one loop
@@ -13,18 +14,8 @@ import { buttonRows, createHarness, type Harness } from "../helpers/harness";
  * button leave without doing anything, and nothing happens before the confirming press.
  */
 
-let database: TestDatabase;
-let h: Harness;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await addCourse(database.db);
-  await addBookings(database.db, [{ userId: 701, confirmed: 2, courseStream: "7th_stream" }]);
-  h = await createHarness(database.db);
-});
-afterAll(async () => {
-  await h?.close();
-  await database?.dispose();
+const { database, h } = useBotFixture({
+  seed: ({ db }) => addBookings(db, [{ userId: 701, confirmed: 2, courseStream: "7th_stream" }]),
 });
 
 type Loop = {

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, expect, it } from "vitest";
 import { startEmbeddedPostgres } from "../../src/db/embedded/server";
+import { deadPid } from "../helpers/dead-pid";
 import { freePort } from "../helpers/free-port";
 import { captureLogs } from "../helpers/harness";
 import { throwawayDir } from "../helpers/throwaway-server";
@@ -37,8 +38,11 @@ it("is shared by its users and stopped by the last one to leave", async () => {
   await first.release();
   expect(await answers(second.url())).toEqual({ db: "bot" });
   await first.release(); // twice is harmless
+  // A user that died without leaving (kill -9) does not keep the server running for ever.
+  writeFileSync(join(dir, "postgres.clients", `${await deadPid()}-1`), "");
   await second.release();
   expect(existsSync(pidFile)).toBe(false);
+  expect(readdirSync(join(dir, "postgres.clients"))).toEqual([]);
 });
 
 it("starts over a stale postmaster.pid whose pid now names another live process", async () => {

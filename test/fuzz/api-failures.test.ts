@@ -1,11 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { Message } from "grammy/types";
-import type { TestDatabase } from "../helpers/db";
+import { ru as t } from "../../src/bot/i18n";
 import type { ApiCall } from "../helpers/fake-telegram";
-import { TEST_TOKEN, type Harness } from "../helpers/harness";
+import { TEST_TOKEN } from "../helpers/harness";
 import { ADMIN, STRANGER } from "../helpers/updates";
-import { fuzz, logWatch, t, closeFuzzBot, openFuzzBot } from "./support";
+import { logWatch } from "./answers";
+import { useFuzzBot } from "./fuzz-bot";
+import { fuzz } from "./run";
 
 /**
  * The Bot API failing or slow while the bot answers: 500/502, 429 with retry_after, 403, 400 on
@@ -14,11 +16,7 @@ import { fuzz, logWatch, t, closeFuzzBot, openFuzzBot } from "./support";
  * log (never the token), must not answer a button twice, and the next update works normally.
  */
 
-let database: TestDatabase;
-let h: Harness;
-
-beforeAll(async () => ({ database, h } = await openFuzzBot()));
-afterAll(() => closeFuzzBot({ database, h }));
+const { h } = useFuzzBot();
 
 const PLANNED = "(planned)";
 const DESCRIPTION: Record<number, string> = {

@@ -20,7 +20,7 @@ import {
   templateResetMenu,
 } from "../../src/bot/callback-data";
 import type { ListState } from "../../src/bot/list-state";
-import { STUDENT, fitsCallbackData, nearMiss } from "./support";
+import { STUDENT } from "./fuzz-data";
 
 /**
  * callback_data an admin's (or anyone's) client could send: every format the bot packs or
@@ -28,6 +28,38 @@ import { STUDENT, fitsCallbackData, nearMiss } from "./support";
  * valid and near misses — wrong field counts, out-of-range and negative ids, base36 past
  * 2^31-1, leading zeros, unknown codes — and plain random strings up to 64 bytes.
  */
+
+/** Telegram's callback_data is 1–64 bytes. */
+export const fitsCallbackData = (data: string) => data.length > 0 && Buffer.byteLength(data) <= 64;
+
+/** Small changes a forger (or a bit flip) makes to a well-formed payload. */
+export function nearMiss(base: fc.Arbitrary<string>): fc.Arbitrary<string> {
+  const how = fc.constantFrom("as-is", "as-is", "as-is", "append", "prepend", "truncate", "case", "insert", "double-sep", "replace-char");
+  return fc
+    .tuple(base, how, fc.oneof(fc.string({ maxLength: 4 }), fc.constantFrom(":", "/", ".", " ", "\n", "-", "0", "z", "é", "😀", "\u0000")), fc.nat())
+    .map(([data, kind, extra, at]) => {
+      const i = data.length === 0 ? 0 : at % data.length;
+      switch (kind) {
+        case "append":
+          return data + extra;
+        case "prepend":
+          return extra + data;
+        case "truncate":
+          return data.slice(0, i);
+        case "case":
+          return data.toUpperCase() === data ? data.toLowerCase() : data.toUpperCase();
+        case "insert":
+          return data.slice(0, i) + extra + data.slice(i);
+        case "double-sep":
+          return data.replace(/[:/.]/, (s) => s + s);
+        case "replace-char":
+          return data.slice(0, i) + (extra || "x") + data.slice(i + 1);
+        default:
+          return data;
+      }
+    })
+    .filter(fitsCallbackData);
+}
 
 const MAX_SERIAL = 2_147_483_647;
 const b36 = (n: number | bigint) => (n < 0 ? `-${(-n).toString(36)}` : n.toString(36));

@@ -1,9 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { Message, User } from "grammy/types";
-import { rawQuery, type TestDatabase } from "../helpers/db";
-import { buttonRows, type Harness } from "../helpers/harness";
+import { ru as t } from "../../src/bot/i18n";
+import { rawQuery } from "../helpers/db";
+import { buttonRows } from "../helpers/harness";
 import { ADMIN } from "../helpers/updates";
-import { STUDENT, answers, expectAcceptableCalls, logWatch, sent, t, type FuzzData, closeFuzzBot, openFuzzBot } from "./support";
+import { answers, expectAcceptableCalls, logWatch, sent } from "./answers";
+import { useFuzzBot } from "./fuzz-bot";
+import { STUDENT } from "./fuzz-data";
 
 /**
  * Abuse the way real people do: a double tap sends the same button twice before the first
@@ -12,12 +15,7 @@ import { STUDENT, answers, expectAcceptableCalls, logWatch, sent, t, type FuzzDa
  * the student, one broadcast).
  */
 
-let database: TestDatabase;
-let h: Harness;
-let data: FuzzData;
-
-beforeAll(async () => ({ database, h, data } = await openFuzzBot()));
-afterAll(() => closeFuzzBot({ database, h }));
+const { database, h, data } = useFuzzBot();
 // A test that fails half-way must not leave its conversation to the next one.
 afterEach(async () => {
   await h.send("/cancel");
@@ -80,10 +78,7 @@ describe("double taps on a booking card", () => {
     expectBothAnswered(await doubleTap(card, "↻ Обновить"));
   });
 
-  // BUG (src/bot/features/booking-card.ts, the `data.op === "ask"` branch): the question is put
-  // in place with a bare ctx.editMessageText, so the second tap's identical edit gets Telegram's
-  // 400 "message is not modified", which reaches the error boundary ("update failed" in the log,
-  // "⚠️ Что-то пошло не так" to the admin). Fix: use editToCard's tolerance (catch 400) there too.
+  // Guards the card's question against Telegram's 400 "message is not modified" on the second, identical edit.
   it("🟢 Подтвердить (the question)", async () => {
     const { card } = await cardOf(0);
     expectBothAnswered(await doubleTap(card, "🟢 Подтвердить"));
@@ -100,13 +95,7 @@ describe("double taps on a booking card", () => {
     data.status.set(id, 2);
   });
 
-  // BUG (src/bot/features/booking-card.ts, the `data.op === "reason"` branch, and
-  // src/bot/features/templates.ts, the `t:e` branch): entering a conversation while one is active
-  // throws "A conversation was already entered and 'cancel-reason' is not a parallel
-  // conversation"; the callback was already answered, so the error boundary answers it a second
-  // time. The second tap gets here because the active conversation lets callback queries pass
-  // (conversation.skip). Fix: before `ctx.conversation.enter(...)`, `await ctx.conversation.exitAll()`
-  // (a new request replaces the old one), or ignore the press when `ctx.conversation.active(name)`.
+  // Guards entering a conversation while one is active (the second tap once got "already entered" and a second answer).
   it("✍️ Указать причину", async () => {
     const { card } = await cardOf(0);
     await tap(card, "🔴 Отменить");
@@ -159,10 +148,7 @@ describe("double taps on /templates", () => {
     expectBothAnswered(await doubleTap(h.lastSent(), "↺ По умолчанию"));
   });
 
-  // BUG (src/bot/features/templates.ts, the reset-yes branch): after resetting, the list is put
-  // in place with a bare ctx.editMessageText; on the second tap it is identical, Telegram answers
-  // 400 "message is not modified", and the error boundary answers the already answered callback
-  // again ("Готово", then "⚠️ Что-то пошло не так"). Fix: tolerate 400 there as editToCard does.
+  // Guards the reset's redraw against 400 "message is not modified" on the second tap (it once answered twice).
   it("↺ Да, вернуть", async () => {
     await h.send("/templates");
     await tap(h.lastSent(), "✏️ Напоминание");

@@ -1,14 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { Update, User } from "grammy/types";
 import { parseStudent } from "../../src/bot/callback-data";
 import { adminCommands } from "../../src/bot/commands";
-import { ru } from "../../src/bot/i18n";
-import { unreachableDatabase } from "../helpers/db";
-import { createHarness, type Harness } from "../helpers/harness";
+import { TEXTS, pickLang, ru } from "../../src/bot/i18n";
+import { useBotWithoutDatabase } from "../helpers/bot-fixture";
 import { ADMIN, messageUpdate } from "../helpers/updates";
+import { expectAcceptableCalls, logWatch } from "./answers";
 import { adminPrefixedData, randomData, studentData } from "./callback-arbitraries";
-import { NASTY, TEXTS, anyText, botMessage, expectAcceptableCalls, fuzz, logWatch, pickLang, telegramText } from "./support";
+import { botMessage } from "./fuzz-bot";
+import { fuzz } from "./run";
+import { NASTY, anyText, telegramText } from "./texts";
 
 /**
  * Non-admins, against a database that cannot be reached: had the bot read anything for them,
@@ -18,15 +20,7 @@ import { NASTY, TEXTS, anyText, botMessage, expectAcceptableCalls, fuzz, logWatc
  * prefix with anything after it, the student side's own buttons, and chats that are not private.
  */
 
-const unreachable = unreachableDatabase();
-let h: Harness;
-beforeAll(async () => {
-  h = await createHarness(unreachable.db);
-});
-afterAll(async () => {
-  await h?.close();
-  await unreachable.close();
-});
+const { h } = useBotWithoutDatabase();
 
 /** Anyone but the admin, with the names Telegram allows (1–64 characters) and any username. */
 const nonAdmin: fc.Arbitrary<User> = fc

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { run, type RunnerHandle } from "@grammyjs/runner";
 import type { User } from "grammy/types";
 import { createBot } from "../../src/bot";
-import { t } from "./support";
+import { ru as t } from "../../src/bot/i18n";
 import { ALLOWED_UPDATES } from "../../src/bot/webhook";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { BOT_INFO, FakeTelegram } from "../helpers/fake-telegram";

@@ -1,10 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { Update } from "grammy/types";
-import type { TestDatabase } from "../helpers/db";
-import type { Harness } from "../helpers/harness";
+import { ru as t } from "../../src/bot/i18n";
 import { documentUpdate, messageUpdate, photoUpdate } from "../helpers/updates";
-import { STUDENT, anyText, expectAcceptableCalls, fuzz, logWatch, tableChecksums, telegramText, t, closeFuzzBot, openFuzzBot } from "./support";
+import { expectAcceptableCalls, logWatch } from "./answers";
+import { useFuzzBot } from "./fuzz-bot";
+import { STUDENT } from "./fuzz-data";
+import { fuzz } from "./run";
+import { anyText, telegramText } from "./texts";
 
 /**
  * Property: whatever a student with no booking waiting for payment sends — text, a photo with
@@ -12,12 +15,7 @@ import { STUDENT, anyText, expectAcceptableCalls, fuzz, logWatch, tableChecksums
  * the error boundary, and changes no row (a proof is only kept with a booking to pay for).
  */
 
-let database: TestDatabase;
-let h: Harness;
-let initial: Record<string, string>;
-
-beforeAll(async () => ({ database, h, initial } = await openFuzzBot()));
-afterAll(() => closeFuzzBot({ database, h }));
+const { h, expectNoRowChanged } = useFuzzBot();
 
 const caption = fc.option(anyText.map((text) => telegramText(text, 1024)), { nil: undefined });
 const mimeType = fc.oneof(fc.constantFrom("application/pdf", "image/jpeg", "image/heic", "application/zip", "text/html", "PDF", ""), fc.string({ maxLength: 30 }));
@@ -40,7 +38,7 @@ describe("a student's messages", () => {
         expectAcceptableCalls(calls, STUDENT.id);
         expect(calls.map((c) => [c.method, answers.includes(c.payload.text as string)])).toEqual([["sendMessage", true]]);
         watch.expectQuiet();
-        expect(await tableChecksums(database)).toEqual(initial);
+        await expectNoRowChanged();
       }),
       fuzz(300),
     );

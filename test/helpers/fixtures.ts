@@ -1,10 +1,21 @@
+import { eq } from "drizzle-orm";
 import type { Db } from "../../src/db/client";
-import { bookings, courses, users, type NewBooking } from "../../src/db/schema";
+import { bookings, courses, streams, users, type NewBooking } from "../../src/db/schema";
 
 export const BASE_TIME = new Date("2026-11-01T09:00:00.000Z");
 
 export async function addCourse(db: Db, id = 1, name = "Вайб кодинг"): Promise<void> {
   await db.insert(courses).values({ id, name }).onConflictDoNothing();
+}
+
+/**
+ * What a student books in the student-side tests: course 1 at $150 with two streams open,
+ * 7th_stream (starts 01.12.2026 19:00 in Moscow) and 8th_stream (15.01.2027).
+ */
+export async function openTwoStreams(db: Db): Promise<void> {
+  await db.update(courses).set({ priceUsdCents: 15_000 }).where(eq(courses.id, 1));
+  await db.update(streams).set({ isOpen: true, startsAt: new Date("2026-12-01T16:00:00Z") }).where(eq(streams.code, "7th_stream"));
+  await db.update(streams).set({ isOpen: true, startsAt: new Date("2027-01-15T16:00:00Z"), courseId: 1 }).where(eq(streams.code, "8th_stream"));
 }
 
 // A student has one live booking per course and stream (as our booking path keeps it), so a

@@ -10,7 +10,10 @@ import {
   packList,
   packListEdge,
   parseCard,
+  parseCoupons,
+  parseCourses,
   parseList,
+  parseProof,
   parseStudent,
   templateResetMenu,
 } from "../../src/bot/callback-data";
@@ -182,5 +185,68 @@ describe("broadcast buttons", () => {
   it("stay within 64 bytes for the last of the 40 groups", () => {
     expect(packBroadcastGroup(39)).toBe("bx:g:39");
     expect(Buffer.byteLength(packBroadcastGroup(39))).toBeLessThanOrEqual(64);
+  });
+});
+
+describe("ids at the top of PostgreSQL's serial range (2^31 − 1)", () => {
+  // Six base-36 digits reach 2,176,782,335: the regular expressions let 2^31 … that through, so
+  // each parser must refuse it itself (a row id past the serial range names no row, and the
+  // query would fail on the int4 parameter).
+  const MAX = MAX_SERIAL.toString(36); // "zik0zj"
+  const OVER = (MAX_SERIAL + 1).toString(36); // "zik0zk", 2^31
+  const OVER_2 = (MAX_SERIAL + 2).toString(36);
+  const parsers = { parseCard, parseStudent, parseProof, parseCourses, parseCoupons, parseList };
+
+  const largest: Array<[keyof typeof parsers, string, unknown]> = [
+    ["parseCard", `c:s:${MAX}`, { op: "show", id: MAX_SERIAL }],
+    ["parseCard", `c:w:${MAX}:1`, { op: "reason", id: MAX_SERIAL, seen: 1 }],
+    ["parseCard", `c:a:c:${MAX}:0`, { op: "ask", action: "confirm", id: MAX_SERIAL, seen: 0 }],
+    ["parseCard", `c:d:x:${MAX}:-1`, { op: "do", action: "cancel", id: MAX_SERIAL, seen: -1 }],
+    ["parseStudent", `s:b:${MAX}:7th_stream`, { op: "book", courseId: MAX_SERIAL, stream: "7th_stream" }],
+    ["parseStudent", `s:x:${MAX}`, { op: "cancel", id: MAX_SERIAL }],
+    ["parseStudent", `s:y:${MAX}`, { op: "cancel-yes", id: MAX_SERIAL }],
+    ["parseProof", `p:${MAX}`, { bookingId: MAX_SERIAL }],
+    ["parseCourses", `cs:c:${MAX}`, { op: "course", courseId: MAX_SERIAL }],
+    ["parseCourses", `cs:e:${MAX}`, { op: "ask", action: "activate", courseId: MAX_SERIAL }],
+    ["parseCourses", `cs:E:${MAX}`, { op: "do", action: "activate", courseId: MAX_SERIAL }],
+    ["parseCourses", `cs:d:${MAX}`, { op: "ask", action: "deactivate", courseId: MAX_SERIAL }],
+    ["parseCourses", `cs:D:${MAX}`, { op: "do", action: "deactivate", courseId: MAX_SERIAL }],
+    ["parseCourses", `cs:r:${MAX}`, { op: "rename-course", courseId: MAX_SERIAL }],
+    ["parseCourses", `cs:n:${MAX}`, { op: "new-stream", courseId: MAX_SERIAL }],
+    ["parseCoupons", `cp:v:${MAX}:0`, { op: "show", id: MAX_SERIAL, back: 0 }],
+    ["parseCoupons", `cp:x:${MAX}:0`, { op: "ask", action: "deactivate", id: MAX_SERIAL, back: 0 }],
+    ["parseCoupons", `cp:X:${MAX}:0`, { op: "do", action: "deactivate", id: MAX_SERIAL, back: 0 }],
+    ["parseCoupons", `cp:r:${MAX}:0`, { op: "ask", action: "reactivate", id: MAX_SERIAL, back: 0 }],
+    ["parseCoupons", `cp:R:${MAX}:0`, { op: "do", action: "reactivate", id: MAX_SERIAL, back: 0 }],
+    // A page "older than" an anchor may start one past the largest id: 2^31 is the limit there.
+    ["parseCoupons", `cp:o:${OVER}`, { op: "page", anchor: { dir: "older", id: MAX_SERIAL + 1 } }],
+    ["parseCoupons", `cp:n:${OVER}`, { op: "page", anchor: { dir: "newer", id: MAX_SERIAL + 1 } }],
+    ["parseCoupons", `cp:v:1:${OVER}`, { op: "show", id: 1, back: MAX_SERIAL + 1 }],
+    ["parseList", `l:a.a.o.0.${MAX}`, { filter: "all", anchor: { dir: "older", id: MAX_SERIAL }, offset: 0 }],
+    ["parseList", `l:a.a.n.${MAX}.1`, { filter: "all", anchor: { dir: "newer", id: 1 }, offset: MAX_SERIAL }],
+  ];
+  it.each(largest)("%s(%s) reads the largest valid id", (parser, data, parsed) => {
+    expect(parsers[parser](data)).toEqual(parsed);
+  });
+
+  const past: Array<[keyof typeof parsers, string]> = [
+    ["parseCard", `c:s:${OVER}`],
+    ["parseCard", `c:w:${OVER}:1`],
+    ["parseCard", `c:a:c:${OVER}:0`],
+    ["parseCard", `c:d:x:${OVER}:-1`],
+    ["parseStudent", `s:b:${OVER}:7th_stream`],
+    ["parseStudent", `s:x:${OVER}`],
+    ["parseStudent", `s:y:${OVER}`],
+    ["parseProof", `p:${OVER}`],
+    ...["c", "e", "E", "d", "D", "r", "n"].map((op): [keyof typeof parsers, string] => ["parseCourses", `cs:${op}:${OVER}`]),
+    ...["v", "x", "X", "r", "R"].map((op): [keyof typeof parsers, string] => ["parseCoupons", `cp:${op}:${OVER}:0`]),
+    ["parseCoupons", `cp:o:${OVER_2}`],
+    ["parseCoupons", `cp:n:${OVER_2}`],
+    ["parseCoupons", `cp:v:1:${OVER_2}`],
+    ["parseList", `l:a.a.o.0.${OVER}`],
+    ["parseList", `l:a.a.n.${OVER}.1`],
+  ];
+  it.each(past)("%s(%s) refuses one more", (parser, data) => {
+    expect(parsers[parser](data)).toBeUndefined();
   });
 });

@@ -107,8 +107,7 @@ describe("parseConfig errors", () => {
     expect(message).toMatch(/^ {2}ADMIN_IDS: /m);
   });
 
-  // BUG: valibot reports a missing key with its own "Invalid key: Expected "BOT_TOKEN" but received
-  // undefined", so the schema's "is required (comma-separated Telegram user ids)" hints never show.
+  // Guards the hints against valibot's own "Invalid key: Expected "BOT_TOKEN" but received undefined".
   it("explains what a missing variable should hold", () => {
     const message = configError({});
     expect(message).toContain("  BOT_TOKEN: is required");

@@ -99,13 +99,13 @@ describe("formatBookingCard", () => {
     );
   });
 
-  // BUG: the stream code is put inside <code> unescaped (and shown unescaped as its own title).
+  // Guards the escaping of a stream code, inside <code> and as its own title.
   it("escapes an unknown stream code", () => {
     const card = formatBookingCard(bookingRow({ courseStream: "a<b&c" }), undefined, MSK, ru);
     expect(card).toContain("\n🗓 Поток: a&lt;b&amp;c (<code>a&lt;b&amp;c</code>)\n");
   });
 
-  // BUG: course names from the database are not escaped.
+  // Guards the escaping of course names read from the database.
   it("escapes the course name", () => {
     const card = formatBookingCard(bookingRow({ courseName: "C++ & Go" }), undefined, MSK, ru);
     expect(card).toContain("\n📚 Курс: C++ &amp; Go (#1)\n");

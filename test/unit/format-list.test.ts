@@ -243,8 +243,7 @@ describe("formatListMessage within Telegram's 4096 characters", () => {
     expect(text.length + 2 + Math.max(...worstRows.map((row) => entryOf(row).length))).toBeGreaterThan(MESSAGE_LIMIT - 10);
   });
 
-  // BUG: course names and stream titles are not cut, so one oversized row yields `shown: 0`,
-  // the position "1–0 из 1" and a list that can never page past that row.
+  // Guards the cut of long names: one oversized row once gave `shown: 0` and a list stuck at "1–0 из 1".
   it("always shows at least one row, however long its course name", () => {
     const { text, shown } = formatListMessage(
       {

@@ -83,7 +83,7 @@ describe("streamTitle", () => {
     expect(streamTitle("", null, ru)).toBe("—");
   });
 
-  // BUG: codes and titles come from the database and are inserted into HTML unescaped.
+  // Guards the escaping of codes and titles read from the database.
   it("escapes an unknown code", () => {
     expect(streamTitle("vip<b>&", null, ru)).toBe("vip&lt;b&gt;&amp;");
   });
@@ -104,7 +104,7 @@ describe("courseTitle", () => {
     expect(courseTitle(null, null, ru)).toBe("—");
   });
 
-  // BUG: a course named "C++ & Go" makes Telegram refuse the whole message ("can't parse entities").
+  // Guards against a course named "C++ & Go" making Telegram refuse the whole message ("can't parse entities").
   it("escapes the course name", () => {
     expect(courseTitle(1, "C++ & Go <pro>", ru)).toBe("C++ &amp; Go &lt;pro&gt;");
   });

@@ -37,8 +37,7 @@ describe("parseFilterArg", () => {
     expect(parseFilterArg(word)).toBeUndefined();
   });
 
-  // BUG: FILTER_WORDS is a plain object literal, so Object.prototype's keys are found too
-  // ("constructor" → the Object function, "__proto__" → Object.prototype).
+  // Guards the filter lookup against Object.prototype's keys (once found in a plain object literal).
   it("does not treat Object.prototype keys as filters: constructor", () => {
     expect(parseFilterArg("constructor")).toBeUndefined();
   });
@@ -78,7 +77,7 @@ describe("parseStudentRef", () => {
     expect(parseStudentRef(text)).toBeUndefined();
   });
 
-  // BUG: more than 16 digits falls through to the username pattern; Telegram usernames start with a letter.
+  // Guards against 17+ digits falling through to the username pattern (usernames start with a letter).
   it("rejects an id of more than 16 digits", () => {
     expect(parseStudentRef("12345678901234567")).toBeUndefined();
   });

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Api, GrammyError } from "grammy";
+import type { Message } from "grammy/types";
+import { unreachableDatabase } from "../helpers/db";
+import { FakeTelegram, telegramLimitProblems } from "../helpers/fake-telegram";
+import { TEST_TOKEN, createHarness } from "../helpers/harness";
+import { STRANGER } from "../helpers/updates";
+
+/**
+ * The fake Bot API holds every call to Telegram's limits, so a test of the bot cannot pass with
+ * a call the real one would refuse. These check that the checks themselves still bite: a limit
+ * dropped from telegramLimitProblems, from the fake's answers or from the harness fails here.
+ */
+const x = (n: number) => "x".repeat(n);
+
+describe("telegramLimitProblems", () => {
+  it.each([
+    ["answerCallbackQuery", { text: x(200) }],
+    ["sendMessage", { text: x(4096) }],
+    ["editMessageText", { text: x(4096) }],
+    ["sendPhoto", { caption: x(1024) }],
+    ["sendDocument", { caption: x(1024) }],
+    ["copyMessage", { caption: x(1024) }],
+    ["editMessageCaption", { caption: x(1024) }],
+    ["sendMessage", { text: "t", reply_markup: { inline_keyboard: [[{ text: "b", callback_data: x(64) }]] } }],
+  ])("lets %s through at the limit", (method, payload) => {
+    expect(telegramLimitProblems(method, payload)).toEqual([]);
+  });
+
+  it.each([
+    ["answerCallbackQuery", { text: x(201) }, "answerCallbackQuery: text over 200 characters (201)"],
+    ["sendMessage", { text: x(4097) }, "sendMessage: text over 4096 characters (4097)"],
+    ["editMessageText", { text: x(4097) }, "editMessageText: text over 4096 characters (4097)"],
+    ["sendPhoto", { caption: x(1025) }, "sendPhoto: caption over 1024 characters (1025)"],
+    ["sendDocument", { caption: x(1025) }, "sendDocument: caption over 1024 characters (1025)"],
+    ["copyMessage", { caption: x(1025) }, "copyMessage: caption over 1024 characters (1025)"],
+    ["editMessageCaption", { caption: x(1025) }, "editMessageCaption: caption over 1024 characters (1025)"],
+    ["sendMessage", { text: "t", reply_markup: { inline_keyboard: [[{ text: "b", callback_data: x(65) }]] } }, `sendMessage: callback_data not 1-64 bytes: ${x(65)}`],
+    ["sendMessage", { text: "t", reply_markup: { inline_keyboard: [[{ text: "b", callback_data: "" }]] } }, "sendMessage: callback_data not 1-64 bytes: "],
+    ["sendMessage", { text: "t", reply_markup: { inline_keyboard: [[]] } }, 'sendMessage: empty keyboard row in {"inline_keyboard":[[]]}'],
+  ])("refuses %s one past it", (method, payload, problem) => {
+    expect(telegramLimitProblems(method, payload)).toEqual([problem]);
+  });
+
+  it("counts a toast in UTF-16 units, stricter than Telegram's characters", () => {
+    expect(telegramLimitProblems("answerCallbackQuery", { text: "😀".repeat(100) })).toEqual([]);
+    expect(telegramLimitProblems("answerCallbackQuery", { text: `${"😀".repeat(100)}x` })).toEqual(["answerCallbackQuery: text over 200 characters (201)"]);
+  });
+});
+
+describe("the fake Bot API", () => {
+  let fake: FakeTelegram;
+  let api: Api;
+  beforeAll(async () => {
+    fake = await FakeTelegram.start();
+    api = new Api(TEST_TOKEN, { apiRoot: fake.apiRoot });
+  });
+  afterAll(() => fake?.close());
+
+  /** The Telegram error a call was refused with. */
+  const refusal = (call: Promise<unknown>) =>
+    call.then(
+      () => undefined,
+      (err: unknown) => (err instanceof GrammyError ? { code: err.error_code, description: err.description } : err),
+    );
+
+  it("answers a toast of 200 characters and refuses one of 201 with 400, as Telegram does, and keeps it as a violation", async () => {
+    expect(await api.answerCallbackQuery("q1", { text: x(200) })).toBe(true);
+    expect(await refusal(api.answerCallbackQuery("q2", { text: x(201) }))).toEqual({
+      code: 400,
+      description: "Bad Request: answerCallbackQuery: text over 200 characters (201)",
+    });
+    expect(fake.violations).toEqual(["answerCallbackQuery: text over 200 characters (201)"]);
+    expect(fake.callsOf("answerCallbackQuery").map((c) => c.outcome)).toEqual(["ok", 400]);
+  });
+
+  it("sends a photo with a caption of 1,024 characters and refuses 1,025, on sends and caption edits alike", async () => {
+    fake.violations.length = 0;
+    const photo = await api.sendPhoto(7, "file-id", { caption: x(1024) });
+    expect(photo.caption).toBe(x(1024));
+    expect(await refusal(api.sendPhoto(7, "file-id", { caption: x(1025) }))).toEqual({
+      code: 400,
+      description: "Bad Request: sendPhoto: caption over 1024 characters (1025)",
+    });
+    expect(await refusal(api.editMessageCaption(7, photo.message_id, { caption: x(1025) }))).toEqual({
+      code: 400,
+      description: "Bad Request: editMessageCaption: caption over 1024 characters (1025)",
+    });
+    expect(fake.violations).toEqual(["sendPhoto: caption over 1024 characters (1025)", "editMessageCaption: caption over 1024 characters (1025)"]);
+    expect(fake.delivered().map((d) => d.text)).toEqual([x(1024)]);
+  });
+});
+
+describe("the harness", () => {
+  // Nothing here needs a database: a stranger's press is refused before any query.
+  const nowhere = unreachableDatabase();
+  afterAll(() => nowhere.close());
+  const message: Message = { message_id: 1, date: 0, chat: { id: STRANGER.id, type: "private", first_name: "S" } } as Message;
+
+  it("fails the update whose answer Telegram would refuse, and fails close() for it too", async () => {
+    const h = await createHarness(nowhere.db);
+    // The bot's refusal to a stranger, made one character too long on its way out.
+    h.bot.api.config.use((prev, method, payload, signal) =>
+      prev(method, (method === "answerCallbackQuery" ? { ...payload, text: x(201) } : payload) as typeof payload, signal),
+    );
+    await expect(h.pressData(message, "l:a.a", STRANGER)).rejects.toThrow("answerCallbackQuery: text over 200 characters (201)");
+    await expect(h.close()).rejects.toThrow("calls Telegram would refuse:\nanswerCallbackQuery: text over 200 characters (201)");
+  });
+
+  it("fails close() for a caption Telegram would refuse, sent by anyone (the delivery worker sends outside an update)", async () => {
+    const h = await createHarness(nowhere.db);
+    const worker = new Api(TEST_TOKEN, { apiRoot: h.api.apiRoot });
+    await expect(worker.sendDocument(7, "file-id", { caption: x(1025) })).rejects.toThrow(GrammyError);
+    await expect(h.close()).rejects.toThrow("calls Telegram would refuse:\nsendDocument: caption over 1024 characters (1025)");
+  });
+
+  it("closes quietly when every call was within the limits", async () => {
+    const h = await createHarness(nowhere.db);
+    const calls = await h.pressData(message, "l:a.a", STRANGER);
+    expect(calls.map((c) => c.method)).toEqual(["answerCallbackQuery"]);
+    await expect(h.close()).resolves.toBeUndefined();
+  });
+});
