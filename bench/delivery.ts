@@ -11,12 +11,13 @@
 import os from "node:os";
 import { Writable } from "node:stream";
 import { Api } from "grammy";
-import { createBroadcast } from "../src/bookings/broadcast";
+import { createBroadcast } from "../src/db/queries/broadcasts";
 import { changeBookingStatus } from "../src/bookings/change-status";
 import { parseConfig } from "../src/config";
 import { runMigrations } from "../src/db/migrate";
 import { DEMO_COURSES } from "../src/db/seed";
 import { finishBroadcastOnLastRecipient } from "../src/delivery/broadcasts";
+import { broadcastWords } from "../src/bot/broadcast-words";
 import { createDeliveryWorker } from "../src/delivery/worker";
 import { createLogger } from "../src/logger";
 import { FakeTelegram } from "../test/helpers/fake-telegram";
@@ -87,7 +88,7 @@ try {
     api: new Api(TOKEN, { apiRoot: fake.apiRoot }),
     logger,
     options: { ratePerSecond: config.delivery.ratePerSecond, maxAttempts: config.delivery.maxAttempts },
-    onOutcome: finishBroadcastOnLastRecipient,
+    onOutcome: finishBroadcastOnLastRecipient(broadcastWords),
   });
   const queued = async () => (await database.query<{ n: number }>("SELECT count(*)::int AS n FROM outbox WHERE status = 'queued'"))[0]?.n ?? 0;
   const total = await queued();

@@ -10,6 +10,7 @@ import { createBot } from "./bot";
 import { registerAdminCommands } from "./bot/commands";
 import { TEXTS } from "./bot/i18n";
 import { adminLang, languageStore } from "./bot/language";
+import { broadcastWords } from "./bot/broadcast-words";
 import { failedDeliveryNotices } from "./bot/notices";
 import { startHttpServer } from "./http/server";
 import { ALLOWED_UPDATES, createWebhookServer, registerWebhook } from "./bot/webhook";
@@ -98,6 +99,7 @@ async function main(): Promise<void> {
     await registerAdminCommands(bot.api, config.adminIds, logger, async (id) => TEXTS[await adminLang(languages, id)]);
     if (stopping.signal.aborted) return;
     const failureNotices = failedDeliveryNotices(config);
+    const finishBroadcast = finishBroadcastOnLastRecipient(broadcastWords);
     const delivery = createDeliveryWorker({
       db: database.db,
       api: bot.api,
@@ -106,7 +108,7 @@ async function main(): Promise<void> {
       // A broadcast recipient's outcome may finish its broadcast; a message about a booking that
       // failed for good tells the admins (each acts only on the rows it concerns).
       onOutcome: async (tx, row, outcome) => {
-        await finishBroadcastOnLastRecipient(tx, row, outcome);
+        await finishBroadcast(tx, row, outcome);
         await failureNotices(tx, row, outcome);
       },
     });
@@ -119,7 +121,7 @@ async function main(): Promise<void> {
         logger: logger.child({ component: "reminders" }),
         onQueued: () => delivery.nudge(),
       }),
-      startBroadcastProgress({ db: database.db, api: bot.api, logger: logger.child({ component: "broadcasts" }) }),
+      startBroadcastProgress({ db: database.db, api: bot.api, logger: logger.child({ component: "broadcasts" }), words: broadcastWords }),
     );
     if (config.webhook) {
       const server = createWebhookServer(bot, config.webhook, logger);

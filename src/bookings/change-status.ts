@@ -2,7 +2,7 @@ import type { Db } from "../db/client";
 import { getBooking, setBookingStatus, type BookingRow } from "../db/queries/bookings";
 import { insertEvents, statusBeforeCancel, statusChangeEvents, type EventActor } from "../db/queries/events";
 import type { BookingStatus } from "../db/schema";
-import { enqueue } from "../delivery/outbox";
+import { enqueue } from "../db/queries/outbox";
 import { loadTemplate, renderTemplate, type TemplateKind } from "../delivery/templates";
 import { bookingTemplateValues } from "./template-values";
 

@@ -50,3 +50,9 @@ export function parseCustomCoupon(text: string): { percent: number; activations:
 export function couponLink(botUsername: string, code: string): string | undefined {
   return /^[A-Za-z0-9_-]{1,60}$/.test(code) ? `https://t.me/${botUsername}?start=ref_${code}` : undefined;
 }
+
+/** `/start ref_<CODE>` as the real bot's links have it, or a bare code (Telegram allows A–Z a–z 0–9 _ -). */
+export function parseReferralParam(param: string): string | undefined {
+  const code = param.trim().replace(/^ref_/i, "");
+  return /^[A-Za-z0-9_-]{1,64}$/.test(code) ? code : undefined;
+}

@@ -1,7 +1,7 @@
 import type { Db } from "../db/client";
 import type { BookingRow } from "../db/queries/bookings";
 import { coursePriceCents } from "../db/queries/payment-proofs";
-import type { OutgoingMessage } from "../delivery/outbox";
+import type { OutgoingMessage } from "../db/queries/outbox";
 import { loadTemplate, renderTemplate } from "../delivery/templates";
 import { bookingTemplateValues } from "./template-values";
 

@@ -3,9 +3,9 @@ import { getBooking, setBookingStatus, type BookingRow } from "../db/queries/boo
 import { insertEvents, paymentProofEvent, statusChangeEvents } from "../db/queries/events";
 import { coursePriceCents, insertProof, lockProofTarget } from "../db/queries/payment-proofs";
 import type { PaymentProof } from "../db/schema";
-import { enqueue, type OutgoingMessage } from "../delivery/outbox";
+import { enqueue, type OutgoingMessage } from "../db/queries/outbox";
 import { priceOf, type Price } from "./payment-instructions";
-import { lockStudentBookings, type StudentProfile } from "./student-booking";
+import { lockStudentBookings, type StudentProfile } from "../db/queries/student-bookings";
 
 export type ProofFile = { kind: "photo" | "document"; fileId: string; fileUniqueId?: string | null };
 

@@ -3,7 +3,7 @@ import type { ProofNotice } from "../bookings/payment-proof";
 import type { Config } from "../config";
 import { getBooking, type BookingRow } from "../db/queries/bookings";
 import type { OutboxKind } from "../db/schema";
-import { enqueue, type OutgoingMessage } from "../delivery/outbox";
+import { enqueue, type OutgoingMessage } from "../db/queries/outbox";
 import type { OnOutcome } from "../delivery/worker";
 import { packCard } from "./callback-data";
 import { cardKeyboard } from "./format/card";

@@ -3,7 +3,7 @@ import type { InlineKeyboardMarkup } from "grammy/types";
 import type { Db } from "../db/client";
 import type { OutboxRow } from "../db/schema";
 import type { Logger } from "../logger";
-import { markFailed, markSent, markUserBlocked, recordRecipientOutcome, requeue } from "./queries";
+import { markFailed, markSent, markUserBlocked, recordRecipientOutcome, requeue } from "../db/queries/outbox";
 import type { DeliveryClock } from "./rate-limiter";
 import { classifySendError, type SendFailure } from "./telegram-errors";
 

@@ -1,13 +1,9 @@
-import { and, eq, gt, lte, notExists, sql } from "drizzle-orm";
 import { bookingTemplateValues } from "../bookings/template-values";
 import type { Db } from "../db/client";
-import { bookingRowColumns } from "../db/queries/bookings";
-import { bookings, courses, outbox, streams } from "../db/schema";
+import { listDueReminders, reminderKey } from "../db/queries/reminders";
 import type { Logger } from "../logger";
-import { enqueue } from "./outbox";
+import { enqueue } from "../db/queries/outbox";
 import { loadTemplate, renderTemplate } from "./templates";
-
-const reminderKey = (bookingId: number, startsAt: Date) => `reminder:${bookingId}:${startsAt.getTime()}`;
 
 /**
  * Queues a reminder for every confirmed booking whose stream starts within `hours` and has not
@@ -19,25 +15,7 @@ export async function queueDueReminders(
   options: { hours: number; now: Date; timeZone: string; batch?: number },
 ): Promise<number> {
   const horizon = new Date(options.now.getTime() + options.hours * 3_600_000);
-  const due = await db
-    .select(bookingRowColumns)
-    .from(bookings)
-    .innerJoin(streams, eq(streams.code, bookings.courseStream))
-    .leftJoin(courses, eq(courses.id, bookings.courseId))
-    .where(
-      and(
-        eq(bookings.confirmed, 2),
-        gt(streams.startsAt, options.now),
-        lte(streams.startsAt, horizon),
-        notExists(
-          db
-            .select({ one: sql`1` })
-            .from(outbox)
-            .where(and(eq(outbox.bookingId, bookings.id), eq(outbox.kind, "reminder"), eq(outbox.dedupeKey, sql`'reminder:' || ${bookings.id} || ':' || floor(extract(epoch from ${streams.startsAt}) * 1000)::bigint`))),
-        ),
-      ),
-    )
-    .limit(options.batch ?? 1000);
+  const due = await listDueReminders(db, { now: options.now, horizon, batch: options.batch ?? 1000 });
   if (due.length === 0) return 0;
   const template = await loadTemplate(db, "reminder");
   return enqueue(

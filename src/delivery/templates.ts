@@ -1,6 +1,5 @@
-import { eq } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { messageTemplates } from "../db/schema";
+import { storedTemplate } from "../db/queries/templates";
 
 /** The messages students get, each with the placeholders its text may use. */
 export const TEMPLATES = {
@@ -73,17 +72,6 @@ export function renderTemplate(body: string, values: TemplateValues): string {
 }
 
 export async function loadTemplate(db: Db, kind: TemplateKind): Promise<{ body: string; custom: boolean }> {
-  const [row] = await db.select().from(messageTemplates).where(eq(messageTemplates.kind, kind)).limit(1);
-  return row ? { body: row.body, custom: true } : { body: TEMPLATES[kind].body, custom: false };
-}
-
-export async function saveTemplate(db: Db, kind: TemplateKind, body: string, adminId: number): Promise<void> {
-  await db
-    .insert(messageTemplates)
-    .values({ kind, body, updatedBy: adminId })
-    .onConflictDoUpdate({ target: messageTemplates.kind, set: { body, updatedBy: adminId, updatedAt: new Date() } });
-}
-
-export async function resetTemplate(db: Db, kind: TemplateKind): Promise<void> {
-  await db.delete(messageTemplates).where(eq(messageTemplates.kind, kind));
+  const stored = await storedTemplate(db, kind);
+  return stored !== undefined ? { body: stored, custom: true } : { body: TEMPLATES[kind].body, custom: false };
 }

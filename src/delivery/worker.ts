@@ -3,7 +3,7 @@ import type { Db } from "../db/client";
 import type { OutboxRow } from "../db/schema";
 import type { Logger } from "../logger";
 import { persist, recordFinal, recordRetry, sendRow, type OnOutcome, type SendApi, type SendResult } from "./deliver-row";
-import { claimDue, type ClaimedRow } from "./queries";
+import { claimDue, type ClaimedRow } from "../db/queries/outbox";
 import { createRateLimiter, systemClock, type DeliveryClock } from "./rate-limiter";
 import { decideAfterFailure } from "./retry-policy";
 import { resolveWorkerOptions, type DeliveryWorkerOptions } from "./worker-options";

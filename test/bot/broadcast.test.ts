@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { finishBroadcastOnLastRecipient, startBroadcastProgress } from "../../src/delivery/broadcasts";
+import { broadcastWords } from "../../src/bot/broadcast-words";
 import { useBotFixture } from "../helpers/bot-fixture";
 import { rawExec, rawQuery } from "../helpers/db";
 import { addBookings } from "../helpers/fixtures";
@@ -73,8 +74,8 @@ describe("/broadcast", () => {
   it("is delivered by the worker; the progress message ends with the counts and the admin gets the report", async () => {
     // 601 has blocked the bot since: Telegram answers 403 for the first send.
     h.api.failNext("sendMessage", { error_code: 403, description: "Forbidden: bot was blocked by the user" });
-    const worker = testWorker(database.db, h.api, FAST, { onOutcome: finishBroadcastOnLastRecipient });
-    const progress = startBroadcastProgress({ db: database.db, api: h.bot.api, logger: h.deps.logger, everyMs: 60_000 });
+    const worker = testWorker(database.db, h.api, FAST, { onOutcome: finishBroadcastOnLastRecipient(broadcastWords) });
+    const progress = startBroadcastProgress({ db: database.db, api: h.bot.api, logger: h.deps.logger, words: broadcastWords, everyMs: 60_000 });
     try {
       await worker.tick(); // the two broadcast messages
       await worker.tick(); // the report queued when the last one was recorded

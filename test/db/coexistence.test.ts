@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { User } from "grammy/types";
-import { createBroadcast } from "../../src/bookings/broadcast";
+import { createBroadcast } from "../../src/db/queries/broadcasts";
 import { checkHealth } from "../../src/db/health";
 import { migrationsFolder, runMigrations } from "../../src/db/migrate";
 import { countBookingsByStatus } from "../../src/db/queries/bookings";
@@ -11,6 +11,7 @@ import { REAL_BOT_SETUP, REAL_SCHEMA, realSystem } from "../helpers/real-system"
 import { ADMIN } from "../helpers/updates";
 import { FAST, allDone, testWorker, until } from "../delivery/helpers";
 import { finishBroadcastOnLastRecipient } from "../../src/delivery/broadcasts";
+import { broadcastWords } from "../../src/bot/broadcast-words";
 
 /**
  * Our bot beside the real Python bot and dashboard on one database: the real schema exactly, our
@@ -279,7 +280,7 @@ describe("the real system's database, shared", () => {
     expect(await rawQuery(database, "SELECT sent_at IS NOT NULL AS sent_at, finished_at FROM message_history WHERE id = $1", [kept.id])).toEqual([
       { sent_at: true, finished_at: null },
     ]);
-    const worker = testWorker(database.db, h.api, FAST, { onOutcome: finishBroadcastOnLastRecipient });
+    const worker = testWorker(database.db, h.api, FAST, { onOutcome: finishBroadcastOnLastRecipient(broadcastWords) });
     worker.start();
     try {
       await until("the outbox is delivered", () => allDone(database.db));

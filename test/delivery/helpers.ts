@@ -2,7 +2,7 @@ import { asc } from "drizzle-orm";
 import { Api } from "grammy";
 import type { Db } from "../../src/db/client";
 import { outbox, type OutboxRow } from "../../src/db/schema";
-import { enqueue, type OutgoingMessage } from "../../src/delivery/outbox";
+import { enqueue, type OutgoingMessage } from "../../src/db/queries/outbox";
 import { createDeliveryWorker, type DeliveryWorkerDeps, type DeliveryWorkerOptions } from "../../src/delivery/worker";
 import type { FakeTelegram } from "../helpers/fake-telegram";
 import { TEST_TOKEN, captureLogs } from "../helpers/harness";

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { messageHistory, messageRecipients, outbox, users } from "../../src/db/schema";
-import { enqueue } from "../../src/delivery/outbox";
+import { enqueue } from "../../src/db/queries/outbox";
 import type { DeliveryOutcome } from "../../src/delivery/worker";
 import { createTestDatabase, rawExec, type TestDatabase } from "../helpers/db";
 import { FakeTelegram } from "../helpers/fake-telegram";

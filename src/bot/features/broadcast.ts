@@ -1,7 +1,8 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { createConversation, type Conversation } from "@grammyjs/conversations";
-import { countAudience, createBroadcast, listAudienceGroups, setProgressMessage, type Audience } from "../../bookings/broadcast";
+import { countAudience, createBroadcast, listAudienceGroups, setProgressMessage, type Audience } from "../../db/queries/broadcasts";
 import { finishIfDone } from "../../delivery/broadcasts";
+import { broadcastWords } from "../broadcast-words";
 import { BROADCAST_PREVIEW, BROADCAST_QUIT, packBroadcastGroup, packBroadcastStatus, type BroadcastStatusCode } from "../callback-data";
 import type { BotContext, Deps, Feature, InnerContext } from "../context";
 import { formatCount, streamName } from "../format/values";
@@ -112,7 +113,7 @@ export function broadcastFeature(deps: Deps): Feature {
     const created = await conversation.external(async () => {
       const result = await createBroadcast(deps.db, { audience: group.audience, text: answer.text, adminId });
       deps.logger.info({ broadcast_id: result.id, recipients: result.recipients, admin_id: adminId }, "broadcast queued");
-      if (result.recipients === 0) await finishIfDone(deps.db, result.id);
+      if (result.recipients === 0) await finishIfDone(deps.db, result.id, broadcastWords);
       return result;
     });
     await press.answerCallbackQuery({ text: t.broadcast.queued });

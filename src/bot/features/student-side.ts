@@ -1,12 +1,7 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { changeBookingStatus } from "../../bookings/change-status";
-import {
-  createStudentBooking,
-  listOpenStreams,
-  listOwnBookings,
-  registerStudent,
-  type StudentProfile,
-} from "../../bookings/student-booking";
+import { createStudentBooking, registerStudent, type StudentProfile } from "../../bookings/student-booking";
+import { listOpenStreams, listOwnBookings } from "../../db/queries/student-bookings";
 import { getBooking } from "../../db/queries/bookings";
 import { packStudent, parseStudent } from "../callback-data";
 import type { BotContext, Deps, Feature } from "../context";

@@ -1,4 +1,4 @@
-import type { BroadcastProgress } from "../../bookings/broadcast";
+import type { BroadcastProgress } from "../../db/queries/broadcasts";
 import type { Texts } from "../i18n";
 import { formatCount } from "./values";
 

@@ -1,5 +1,6 @@
 import { InlineKeyboard } from "grammy";
-import type { OpenStream, OwnBooking, Registration } from "../../bookings/student-booking";
+import type { Registration } from "../../bookings/student-booking";
+import type { OpenStream, OwnBooking } from "../../db/queries/student-bookings";
 import type { BookingRow } from "../../db/queries/bookings";
 import { packStudent, parseStudent } from "../callback-data";
 import type { Texts } from "../i18n";

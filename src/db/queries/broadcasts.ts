@@ -1,6 +1,6 @@
-import { and, asc, count, countDistinct, eq, isNull, sql, type SQL } from "drizzle-orm";
-import type { Db } from "../db/client";
-import { blockedUsers, bookings, courses, messageHistory, messageRecipients, streams, type BookingStatus } from "../db/schema";
+import { and, asc, count, countDistinct, eq, gt, isNotNull, isNull, notExists, or, sql, type SQL } from "drizzle-orm";
+import type { Db } from "../client";
+import { blockedUsers, bookings, courses, messageHistory, messageRecipients, streams, type BookingStatus } from "../schema";
 
 /** Who gets a broadcast: students with a booking in a status (or any), of a course or stream (or all). */
 export type Audience = {
@@ -148,4 +148,43 @@ export async function broadcastProgress(db: Db, id: number): Promise<BroadcastPr
     createdBy: history.createdBy,
     progressMessageId: history.progressMessageId,
   };
+}
+
+/** The broadcast a recipient row belongs to, if it still exists. */
+export async function broadcastOfRecipient(tx: Db, recipientId: number): Promise<number | undefined> {
+  const [recipient] = await tx.select({ messageId: messageRecipients.messageId }).from(messageRecipients).where(eq(messageRecipients.id, recipientId));
+  return recipient?.messageId ?? undefined;
+}
+
+/**
+ * Marks a broadcast finished if none of its recipients is pending any more, once: the admin who
+ * sent it comes back the one time it happens (null: nobody of ours sent it), else undefined.
+ */
+export async function markBroadcastFinished(tx: Db, messageId: number): Promise<{ createdBy: number | null } | undefined> {
+  const pending = tx
+    .select({ one: sql`1` })
+    .from(messageRecipients)
+    .where(and(eq(messageRecipients.messageId, messageId), eq(messageRecipients.deliveryStatus, "pending")));
+  const [done] = await tx
+    .update(messageHistory)
+    .set({ finishedAt: sql`now()` })
+    .where(and(eq(messageHistory.id, messageId), isNull(messageHistory.finishedAt), notExists(pending)))
+    .returning({ createdBy: messageHistory.createdBy });
+  return done;
+}
+
+/** Broadcasts of ours with a progress message, running or finished in the last ten minutes. */
+export async function listWatchedBroadcasts(db: Db): Promise<number[]> {
+  const rows = await db
+    .select({ id: messageHistory.id })
+    .from(messageHistory)
+    .where(
+      and(
+        isNotNull(messageHistory.progressMessageId),
+        isNotNull(messageHistory.createdBy),
+        or(isNull(messageHistory.finishedAt), gt(messageHistory.finishedAt, sql`now() - interval '10 minutes'`)),
+      ),
+    )
+    .limit(50);
+  return rows.map((r) => r.id);
 }

@@ -1,18 +1,12 @@
 import { and, eq, exists, not, sql } from "drizzle-orm";
-import type { Db } from "../db/client";
-import { referralCoupons, referralUsage } from "../db/schema";
+import type { Db } from "../client";
+import { referralCoupons, referralUsage } from "../schema";
 
 /**
  * Referral coupons on the real system's tables, used as its bot uses them: a coupon is valid
  * while active, with activations left, and not used by this student before; using it adds a
  * `referral_usage` row and one activation.
  */
-
-/** `/start ref_<CODE>` as the real bot's links have it, or a bare code (Telegram allows A–Z a–z 0–9 _ -). */
-export function parseReferralParam(param: string): string | undefined {
-  const code = param.trim().replace(/^ref_/i, "");
-  return /^[A-Za-z0-9_-]{1,64}$/.test(code) ? code : undefined;
-}
 
 export type CouponOffer = { code: string; name: string | null; discountPercent: number; remaining: number };
 export type CouponCheck = { kind: "valid"; coupon: CouponOffer } | { kind: "not_found" | "expired" | "used" };
@@ -70,6 +64,11 @@ export async function takeCoupon(tx: Db, code: string, userId: number): Promise<
     )
     .returning({ id: referralCoupons.id, code: referralCoupons.code, discountPercent: referralCoupons.discountPercent });
   return taken;
+}
+
+/** Gives back an activation taken for a booking that could not record its use. */
+export async function returnCoupon(tx: Db, couponId: number): Promise<void> {
+  await tx.update(referralCoupons).set({ currentActivations: sql`${referralCoupons.currentActivations} - 1` }).where(eq(referralCoupons.id, couponId));
 }
 
 /** The usage row of a coupon taken for a booking. False: a row was there already (the other bot, at the same moment). */

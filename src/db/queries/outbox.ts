@@ -1,6 +1,26 @@
 import { and, eq, inArray, isNotNull, notExists, sql } from "drizzle-orm";
-import type { Db } from "../db/client";
-import { blockedUsers, messageHistory, messageRecipients, outbox, type OutboxRow } from "../db/schema";
+import type { Db } from "../client";
+import { blockedUsers, messageHistory, messageRecipients, outbox, type NewOutboxRow, type OutboxRow } from "../schema";
+
+export type OutgoingMessage = Pick<
+  NewOutboxRow,
+  "dedupeKey" | "kind" | "chatId" | "text" | "parseMode" | "replyMarkup" | "bookingId" | "recipientId" | "notBefore" | "mediaKind" | "mediaFileId"
+>;
+
+/**
+ * Queues messages inside the caller's transaction, so a message exists exactly when the change
+ * that causes it commits. A key already queued is skipped: the same event never queues twice.
+ * Returns how many were new.
+ */
+export async function enqueue(tx: Db, messages: OutgoingMessage[]): Promise<number> {
+  if (messages.length === 0) return 0;
+  const inserted = await tx
+    .insert(outbox)
+    .values(messages)
+    .onConflictDoNothing({ target: outbox.dedupeKey })
+    .returning({ id: outbox.id });
+  return inserted.length;
+}
 
 /**
  * The delivery worker's SQL. Times (`now()`) are the database's, so processes on machines with
