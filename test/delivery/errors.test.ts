@@ -4,6 +4,7 @@ import { blockedUsers, users } from "../../src/db/schema";
 import { createTestDatabase, rawExec, type TestDatabase } from "../helpers/db";
 import { FakeTelegram } from "../helpers/fake-telegram";
 import { TEST_TOKEN } from "../helpers/harness";
+import { systemClock } from "../../src/delivery/rate-limiter";
 import { allDone, backlog, outboxRows, queue, testWorker, until } from "./helpers";
 
 let database: TestDatabase;
@@ -41,6 +42,25 @@ describe("delivery failures", () => {
     // The log, not a stopwatch: the retry reached Telegram no sooner than retry_after allowed.
     expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(990);
     expect(fake.delivered()).toHaveLength(1);
+  });
+
+  it("429: one pause, then the rest go out at the normal rate (no pause before every later send)", async () => {
+    // The worker's long sleeps are recorded (when each is meant to end), not timed: the sends
+    // waiting out the 429 all wait for the same moment, and none waits again after it.
+    const wakeAt: number[] = [];
+    const clock = {
+      now: () => Date.now(),
+      sleep: (ms: number, signal?: AbortSignal) => (ms >= 500 && wakeAt.push(Date.now() + ms), systemClock.sleep(ms, signal)),
+    };
+    await queue(database.db, backlog(12, 12));
+    fake.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } });
+    worker = testWorker(database.db, fake, {}, { clock });
+    worker.start();
+    const rows = await until("all sent", () => allDone(database.db));
+    expect(rows.map((r) => r.status)).toEqual(Array(12).fill("sent"));
+    expect(fake.delivered()).toHaveLength(12);
+    expect(wakeAt.length).toBeGreaterThan(0);
+    expect(Math.max(...wakeAt) - Math.min(...wakeAt)).toBeLessThan(100);
   });
 
   it("5xx: backs off and retries, then sends", async () => {
