@@ -3,7 +3,10 @@ import type { Message } from "grammy/types";
 import { createBot } from "../src/bot";
 import { packList } from "../src/bot/callback-data";
 import type { BotContext, Deps } from "../src/bot/context";
+import { renderDailyChartPng } from "../src/bot/format/chart";
 import { filterName } from "../src/bot/format/list";
+import { formatCount } from "../src/bot/format/values";
+import { loadDailyBookings } from "../src/db/queries/stats";
 import { ru } from "../src/bot/i18n";
 import { FILTERS } from "../src/bot/list-state";
 import { parseConfig } from "../src/config";
@@ -183,4 +186,38 @@ export async function pageThrough(b: BenchBot, database: Database, maxPages: num
   const seconds = (now() - started) / 1000;
   await new Promise((r) => setTimeout(r, 200));
   return { pages: samples.length + 1, samples, seconds, before, after: memory(), reachedEnd: !b.buttonData(msg, OLDER) };
+}
+
+/**
+ * `/stats` end to end (the figures, the per-day aggregation, SVG → PNG, the photo's upload and the
+ * per-stream message), then its two heavy parts alone; each answer checked: a PNG, and a caption
+ * whose total is the table's.
+ */
+export async function measureStats(b: BenchBot, database: Database, repeat: number) {
+  const [{ n } = { n: 0 }] = await database.query<{ n: number }>("SELECT count(*)::int AS n FROM bookings");
+  const total = `Заявок: ${formatCount(n, ru)} —`;
+  const when = () => ({ timeZone: "Europe/Moscow", now: new Date(), days: 30 });
+  const endToEnd: number[] = [];
+  for (let i = 0; i < repeat; i++) {
+    const started = now();
+    await b.send("/stats");
+    endToEnd.push(now() - started);
+    const photo = b.api.lastPhoto;
+    if (!photo?.png || !photo.caption?.includes(total)) throw new Error(`/stats answered ${JSON.stringify(photo)}, expected a PNG and "${total}"`);
+  }
+  const query: number[] = [];
+  const render: number[] = [];
+  for (let i = 0; i < repeat; i++) {
+    let started = now();
+    const days = await loadDailyBookings(database.db, when());
+    query.push(now() - started);
+    started = now();
+    renderDailyChartPng(days);
+    render.push(now() - started);
+  }
+  return [
+    { label: "/stats: chart photo + summary + per-stream message", samples: endToEnd },
+    { label: "  per-day aggregation alone (30 days)", samples: query },
+    { label: "  SVG → PNG alone (resvg)", samples: render },
+  ];
 }

@@ -16,6 +16,8 @@ export class BenchApi {
   private readonly messages = new Map<string, Message>();
   private nextMessageId = 1;
   lastSent: Message | undefined;
+  /** The last photo uploaded: whether its bytes are a PNG, and its caption. */
+  lastPhoto: { png: boolean; caption: string | undefined } | undefined;
   /** Error notices the bot sent (generic failure, database down, stale button): a bench bug if any. */
   readonly failures: string[] = [];
 
@@ -46,7 +48,8 @@ export class BenchApi {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const method = /\/bot[^/]+\/(\w+)$/.exec(req.url ?? "")?.[1] ?? "unknown";
-    const body = Buffer.concat(chunks).toString("utf8");
+    const raw = Buffer.concat(chunks);
+    const body = raw.toString("utf8");
     const p = (body && req.headers["content-type"]?.includes("json") ? JSON.parse(body) : {}) as Payload;
     this.counts.set(method, (this.counts.get(method) ?? 0) + 1);
     if (typeof p.text === "string" && FAILURE_NOTICES.has(p.text)) this.failures.push(`${method}: ${p.text}`);
@@ -66,6 +69,12 @@ export class BenchApi {
       this.messages.set(`${p.chat_id}:${message.message_id}`, message);
       this.lastSent = message;
       return send({ ok: true, result: message });
+    }
+    if (method === "sendPhoto") {
+      // Multipart: the caption is a plain field, the photo a file part.
+      const caption = /name="?caption"?\r\n\r\n([\s\S]*?)\r\n--/.exec(body)?.[1];
+      this.lastPhoto = { png: raw.includes(Buffer.from("\x89PNG", "latin1")), caption };
+      return send({ ok: true, result: { message_id: this.nextMessageId++, date: 0, chat: { id: p.chat_id ?? 0, type: "private" }, photo: [] } });
     }
     if (method === "editMessageText") {
       const key = `${p.chat_id}:${p.message_id}`;
