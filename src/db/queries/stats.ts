@@ -25,6 +25,11 @@ export type Stats = {
  */
 export async function loadStats(db: Db, options: { timeZone: string; now: Date }): Promise<Stats> {
   const midnight = sql`(date_trunc('day', ${options.now}::timestamptz AT TIME ZONE ${options.timeZone}) AT TIME ZONE ${options.timeZone})`;
+  const perStream = db
+    .select({ courseId: bookings.courseId, stream: bookings.courseStream, status: bookings.confirmed, n: count().as("n") })
+    .from(bookings)
+    .groupBy(bookings.courseId, bookings.courseStream, bookings.confirmed)
+    .as("per_stream");
   const [counts, [fresh], grouped, deliveryRows] = await Promise.all([
     countBookingsByStatus(db, {}),
     db
@@ -34,20 +39,21 @@ export async function loadStats(db: Db, options: { timeZone: string; now: Date }
       })
       .from(bookings)
       .where(gte(bookings.createdAt, sql`${midnight} - interval '6 days'`)),
+    // Counted first, named after: joining a million rows to their titles before grouping them
+    // took five times as long.
     db
       .select({
-        courseId: bookings.courseId,
+        courseId: perStream.courseId,
         courseName: courses.name,
-        stream: bookings.courseStream,
+        stream: perStream.stream,
         streamTitle: streams.title,
-        status: bookings.confirmed,
-        n: count(),
+        status: perStream.status,
+        n: perStream.n,
       })
-      .from(bookings)
-      .leftJoin(courses, eq(courses.id, bookings.courseId))
-      .leftJoin(streams, eq(streams.code, bookings.courseStream))
-      .groupBy(bookings.courseId, courses.name, bookings.courseStream, streams.title, bookings.confirmed)
-      .orderBy(asc(bookings.courseId), asc(bookings.courseStream)),
+      .from(perStream)
+      .leftJoin(courses, eq(courses.id, perStream.courseId))
+      .leftJoin(streams, eq(streams.code, perStream.stream))
+      .orderBy(asc(perStream.courseId), asc(perStream.stream)),
     db
       .select({ status: outbox.status, n: count() })
       .from(outbox)
