@@ -6,6 +6,8 @@ import { createTestDatabase, rawExec, rawQuery, type TestDatabase } from "../hel
 import { BASE_TIME } from "../helpers/fixtures";
 import { buttonRows, createHarness, type Harness } from "../helpers/harness";
 import { REAL_BOT_SETUP, REAL_SCHEMA, realSystem } from "../helpers/real-system";
+import { ADMIN } from "../helpers/updates";
+import { FAST, deliverAll, testWorker } from "../delivery/helpers";
 
 /**
  * Issue 12's loop on the real schema: from the bot alone, an admin opens the next stream and
@@ -58,6 +60,33 @@ describe("/courses and /coupons on the real schema", () => {
     expect(await rawQuery(database, "SELECT current_activations, is_active, created_by::int AS by, name FROM referral_coupons WHERE code = 'BLOG2027'")).toEqual([
       { current_activations: 1, is_active: 1, by: 1001, name: "Блогер" },
     ]);
+
+    // The rest of the loop: a photo of the payment, the admin confirms from it, the student hears.
+    const worker = testWorker(database.db, h.api, FAST);
+    await deliverAll(worker);
+    const paid = await h.sendPhoto(STUDENT, "AgAC-ira-receipt");
+    expect(paid[0]!.payload.text).toMatch(/^📎 Спасибо! Чек по заявке #\d+/);
+    await deliverAll(worker);
+    const proof = [...h.api.messages.values()].find((m) => m.chat.id === ADMIN.id && m.photo)!;
+    expect(proof.caption).toContain("К оплате: $240");
+    await h.press(proof, "🟢 Подтвердить");
+    await h.press(h.lastSent(), "✅ Да, подтвердить");
+    await deliverAll(worker);
+    expect(h.api.delivered().filter((d) => d.chatId === STUDENT.id).at(-1)!.text).toMatch(/^Ира, ваша заявка подтверждена! 🎉/);
+    expect(await rawQuery(database, "SELECT confirmed FROM bookings WHERE user_id = $1", [STUDENT.id])).toEqual([{ confirmed: 2 }]);
+    // The real system's history of it, as its dashboard reads events.
+    expect((await rawQuery(database, "SELECT event_type FROM events WHERE user_id = $1 ORDER BY id", [STUDENT.id])).map((e) => e.event_type)).toEqual([
+      "booking_created",
+      "payment_proof_uploaded",
+      "booking_status_changed",
+      "booking_status_changed",
+      "payment_approved",
+    ]);
+
+    // And /stats shows the chart, the confirmed booking in its caption.
+    const stats = await h.send("/stats");
+    expect(stats[0]!.method).toBe("sendPhoto");
+    expect(stats[0]!.payload.caption).toContain("Заявок: 1 — 🟢 1 · 🟡 0 · ⚪ 0 · 🔴 0");
   });
 
   it("the real bot's coupons and uses keep working beside ours, and it reads ours as valid until switched off", async () => {
@@ -73,7 +102,7 @@ describe("/courses and /coupons on the real schema", () => {
     const list = h.lastSent();
     expect(list.text).toMatch(/^🎟 <b>Промокоды<\/b> · 1–2 из 2\n\n<code>REAL0001<\/code> · 50% · 0\/5 · 🟢\n<code>BLOG2027<\/code> · 20% · 2\/20 · 🟢 · Блогер\n/);
     await h.press(list, "🟢 BLOG2027 · 20% · 2/20");
-    expect(h.lastSent().text).toContain("Заявки с промокодом: 2 — ⚪ 2 · 🟡 0 · 🟢 0 · 🔴 0\nПодтверждено: 0 из 2 (0\u00a0%)");
+    expect(h.lastSent().text).toContain("Заявки с промокодом: 2 — ⚪ 1 · 🟡 0 · 🟢 1 · 🔴 0\nПодтверждено: 1 из 2 (50\u00a0%)");
     await h.press(list, "⛔ Выключить");
     await h.press(list, "⛔ Да, выключить");
     expect(await rawQuery(database, valid, ["BLOG2027"])).toEqual([{ n: 0 }]);
