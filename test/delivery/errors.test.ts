@@ -1,36 +1,18 @@
 import { eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { blockedUsers, users } from "../../src/db/schema";
-import { createTestDatabase, rawExec, type TestDatabase } from "../helpers/db";
-import { FakeTelegram } from "../helpers/fake-telegram";
 import { TEST_TOKEN } from "../helpers/harness";
 import { systemClock } from "../../src/delivery/rate-limiter";
-import { allDone, backlog, outboxRows, queue, testWorker, until } from "./helpers";
+import { allDone, backlog, outboxRows, queue, until, useDeliveryFixture } from "./helpers";
 
-let database: TestDatabase;
-let fake: FakeTelegram;
-let worker: ReturnType<typeof testWorker> | undefined;
+const { database, fake, worker: newWorker, reopenFake } = useDeliveryFixture();
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterAll(() => database.dispose());
-beforeEach(async () => {
-  fake = await FakeTelegram.start();
-  await rawExec(database, "TRUNCATE outbox, users, blocked_users RESTART IDENTITY");
-});
-afterEach(async () => {
-  await worker?.stop();
-  worker = undefined;
-  await fake.close();
-});
-
-async function deliverOne(options: Parameters<typeof testWorker>[2] = {}) {
+async function deliverOne(options: Parameters<typeof newWorker>[0] = {}) {
   await queue(database.db, backlog(1, 1));
-  worker = testWorker(database.db, fake, options);
+  const worker = newWorker(options);
   worker.start();
   const [row] = await until("a final state", () => allDone(database.db));
-  return { row: row!, calls: fake.callsOf("sendMessage") };
+  return { row: row!, calls: fake.callsOf("sendMessage"), worker };
 }
 
 describe("delivery failures", () => {
@@ -54,8 +36,7 @@ describe("delivery failures", () => {
     };
     await queue(database.db, backlog(12, 12));
     fake.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } });
-    worker = testWorker(database.db, fake, {}, { clock });
-    worker.start();
+    newWorker({}, { clock }).start();
     const rows = await until("all sent", () => allDone(database.db));
     expect(rows.map((r) => r.status)).toEqual(Array(12).fill("sent"));
     expect(fake.delivered()).toHaveLength(12);
@@ -72,10 +53,10 @@ describe("delivery failures", () => {
 
   it("5xx for ever: failed after maxAttempts, the reason kept and logged", async () => {
     fake.failChat(7001, { error_code: 500, description: "Internal Server Error" });
-    const { row, calls } = await deliverOne({ maxAttempts: 3 });
+    const { row, calls, worker } = await deliverOne({ maxAttempts: 3 });
     expect(calls).toHaveLength(3);
     expect(row).toMatchObject({ status: "failed", attempts: 3, lastError: "500: Internal Server Error", leaseOwner: null, sentAt: null });
-    const warnings = worker!.logs.filter((l) => l.level === 40 && l.outbox_id === row.id);
+    const warnings = worker.logs.filter((l) => l.level === 40 && l.outbox_id === row.id);
     expect(warnings.map((w) => [w.chat_id, w.error_code, w.msg])).toEqual([
       [7001, 500, "delivery failed; will retry"],
       [7001, 500, "delivery failed; will retry"],
@@ -113,19 +94,18 @@ describe("delivery failures", () => {
   it("a refused connection is a network error, retried", async () => {
     await fake.close();
     await queue(database.db, backlog(1, 1));
-    worker = testWorker(database.db, fake, { maxAttempts: 2 });
-    expect(await worker.tick()).toBe(1);
+    expect(await newWorker({ maxAttempts: 2 }).tick()).toBe(1);
     const [row] = await outboxRows(database.db);
     expect(row).toMatchObject({ status: "queued", attempts: 1 });
     expect(row!.lastError).toMatch(/^network: Network request for 'sendMessage' failed!/);
-    fake = await FakeTelegram.start(); // for afterEach
+    await reopenFake();
   });
 
   it("never writes the bot token to the log or the database", async () => {
     fake.failNext("sendMessage", { error_code: 500, description: "Internal Server Error" });
     fake.failChat(7002, { error_code: 403, description: "Forbidden: user is deactivated" });
     await queue(database.db, backlog(2, 2));
-    worker = testWorker(database.db, fake);
+    const worker = newWorker();
     worker.start();
     const rows = await until("final states", () => allDone(database.db));
     expect(JSON.stringify(worker.logs)).not.toContain(TEST_TOKEN.split(":")[1]);

@@ -4,7 +4,10 @@ import type { Db } from "../../src/db/client";
 import { outbox, type OutboxRow } from "../../src/db/schema";
 import { enqueue, type OutgoingMessage } from "../../src/db/queries/outbox";
 import { createDeliveryWorker, type DeliveryWorkerDeps, type DeliveryWorkerOptions } from "../../src/delivery/worker";
-import type { FakeTelegram } from "../helpers/fake-telegram";
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
+import { createTestDatabase, rawExec, type TestDatabase } from "../helpers/db";
+import { FakeTelegram } from "../helpers/fake-telegram";
+import { lateBound } from "../helpers/late-bound";
 import { TEST_TOKEN, captureLogs } from "../helpers/harness";
 
 /** Options that keep a test fast: no rate to speak of, short leases, quick retries. */
@@ -73,4 +76,44 @@ export function deliveryCounts(fake: FakeTelegram): Map<string, number> {
   const counts = new Map<string, number>();
   for (const d of fake.delivered()) counts.set(d.text, (counts.get(d.text) ?? 0) + 1);
   return counts;
+}
+
+/**
+ * The set-up of a delivery test file: one database for the file; for each test a fresh fake Bot
+ * API and an empty outbox; the workers a test starts with `worker()` stopped after it, and no
+ * call there that Telegram would refuse.
+ */
+export function useDeliveryFixture() {
+  const database = lateBound<TestDatabase>("the delivery test database");
+  const fake = lateBound<FakeTelegram>("the fake Bot API");
+  const started: Array<{ stop(): Promise<unknown> }> = [];
+  beforeAll(async () => database.bind(await createTestDatabase()));
+  afterAll(async () => {
+    await database.target?.dispose();
+    database.bind(undefined);
+  });
+  beforeEach(async () => {
+    fake.bind(await FakeTelegram.start());
+    await rawExec(database.value, "TRUNCATE outbox, users, blocked_users RESTART IDENTITY");
+  });
+  afterEach(async () => {
+    for (const worker of started.splice(0)) await worker.stop();
+    const api = fake.target!;
+    await api.close();
+    expect(api.violations).toEqual([]);
+  });
+  return {
+    database: database.value,
+    fake: fake.value,
+    /** A worker on this test's fake API (not started), stopped after the test. */
+    worker(options: Partial<DeliveryWorkerOptions> = {}, extra: Partial<DeliveryWorkerDeps> = {}) {
+      const worker = testWorker(database.value.db, fake.value, options, extra);
+      started.push(worker);
+      return worker;
+    },
+    /** A new fake Bot API after a test closed this one (the next steps, or afterEach, need one). */
+    async reopenFake() {
+      fake.bind(await FakeTelegram.start());
+    },
+  };
 }

@@ -1,37 +1,18 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createTestDatabase, rawExec, rawQuery, type TestDatabase } from "../helpers/db";
-import { FakeTelegram } from "../helpers/fake-telegram";
-import { allDone, queue, testWorker, until } from "./helpers";
+import { describe, expect, it } from "vitest";
+import { rawQuery } from "../helpers/db";
+import { allDone, queue, until, useDeliveryFixture } from "./helpers";
 
 /**
  * Outbox rows with a photo or document (payment proofs re-sent to admins): sent with sendPhoto /
  * sendDocument by file id, the text as caption, and the same handling of 429, 5xx and 403 as text.
  */
-let database: TestDatabase;
-let fake: FakeTelegram;
-let worker: ReturnType<typeof testWorker> | undefined;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterAll(() => database.dispose());
-beforeEach(async () => {
-  fake = await FakeTelegram.start();
-  await rawExec(database, "TRUNCATE outbox, users, blocked_users RESTART IDENTITY");
-});
-afterEach(async () => {
-  await worker?.stop();
-  worker = undefined;
-  await fake.close();
-  expect(fake.violations).toEqual([]);
-});
+const { database, fake, worker: newWorker } = useDeliveryFixture();
 
 const KEYBOARD = { inline_keyboard: [[{ text: "🟢 Подтвердить", callback_data: "c:a:c:1:1" }]] };
 
-async function deliver(rows: Parameters<typeof queue>[1], options: Parameters<typeof testWorker>[2] = {}) {
+async function deliver(rows: Parameters<typeof queue>[1], options: Parameters<typeof newWorker>[0] = {}) {
   await queue(database.db, rows);
-  worker = testWorker(database.db, fake, options);
-  worker.start();
+  newWorker(options).start();
   return until("a final state", () => allDone(database.db));
 }
 

@@ -9,17 +9,7 @@ let nextIncomingId = 100_000;
 /** A private text message; a leading `/command` gets its bot_command entity like Telegram sends it. */
 export function messageUpdate(text: string, from: User = ADMIN): Update {
   const command = /^\/\S+/.exec(text)?.[0];
-  return {
-    update_id: nextUpdateId++,
-    message: {
-      message_id: nextIncomingId++,
-      date: Math.floor(Date.now() / 1000),
-      chat: { id: from.id, type: "private", first_name: from.first_name },
-      from,
-      text,
-      ...(command ? { entities: [{ type: "bot_command", offset: 0, length: command.length }] } : {}),
-    } as Update["message"],
-  };
+  return privateMessage(from, { text, ...(command ? { entities: [{ type: "bot_command", offset: 0, length: command.length }] } : {}) });
 }
 
 /** A press on a button of `message` (a message the bot sent, as the fake API stored it). */

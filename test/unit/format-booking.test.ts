@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatBookingCard } from "../../src/bot/format/booking";
 import { ru } from "../../src/bot/i18n";
-import { bookingRow, student } from "./rows";
-
-const MSK = "Europe/Moscow";
-const HOSTILE = "<script>&";
-const ESCAPED = "&lt;script&gt;&amp;";
+import { ESCAPED, HOSTILE, MSK, bookingRow, student } from "./rows";
 
 describe("formatBookingCard", () => {
   it("shows a booking without a known student", () => {

@@ -4,9 +4,7 @@ import { formatListEntry, formatListKeyboard, formatListMessage, type ListKeyboa
 import { en, ru } from "../../src/bot/i18n";
 import type { BookingRow } from "../../src/db/queries/bookings";
 import { firstPageOf, type ListState } from "../../src/bot/list-state";
-import { NBSP, bookingRow, counts, student } from "./rows";
-
-const MSK = "Europe/Moscow";
+import { ESCAPED, HOSTILE, MSK, NBSP, bookingRow, counts, student } from "./rows";
 
 const rowA = bookingRow({ id: 124, confirmed: 0, createdAt: new Date("2026-11-01T10:15:00.000Z") });
 const rowB = bookingRow({
@@ -28,9 +26,6 @@ const lineB = [
   "Анна · no_username · id <code>555</code>",
   "Вайб кодинг · 11-й поток",
 ].join("\n");
-
-const HOSTILE = "<script>&";
-const ESCAPED = "&lt;script&gt;&amp;";
 
 describe("formatListEntry", () => {
   it("shows status, command, date, student and course in three lines", () => {

@@ -1,6 +1,12 @@
 import type { BookingRow, StatusCounts } from "../../src/db/queries/bookings";
 import type { Student } from "../../src/db/queries/students";
 
+/** The display zone of these tests. */
+export const MSK = "Europe/Moscow";
+/** A stored string that must come out escaped, and how. */
+export const HOSTILE = "<script>&";
+export const ESCAPED = "&lt;script&gt;&amp;";
+
 /** 09:00 UTC = 12:00 in Moscow (UTC+3 all year). */
 export const CREATED_AT = new Date("2026-11-01T09:00:00.000Z");
 
