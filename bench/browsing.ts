@@ -18,6 +18,7 @@ import { BenchApi } from "./fake-api";
 import { anchorsBefore, checkCard, checkPage, pageIds, pagesNear } from "./pages";
 import { memory, now } from "./stats";
 import type { Heavy } from "./targets";
+import { createSendBudget } from "../src/telegram/send-budget";
 
 const OLDER = "Старше ▶";
 const NEWER = "◀ Новее";
@@ -26,7 +27,9 @@ const NEWER = "◀ Новее";
 export async function createBenchBot(database: Database) {
   const api = await BenchApi.start();
   const config = parseConfig({ BOT_TOKEN: "123456:BENCH-token-aaaaaaaaaaaaaaaa", ADMIN_IDS: String(ADMIN.id), LOG_LEVEL: "silent" });
-  const deps: Deps = { config, logger: createLogger({ logLevel: "silent" }), db: database.db, clock: () => new Date() };
+  // Page times, not Telegram's limits: a budget that holds nothing back.
+  const budget = createSendBudget({ ratePerSecond: 10_000, privateIntervalMs: 0, groupIntervalMs: 0 });
+  const deps: Deps = { config, logger: createLogger({ logLevel: "silent" }), db: database.db, clock: () => new Date(), budget };
   const bot: Bot<BotContext> = createBot(deps, { botInfo: BOT_INFO, client: { apiRoot: api.apiRoot } });
 
   /** Feeds one update; throws if the bot answered with an error notice (then the figure would lie). */

@@ -1,4 +1,7 @@
 import "dotenv/config";
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { Api } from "grammy";
 import { run, type RunnerHandle } from "@grammyjs/runner";
 import { ConfigError, parseConfig } from "./config";
 import { EmbeddedServerError } from "./db/embedded/errors";
@@ -6,12 +9,17 @@ import { runMigrations } from "./db/migrate";
 import { logMigrationNotes } from "./db/migration-notes";
 import { openDatabase, type OpenedDatabase } from "./db/open";
 import { isDatabaseUnavailable } from "./db/errors";
-import { createBot } from "./bot";
+import { botFetch, createBot } from "./bot";
+import { composeDigest } from "./bot/digest";
+import { PRIORITY } from "./db/schema";
+import { startBudgetShares } from "./telegram/budget-shares";
+import { createSendBudget } from "./telegram/send-budget";
 import { registerAdminCommands } from "./bot/commands";
 import { TEXTS } from "./bot/i18n";
 import { adminLang, languageStore } from "./bot/language";
 import { broadcastWords } from "./bot/broadcast-words";
-import { failedDeliveryNotices } from "./bot/notices";
+import { boardChats, failedDeliveryNotices, reviewBoardView } from "./bot/notices";
+import { startReviewBoard } from "./delivery/review-board";
 import { startHttpServer } from "./http/server";
 import { ALLOWED_UPDATES, createWebhookServer, registerWebhook } from "./bot/webhook";
 import { createLogger, type Logger } from "./logger";
@@ -92,7 +100,14 @@ async function main(): Promise<void> {
       logger.info({ host: config.http.host, port: api.port }, "read API listening");
     }
 
-    const bot = createBot({ config, logger, db: database.db, clock: () => new Date() });
+    // One budget for every call this process makes, its share of the bot's rate agreed with the
+    // other processes on this database (none sent before the first agreement).
+    const budget = createSendBudget({ ratePerSecond: 0 });
+    const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
+    const shares = startBudgetShares({ db: database.db, budget, total: config.delivery.ratePerSecond, owner, logger: logger.child({ component: "budget" }) });
+    await shares.start();
+    background.push(shares);
+    const bot = createBot({ config, logger, db: database.db, clock: () => new Date(), budget });
     await initBot(bot, { apiRoot: config.telegramApiRoot ?? "https://api.telegram.org", logger, signal: stopping.signal });
     if (stopping.signal.aborted) return;
     const languages = languageStore(database.db);
@@ -100,11 +115,17 @@ async function main(): Promise<void> {
     if (stopping.signal.aborted) return;
     const failureNotices = failedDeliveryNotices(config);
     const finishBroadcast = finishBroadcastOnLastRecipient(broadcastWords);
+    const apiRoot = config.telegramApiRoot ? { apiRoot: config.telegramApiRoot } : {};
+    // Background edits (a broadcast's progress) wait behind people's answers, as notices.
+    const backgroundApi = new Api(config.botToken, { ...apiRoot, fetch: botFetch({ budget, db: database.db, logger }, () => PRIORITY.notice) });
     const delivery = createDeliveryWorker({
       db: database.db,
-      api: bot.api,
+      // The worker takes its slots from the budget itself, at each message's own priority.
+      api: new Api(config.botToken, apiRoot),
+      budget,
+      digest: composeDigest({ config, db: database.db, botUsername: bot.botInfo.username }),
       logger: logger.child({ component: "delivery" }),
-      options: { ratePerSecond: config.delivery.ratePerSecond, maxAttempts: config.delivery.maxAttempts },
+      options: { ratePerSecond: config.delivery.ratePerSecond, maxAttempts: config.delivery.maxAttempts, owner },
       // A broadcast recipient's outcome may finish its broadcast; a message about a booking that
       // failed for good tells the admins (each acts only on the rows it concerns).
       onOutcome: async (tx, row, outcome) => {
@@ -121,7 +142,14 @@ async function main(): Promise<void> {
         logger: logger.child({ component: "reminders" }),
         onQueued: () => delivery.nudge(),
       }),
-      startBroadcastProgress({ db: database.db, api: bot.api, logger: logger.child({ component: "broadcasts" }), words: broadcastWords }),
+      startBroadcastProgress({ db: database.db, api: backgroundApi, logger: logger.child({ component: "broadcasts" }), words: broadcastWords }),
+      startReviewBoard({
+        db: database.db,
+        api: backgroundApi,
+        logger: logger.child({ component: "receipts" }),
+        chats: boardChats(config),
+        render: reviewBoardView(config, languages, bot.botInfo.username),
+      }),
     );
     if (config.webhook) {
       const server = createWebhookServer(bot, config.webhook, logger);

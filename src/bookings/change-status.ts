@@ -3,6 +3,7 @@ import { getBooking, setBookingStatus, type BookingRow } from "../db/queries/boo
 import { insertEvents, statusBeforeCancel, statusChangeEvents, type EventActor } from "../db/queries/events";
 import type { BookingStatus } from "../db/schema";
 import { enqueue } from "../db/queries/outbox";
+import { syncProofQueue } from "../db/queries/proof-queue";
 import { loadTemplate, renderTemplate, type TemplateKind } from "../delivery/templates";
 import { bookingTemplateValues } from "./template-values";
 
@@ -66,6 +67,8 @@ export async function changeBookingStatus(db: Db, request: ChangeRequest): Promi
 
       const reason = request.reason?.trim() || null;
       const [eventId] = await insertEvents(tx, statusChangeEvents({ booking, from: seen, to, actor, reason }));
+      // A receipt is reviewed once its booking leaves 1; restored to 1, it waits again.
+      await syncProofQueue(tx, bookingId, to);
 
       let notified = false;
       if (rule.notify && request.notifyStudent !== false) {

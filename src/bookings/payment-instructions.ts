@@ -1,7 +1,6 @@
 import type { Db } from "../db/client";
 import type { BookingRow } from "../db/queries/bookings";
 import { coursePriceCents } from "../db/queries/payment-proofs";
-import type { OutgoingMessage } from "../db/queries/outbox";
 import { loadTemplate, renderTemplate } from "../delivery/templates";
 import { bookingTemplateValues } from "./template-values";
 
@@ -33,23 +32,17 @@ export function priceValue(price: Price, discountPercent: number | null): string
   return price.dueCents !== price.priceCents && discountPercent ? `${formatUsd(price.dueCents)} (со скидкой ${discountPercent}%)` : formatUsd(price.dueCents);
 }
 
-/**
- * The student's payment instructions for a new booking: the instructions template with `{price}`,
- * then the payment details as a message of their own (easy to copy). Nothing when there is
- * nothing to pay (a 100% coupon on a priced course).
- */
-export async function paymentInstructions(tx: Db, booking: BookingRow, timeZone: string): Promise<{ price: Price; messages: OutgoingMessage[] }> {
+/** How to pay (the instructions template with `{price}`) and where to (the payment details), filled in. */
+export type PaymentTexts = { instructions: string; details: string };
+
+/** What a new booking costs, and the student's payment texts; none when there is nothing to pay (a 100% coupon on a priced course). */
+export type Payment = { price: Price; texts?: PaymentTexts };
+
+export async function paymentInstructions(tx: Db, booking: BookingRow, timeZone: string): Promise<Payment> {
   const price = priceOf(await coursePriceCents(tx, booking.courseId), booking.discountPercent);
-  if (price.dueCents === 0) return { price, messages: [] };
+  if (price.dueCents === 0) return { price };
   const instructions = await loadTemplate(tx, "payment_instructions");
   const details = await loadTemplate(tx, "payment_details");
   const values = { ...bookingTemplateValues(booking, timeZone), price: priceValue(price, booking.discountPercent) };
-  const common = { kind: "payment_instructions" as const, chatId: booking.userId, bookingId: booking.id };
-  return {
-    price,
-    messages: [
-      { ...common, dedupeKey: `booking:${booking.id}:pay`, text: renderTemplate(instructions.body, values) },
-      { ...common, dedupeKey: `booking:${booking.id}:pay-details`, text: renderTemplate(details.body, {}) },
-    ],
-  };
+  return { price, texts: { instructions: renderTemplate(instructions.body, values), details: renderTemplate(details.body, {}) } };
 }

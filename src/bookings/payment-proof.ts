@@ -3,7 +3,7 @@ import { getBooking, setBookingStatus, type BookingRow } from "../db/queries/boo
 import { insertEvents, paymentProofEvent, statusChangeEvents } from "../db/queries/events";
 import { coursePriceCents, insertProof, lockProofTarget } from "../db/queries/payment-proofs";
 import type { PaymentProof } from "../db/schema";
-import { enqueue, type OutgoingMessage } from "../db/queries/outbox";
+import { queueProof } from "../db/queries/proof-queue";
 import { priceOf, type Price } from "./payment-instructions";
 import { lockStudentBookings, type StudentProfile } from "../db/queries/student-bookings";
 
@@ -20,13 +20,10 @@ export type ProofResult =
  * A student sent a photo or a PDF of their payment. One transaction, under the student's booking
  * lock: the proof is stored with their newest booking waiting for payment, which moves 0 → 1
  * (the real bot's `payment_proof_uploaded` then `booking_status_changed`, ours with who and which
- * file), and the admins' notices are queued. A booking already at 1 keeps the extra file without a
- * status change; with neither, nothing is written at all.
+ * file), and the booking joins the admins' review queue (a booking already at 1 keeps the extra
+ * file without a status change, and its place in the queue). With neither, nothing is written.
  */
-export async function recordPaymentProof(
-  db: Db,
-  request: { student: Pick<StudentProfile, "id" | "firstName">; file: ProofFile; adminNotices: (notice: ProofNotice) => OutgoingMessage[] },
-): Promise<ProofResult> {
+export async function recordPaymentProof(db: Db, request: { student: Pick<StudentProfile, "id" | "firstName">; file: ProofFile }): Promise<ProofResult> {
   const { student, file } = request;
   return db.transaction(async (tx) => {
     await lockStudentBookings(tx, student.id);
@@ -41,8 +38,8 @@ export async function recordPaymentProof(
       paymentProofEvent(booking, proof),
       ...(moved ? statusChangeEvents({ booking, from: 0, to: 1, actor: { id: student.id, name: student.firstName, role: "student" } }) : []),
     ]);
+    await queueProof(tx, booking.id);
     const notice: ProofNotice = { booking, proof, moved, price: priceOf(await coursePriceCents(tx, booking.courseId), booking.discountPercent) };
-    await enqueue(tx, request.adminNotices(notice));
     return { kind: moved ? "moved" : "added", ...notice } as const;
   });
 }

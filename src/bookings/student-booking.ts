@@ -14,7 +14,7 @@ import {
   type StudentProfile,
 } from "../db/queries/student-bookings";
 import { parseReferralParam } from "./coupon-rules";
-import { paymentInstructions, type Price } from "./payment-instructions";
+import { paymentInstructions, type Payment } from "./payment-instructions";
 
 export type { StudentProfile } from "../db/queries/student-bookings";
 
@@ -32,15 +32,14 @@ export async function registerStudent(db: Db, profile: StudentProfile, startPara
 }
 
 export type BookingAttempt =
-  /** `instructed`: the student's payment instructions are queued (not when nothing is due). */
-  | { kind: "created"; booking: BookingRow; price: Price; instructed: boolean }
+  | { kind: "created"; booking: BookingRow; payment: Payment }
   | { kind: "duplicate" }
   | { kind: "closed" };
 
 /**
  * A student books a stream: one transaction writes the booking (status 0, with the discount of
  * the coupon they brought, if it is still valid), its `booking_created` event, the student's
- * payment instructions and a notice to the admins. One live booking per student and stream is
+ * answer (the booking accepted, how and where to pay) and a notice to the admins. One live booking per student and stream is
  * our rule, not the database's (the real bot books twice on a double press, and a unique index
  * would crash it): a transaction-level advisory lock per student serialises our booking path
  * across processes, so the check below cannot race, and the coupon is taken at most once per
@@ -54,6 +53,8 @@ export async function createStudentBooking(
     streamCode: string;
     /** For the start date in the payment instructions. */
     timeZone: string;
+    /** The student's answer: the booking accepted, with what to pay and how (built by the bot layer, in their language). */
+    studentMessages: (booking: BookingRow, payment: Payment) => OutgoingMessage[];
     /** The admins' notices about the new booking, queued in the same transaction. */
     adminNotice: (booking: BookingRow) => OutgoingMessage[];
   },
@@ -75,7 +76,7 @@ export async function createStudentBooking(
     await insertEvents(tx, [bookingCreatedEvent(created)]);
     const booking = (await getBooking(tx, created.id))!;
     const payment = await paymentInstructions(tx, booking, request.timeZone);
-    await enqueue(tx, [...payment.messages, ...request.adminNotice(booking)]);
-    return { kind: "created", booking, price: payment.price, instructed: payment.messages.length > 0 } as const;
+    await enqueue(tx, [...request.studentMessages(booking, payment), ...request.adminNotice(booking)]);
+    return { kind: "created", booking, payment } as const;
   });
 }

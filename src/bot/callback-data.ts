@@ -158,6 +158,26 @@ export function parseProof(data: string): { bookingId: number } | undefined {
   return bookingId > MAX_SERIAL ? undefined : { bookingId };
 }
 
+// ── Receipt queue: `q:n` the next receipt, `q:c:<booking id>` confirm it, `q:s:<booking id>` skip it ──
+
+export type QueueCallback = { op: "next" } | { op: "confirm" | "skip"; id: number };
+
+export function packQueue(data: QueueCallback): string {
+  if (data.op === "next") return "q:n";
+  return `q:${data.op === "confirm" ? "c" : "s"}:${data.id.toString(36)}`;
+}
+
+const QUEUE = /^q:(?:(n)|([cs]):([1-9a-z][0-9a-z]{0,5}))$/;
+
+export function parseQueue(data: string): QueueCallback | undefined {
+  const m = QUEUE.exec(data);
+  if (!m) return undefined;
+  if (m[1]) return { op: "next" };
+  const id = parseInt(m[3]!, 36);
+  if (id > MAX_SERIAL) return undefined;
+  return { op: m[2] === "c" ? "confirm" : "skip", id };
+}
+
 // ── Courses: `cs:h` all, `cs:c:<course|0>` a course, `cs:s:<code>` a stream; ask in lower case, do in upper ──
 // Streams: `cs:o`/`cs:O` open, `cs:x`/`cs:X` close, `cs:t` rename, `cs:w` start date, each `:<code>`.
 // Courses: `cs:e`/`cs:E` activate, `cs:d`/`cs:D` deactivate, `cs:r` rename, `cs:n` new stream, each `:<id>`.

@@ -4,6 +4,7 @@ import type { Menu } from "@grammyjs/menu";
 import type { Config } from "../config";
 import type { Db } from "../db/client";
 import type { Logger } from "../logger";
+import type { SendBudget } from "../telegram/send-budget";
 import type { Lang, Texts } from "./i18n";
 
 /** Everything the bot needs from the outside; tests build it with a test database. */
@@ -12,6 +13,8 @@ export type Deps = {
   logger: Logger;
   db: Db;
   clock: () => Date;
+  /** The process's send budget: every counted call the bot makes takes a slot of it. */
+  budget: SendBudget;
 };
 
 type Extras = {

@@ -14,6 +14,7 @@ import { healthFeature } from "./features/health";
 import { helpFeature } from "./features/help";
 import { langFeature } from "./features/lang";
 import { paymentProofFeature } from "./features/payment-proof";
+import { queueFeature } from "./features/queue";
 import { statsFeature } from "./features/stats";
 import { studentSide } from "./features/student-side";
 import { templatesFeature } from "./features/templates";
@@ -22,8 +23,32 @@ import { userFeature } from "./features/user";
 import { parseCard } from "./callback-data";
 import { languageStore, withLanguage } from "./language";
 import { withUpdateLogger } from "./middleware";
+import { reserveChatSlot } from "../db/queries/send-budget";
+import { PRIORITY, type Priority } from "../db/schema";
+import { budgetedFetch } from "../telegram/budgeted-fetch";
 
 export type BotOptions = Pick<BotConfig<BotContext>, "botInfo" | "client">;
+
+/**
+ * The bot's HTTP client: every call through the process's send budget at `priorityOf` its chat,
+ * 429s waited out, a group's calls paced with the other processes' in the database.
+ */
+export function botFetch(deps: Pick<Deps, "budget" | "db" | "logger">, priorityOf: (chatId: number) => Priority) {
+  return budgetedFetch({
+    budget: deps.budget,
+    priorityOf,
+    logger: deps.logger,
+    async pacer(chatId) {
+      try {
+        return Date.now() + (await reserveChatSlot(deps.db, chatId, deps.budget.groupIntervalMs));
+      } catch (err) {
+        // The group is still paced by this process alone.
+        deps.logger.debug({ err, chat_id: chatId }, "could not book the group's next slot in the database");
+        return 0;
+      }
+    },
+  });
+}
 
 /**
  * Builds the bot; starts nothing. Order: per-chat ordering → logger → error boundary →
@@ -32,12 +57,17 @@ export type BotOptions = Pick<BotConfig<BotContext>, "botInfo" | "client">;
  */
 export function createBot(deps: Deps, options: BotOptions = {}): Bot<BotContext> {
   const { config, logger } = deps;
+  const admins = new Set(config.adminIds);
   const bot = new Bot<BotContext>(config.botToken, {
     ...options,
-    // A Bot API call that never answers would hold its chat's updates for grammY's default 500 s.
-    client: { timeoutSeconds: 60, ...(config.telegramApiRoot ? { apiRoot: config.telegramApiRoot } : {}), ...options.client },
+    client: {
+      // A Bot API call that never answers would hold its chat's updates for grammY's default 500 s.
+      timeoutSeconds: 60,
+      ...(config.telegramApiRoot ? { apiRoot: config.telegramApiRoot } : {}),
+      ...options.client,
+      fetch: botFetch(deps, (chatId) => (admins.has(chatId) || chatId === config.adminChatId ? PRIORITY.admin : PRIORITY.student)),
+    },
   });
-  const admins = new Set(config.adminIds);
 
   // Updates of one chat run one after another (conversations rely on it); chats run in parallel.
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
@@ -55,6 +85,7 @@ export function createBot(deps: Deps, options: BotOptions = {}): Bot<BotContext>
   const proofs = paymentProofFeature(deps);
   install(admin, [
     bookingsFeature(deps),
+    queueFeature(deps),
     booking,
     proofs,
     userFeature(deps),

@@ -1,13 +1,15 @@
 import { InlineKeyboard } from "grammy";
-import type { ProofNotice } from "../bookings/payment-proof";
 import type { Config } from "../config";
 import { getBooking, type BookingRow } from "../db/queries/bookings";
 import type { OutboxKind } from "../db/schema";
 import { enqueue, type OutgoingMessage } from "../db/queries/outbox";
 import type { OnOutcome } from "../delivery/worker";
-import { packCard } from "./callback-data";
+import { packCard, packQueue } from "./callback-data";
+import type { BoardView } from "../delivery/review-board";
+import { deepLink } from "./format/digest";
+import { formatCount } from "./format/values";
 import { cardKeyboard } from "./format/card";
-import { formatFailedDelivery, formatProofCaption } from "./format/proof";
+import { formatFailedDelivery } from "./format/proof";
 import { formatNewBookingNotice } from "./format/student";
 import { TEXTS, type Texts } from "./i18n";
 import { adminLang, languageStore, type LanguageStore } from "./language";
@@ -42,21 +44,8 @@ export function newBookingNotices(targets: readonly NoticeTarget[], row: Booking
     parseMode: "HTML" as const,
     replyMarkup: markup(group ? cardKeyboard(row, t) : new InlineKeyboard().text(t.notice.open(row.id), packCard({ op: "show", id: row.id }))),
     bookingId: row.id,
-  }));
-}
-
-/** A payment proof, re-sent by its file id with the booking as caption and the card's buttons. */
-export function proofNotices(targets: readonly NoticeTarget[], notice: ProofNotice): OutgoingMessage[] {
-  return targets.map(({ chatId, t }) => ({
-    dedupeKey: `proof:${notice.proof.id}:${chatId}`,
-    kind: "admin_notice" as const,
-    chatId,
-    text: formatProofCaption(notice, t),
-    parseMode: "HTML" as const,
-    replyMarkup: markup(cardKeyboard(notice.booking, t)),
-    mediaKind: notice.proof.kind,
-    mediaFileId: notice.proof.fileId,
-    bookingId: notice.booking.id,
+    // Several waiting for the chat's turn (a crowd after an announcement) go out as one digest.
+    digest: "new_booking",
   }));
 }
 
@@ -64,7 +53,7 @@ export function proofNotices(targets: readonly NoticeTarget[], notice: ProofNoti
  * Messages to students about a booking. Failures of other rows raise no notice: an admin's or the
  * group's own notice failing would otherwise notify about itself, and a broadcast has its report.
  */
-const STUDENT_MESSAGES: ReadonlySet<OutboxKind> = new Set(["confirmation", "cancellation", "reminder", "payment_instructions"]);
+const STUDENT_MESSAGES: ReadonlySet<OutboxKind> = new Set(["booking_accepted", "confirmation", "cancellation", "reminder", "payment_instructions"]);
 
 /**
  * The delivery worker's follow-up for a message to a student that failed for good: a notice to
@@ -88,5 +77,23 @@ export function failedDeliveryNotices(config: Pick<Config, "adminIds" | "adminCh
         bookingId: row.bookingId,
       })),
     );
+  };
+}
+
+/** The chats that show the receipts board: the admin group, or each admin's private chat. */
+export const boardChats = (config: Pick<Config, "adminIds" | "adminChatId">): number[] =>
+  config.adminChatId !== undefined ? [config.adminChatId] : [...config.adminIds];
+
+/**
+ * The receipts board's words: how many wait, and a button to the queue — in the group a link
+ * that opens the admin's private chat with the bot (`/start queue`), in a private chat the
+ * queue itself.
+ */
+export function reviewBoardView(config: Pick<Config, "adminIds" | "adminChatId">, languages: LanguageStore, botUsername: string): (chatId: number, waiting: number) => Promise<BoardView> {
+  return async (chatId, waiting) => {
+    const t = TEXTS[await adminLang(languages, chatId < 0 ? config.adminIds[0]! : chatId)];
+    if (waiting === 0) return { text: t.queue.boardEmpty, replyMarkup: { inline_keyboard: [] } };
+    const open = chatId < 0 ? new InlineKeyboard().url(t.queue.open, deepLink(botUsername, "queue")) : new InlineKeyboard().text(t.queue.open, packQueue({ op: "next" }));
+    return { text: t.queue.board(formatCount(waiting, t)), replyMarkup: markup(open) };
   };
 }

@@ -8,7 +8,10 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
+  real,
   serial,
+  smallint,
   text,
   timestamp,
   unique,
@@ -180,9 +183,40 @@ export const migrationNotes = pgTable("migration_notes", {
 });
 export type MigrationNote = typeof migrationNotes.$inferSelect;
 
-export const OUTBOX_KINDS = ["confirmation", "cancellation", "reminder", "broadcast", "admin_notice", "broadcast_report", "payment_instructions"] as const;
+export const OUTBOX_KINDS = [
+  "confirmation",
+  "cancellation",
+  "reminder",
+  "broadcast",
+  "admin_notice",
+  "broadcast_report",
+  "payment_instructions",
+  "booking_accepted",
+] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
-export type OutboxStatus = "queued" | "sent" | "failed";
+
+/**
+ * Who waits when the bot has more to send than Telegram takes: lower goes first. An admin's
+ * screen, then the answer to a student who just acted, then admins' notices, then students'
+ * transactional messages (confirmations, reminders), then broadcasts. Stored in
+ * `outbox.priority`; the send budget (src/telegram/send-budget.ts) serves calls in this order.
+ */
+export const PRIORITY = { admin: 0, student: 1, notice: 2, transactional: 3, bulk: 4 } as const;
+export type Priority = (typeof PRIORITY)[keyof typeof PRIORITY];
+
+/** The priority a queued message gets by its kind, unless its sender says otherwise. */
+export const KIND_PRIORITY: Record<OutboxKind, Priority> = {
+  booking_accepted: PRIORITY.student,
+  admin_notice: PRIORITY.notice,
+  broadcast_report: PRIORITY.notice,
+  confirmation: PRIORITY.transactional,
+  cancellation: PRIORITY.transactional,
+  reminder: PRIORITY.transactional,
+  payment_instructions: PRIORITY.transactional,
+  broadcast: PRIORITY.bulk,
+};
+/** `merged`: folded into another row's digest (`merged_into`), sent with it. */
+export type OutboxStatus = "queued" | "sent" | "failed" | "merged";
 
 /**
  * Every message the bot owes someone, written in the same transaction as the change that
@@ -214,15 +248,22 @@ export const outbox = pgTable(
     lastError: text("last_error"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp("sent_at", { withTimezone: true }),
+    /** Who waits when the bot has more to send than Telegram takes (src/telegram/send-budget.ts PRIORITY). */
+    priority: smallint("priority").notNull().default(3),
+    /** Rows of one chat with the same digest may go out as one message (e.g. new bookings under load). */
+    digest: text("digest"),
+    /** The row whose digest carried this one (status `merged`). */
+    mergedInto: bigint("merged_into", { mode: "number" }),
   },
   (t) => [
-    check("outbox_status_check", sql`${t.status} IN ('queued', 'sent', 'failed')`),
+    check("outbox_status_check", sql`${t.status} IN ('queued', 'sent', 'failed', 'merged')`),
     index("idx_outbox_due").on(t.notBefore, t.id).where(sql`${t.status} = 'queued'`),
     index("idx_outbox_chat_sent").on(t.chatId, t.sentAt),
     index("idx_outbox_booking").on(t.bookingId),
     index("idx_outbox_recipient").on(t.recipientId),
     // "The last delivery error" for health checks, without walking the whole outbox.
     index("idx_outbox_failed").on(t.id).where(sql`${t.status} = 'failed'`),
+    index("idx_outbox_merged").on(t.mergedInto).where(sql`${t.mergedInto} IS NOT NULL`),
   ],
 );
 
@@ -332,3 +373,56 @@ export const paymentProofs = pgTable(
   (t) => [index("idx_payment_proofs_booking").on(t.bookingId, t.id)],
 );
 export type PaymentProof = typeof paymentProofs.$inferSelect;
+
+// ── Launch day: one send budget across processes, group pacing, the receipt review queue ──
+
+/**
+ * Each running process's share of the bot's messages a second, and what it has waiting per
+ * priority: the shares add up to the bot's rate at most (src/telegram/budget-shares.ts).
+ */
+export const sendBudgetShares = pgTable("send_budget_shares", {
+  owner: text("owner").primaryKey(),
+  demand: integer("demand").array().notNull(),
+  share: real("share").notNull(),
+  seenAt: timestamp("seen_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** When a group may get its next call, whichever process makes it (20 a minute at most). */
+export const sendPacing = pgTable("send_pacing", {
+  chatId: bigint("chat_id", { mode: "number" }).primaryKey(),
+  nextAt: timestamp("next_at", { withTimezone: true }).notNull(),
+});
+
+/**
+ * Receipts waiting for an admin: a booking whose payment proof moved it to 1. An admin walking
+ * the queue claims one at a time (`claimed_by` until `claimed_until`), so two admins never see
+ * the same receipt at once. No foreign key to bookings (the real system deletes bookings): rows
+ * whose booking left status 1 are skipped and cleared.
+ */
+export const proofQueue = pgTable("proof_queue", {
+  bookingId: integer("booking_id").primaryKey(),
+  queuedAt: timestamp("queued_at", { withTimezone: true }).notNull().defaultNow(),
+  claimedBy: bigint("claimed_by", { mode: "number" }),
+  claimedUntil: timestamp("claimed_until", { withTimezone: true }),
+});
+
+/** "Skip": the receipt goes to the end of this admin's queue. */
+export const proofQueueSkips = pgTable(
+  "proof_queue_skips",
+  {
+    adminId: bigint("admin_id", { mode: "number" }).notNull(),
+    bookingId: integer("booking_id")
+      .notNull()
+      .references(() => proofQueue.bookingId, { onDelete: "cascade" }),
+    skippedAt: timestamp("skipped_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.adminId, t.bookingId] })],
+);
+
+/** The "📥 N receipts waiting" message in each chat that shows it, and what it shows now. */
+export const reviewBoards = pgTable("review_boards", {
+  chatId: bigint("chat_id", { mode: "number" }).primaryKey(),
+  messageId: bigint("message_id", { mode: "number" }),
+  shown: integer("shown").notNull().default(0),
+  shownAt: timestamp("shown_at", { withTimezone: true }),
+});

@@ -4,7 +4,7 @@ import type { Db } from "../db/client";
 import type { OutboxRow } from "../db/schema";
 import type { Logger } from "../logger";
 import { markFailed, markSent, markUserBlocked, recordRecipientOutcome, requeue } from "../db/queries/outbox";
-import type { DeliveryClock } from "./rate-limiter";
+import type { Clock } from "../telegram/clock";
 import { classifySendError, type SendFailure } from "./telegram-errors";
 
 export type DeliveryOutcome =
@@ -26,25 +26,28 @@ export type SendResult = { ok: true; telegramMessageId: number } | { ok: false; 
 /** What the worker sends with: text, and photos or documents by Telegram file id. */
 export type SendApi = Pick<Api, "sendMessage" | "sendPhoto" | "sendDocument">;
 
+/** What goes out: the row's own, or a digest of it and the rows folded into it. */
+export type Content = Pick<OutboxRow, "text" | "parseMode" | "replyMarkup" | "mediaKind" | "mediaFileId">;
+
 /**
- * One `sendMessage` — or, for a row with a photo or document, `sendPhoto` / `sendDocument` by its
- * file id with the text as caption — aborted after `timeoutMs` (the lease must outlive the
- * request). Errors are classified alike whichever method sent it.
+ * One `sendMessage` — or, for a photo or document, `sendPhoto` / `sendDocument` by its file id
+ * with the text as caption — to the row's chat, aborted after `timeoutMs` (the lease must
+ * outlive the request). Errors are classified alike whichever method sent it.
  */
-export async function sendRow(api: SendApi, row: OutboxRow, timeoutMs: number): Promise<SendResult> {
+export async function sendRow(api: SendApi, row: Pick<OutboxRow, "chatId">, content: Content, timeoutMs: number): Promise<SendResult> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   // grammY types its signal with the abort-controller polyfill; the native one works the same.
   const signal = controller.signal as unknown as Parameters<Api["sendMessage"]>[3];
-  const markup = row.replyMarkup ? { reply_markup: row.replyMarkup as InlineKeyboardMarkup } : {};
-  const parseMode = row.parseMode ? { parse_mode: row.parseMode } : {};
+  const markup = content.replyMarkup ? { reply_markup: content.replyMarkup as InlineKeyboardMarkup } : {};
+  const parseMode = content.parseMode ? { parse_mode: content.parseMode } : {};
   try {
     const message =
-      row.mediaKind === "photo" && row.mediaFileId
-        ? await api.sendPhoto(row.chatId, row.mediaFileId, { caption: row.text, ...parseMode, ...markup }, signal)
-        : row.mediaKind === "document" && row.mediaFileId
-          ? await api.sendDocument(row.chatId, row.mediaFileId, { caption: row.text, ...parseMode, ...markup }, signal)
-          : await api.sendMessage(row.chatId, row.text, { ...parseMode, ...markup }, signal);
+      content.mediaKind === "photo" && content.mediaFileId
+        ? await api.sendPhoto(row.chatId, content.mediaFileId, { caption: content.text, ...parseMode, ...markup }, signal)
+        : content.mediaKind === "document" && content.mediaFileId
+          ? await api.sendDocument(row.chatId, content.mediaFileId, { caption: content.text, ...parseMode, ...markup }, signal)
+          : await api.sendMessage(row.chatId, content.text, { ...parseMode, ...markup }, signal);
     return { ok: true, telegramMessageId: message.message_id };
   } catch (err) {
     const failure = classifySendError(err);
@@ -88,8 +91,8 @@ export function recordFinal(db: Db, owner: string, row: OutboxRow, outcome: Deli
   });
 }
 
-/** Back to the queue; `refund` gives back the attempt the claim counted (429s, stopping). */
-export function recordRetry(db: Db, owner: string, row: OutboxRow, args: { delayMs: number; error: string | null; refund: boolean }) {
+/** Back to the queue (`delayMs` undefined: keeping its turn); `refund` gives back the attempt the claim counted (429s, stopping). */
+export function recordRetry(db: Db, owner: string, row: OutboxRow, args: { delayMs: number | undefined; error: string | null; refund: boolean }) {
   return requeue(db, { id: row.id, owner, ...args });
 }
 
@@ -102,7 +105,7 @@ export async function persist(
   what: string,
   row: OutboxRow,
   write: () => Promise<boolean>,
-  ctx: { clock: DeliveryClock; logger: Logger; forMs: number },
+  ctx: { clock: Clock; logger: Logger; forMs: number },
 ): Promise<boolean | undefined> {
   const giveUpAt = ctx.clock.now() + ctx.forMs;
   for (let attempt = 1; ; attempt++) {

@@ -15,14 +15,14 @@ export const TEMPLATES = {
     placeholders: ["first_name", "course", "stream", "start_date"],
     body: "{first_name}, напоминаем: курс «{course}» ({stream}) стартует {start_date}. До встречи!",
   },
-  /** Sent right after a booking; `{price}` is the course's price less the booking's discount. */
+  /** In the answer to a booking; `{price}` is the course's price less the booking's discount. */
   payment_instructions: {
     placeholders: ["first_name", "course", "stream", "start_date", "price"],
     body:
       "{first_name}, чтобы закрепить место на курсе «{course}» ({stream}), оплатите {price}.\n" +
-      "Реквизиты — в следующем сообщении. После оплаты пришлите сюда фото или скриншот чека (или PDF-файл): мы проверим оплату и подтвердим заявку.",
+      "Реквизиты — ниже. После оплаты пришлите сюда фото или скриншот чека (или PDF-файл): мы проверим оплату и подтвердим заявку.",
   },
-  /** Sent after the instructions, as its own message so it is easy to copy: the card, account or link to pay to. */
+  /** Below the instructions, a paragraph of its own so it is easy to copy: the card, account or link to pay to. */
   payment_details: {
     placeholders: [],
     body: "Реквизиты для оплаты уточняются — напишите нам, и мы пришлём их.",

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
+import { DEFAULT_GROUP_INTERVAL_MS, DEFAULT_PRIVATE_INTERVAL_MS } from "../telegram/send-budget";
 import type { RetryPolicy } from "./retry-policy";
 
 export type DeliveryWorkerOptions = {
@@ -7,6 +8,10 @@ export type DeliveryWorkerOptions = {
   ratePerSecond: number;
   /** Least time between two messages to one chat (Telegram: about one a second). */
   perChatIntervalMs?: number;
+  /** Least time between two calls to a group (Telegram: 20 a minute). */
+  groupIntervalMs?: number;
+  /** A claimed message waits this long for a send slot, then goes back to the queue. */
+  slotWaitMs?: number;
   /** Tries before a 5xx/network failure is final. */
   maxAttempts: number;
   /** How long a claim holds a message; a process killed mid-send frees it after this. */
@@ -42,7 +47,6 @@ export function resolveWorkerOptions(o: DeliveryWorkerOptions, random?: () => nu
   // chat's next message, claimed as soon as its interval ends within it, is not queued behind
   // more than that interval's worth of others.
   const claimAheadMs = 1_000;
-  const maxWaiting = Math.max(1, Math.min(maxInFlight, Math.ceil((o.ratePerSecond * claimAheadMs) / 1000)));
   const policy: RetryPolicy = {
     maxAttempts: o.maxAttempts,
     retryBaseMs: o.retryBaseMs ?? 1_000,
@@ -52,16 +56,17 @@ export function resolveWorkerOptions(o: DeliveryWorkerOptions, random?: () => nu
   };
   return {
     ratePerSecond: o.ratePerSecond,
-    perChatIntervalMs: o.perChatIntervalMs ?? 1_000,
+    perChatIntervalMs: o.perChatIntervalMs ?? DEFAULT_PRIVATE_INTERVAL_MS,
+    groupIntervalMs: o.groupIntervalMs ?? (o.perChatIntervalMs === 0 ? 0 : DEFAULT_GROUP_INTERVAL_MS),
+    slotWaitMs: o.slotWaitMs ?? 2_000,
+    /** Rows one digest carries at most (a line each, under 4,096 characters). */
+    digestLimit: 40,
     leaseMs,
     recordMarginMs,
     sendTimeoutMs,
     pollMs: o.pollMs ?? 500,
     maxInFlight,
-    maxWaiting,
     claimAheadMs,
-    /** Claim in batches rather than one row per finished send: fewer, larger claims. */
-    claimBatch: Math.max(1, Math.floor(maxWaiting / 2)),
     owner: o.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`,
     policy,
   };

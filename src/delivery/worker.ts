@@ -1,32 +1,46 @@
 import { setMaxListeners } from "node:events";
 import type { Db } from "../db/client";
-import type { OutboxRow } from "../db/schema";
+import type { OutboxRow, Priority } from "../db/schema";
 import type { Logger } from "../logger";
-import { persist, recordFinal, recordRetry, sendRow, type OnOutcome, type SendApi, type SendResult } from "./deliver-row";
+import { persist, recordFinal, recordRetry, sendRow, type Content, type OnOutcome, type SendApi, type SendResult } from "./deliver-row";
 import { claimDue, type ClaimedRow } from "../db/queries/outbox";
-import { createRateLimiter, systemClock, type DeliveryClock } from "./rate-limiter";
+import { systemClock, type Clock } from "../telegram/clock";
+import { createSendBudget, type SendBudget } from "../telegram/send-budget";
 import { decideAfterFailure } from "./retry-policy";
 import { resolveWorkerOptions, type DeliveryWorkerOptions } from "./worker-options";
 
 export type { DeliveryOutcome, OnOutcome } from "./deliver-row";
 export type { DeliveryWorkerOptions } from "./worker-options";
 
+/**
+ * The one message a digest's head and the rows folded into it go out as (built by the bot layer,
+ * which has the words); without it the worker folds nothing.
+ */
+export type DigestComposer = (head: OutboxRow, merged: OutboxRow[]) => Promise<Content>;
+
 export type DeliveryWorkerDeps = {
   db: Db;
+  /** Sends without a budget of its own: the worker takes its slots from `budget`. */
   api: SendApi;
   logger: Logger;
-  clock?: DeliveryClock;
+  clock?: Clock;
   random?: () => number;
   options: DeliveryWorkerOptions;
+  /** The process's send budget, shared with its replies; by default one of the worker's own. */
+  budget?: SendBudget;
+  digest?: DigestComposer;
   onOutcome?: OnOutcome;
 };
 
 export type DeliveryStats = { claimed: number; sent: number; failed: number; retried: number; rateLimited: number; released: number };
 
 /**
- * Sends the outbox: claims due messages under a lease (one per chat at a time), sends each
- * outside any transaction as soon as the rate limiter gives it a slot, and records the outcome.
- * Sends run concurrently, so a slow chat or a slow answer holds one slot, not the queue.
+ * Sends the outbox: claims due messages under a lease (one per chat at a time, most urgent
+ * first), sends each outside any transaction as soon as the send budget gives it a slot at its
+ * priority, and records the outcome. Sends run concurrently, so a slow chat or a slow answer
+ * holds one slot, not the queue. A claimed message that gets no slot within `slotWaitMs` (the
+ * process's replies are taking them) goes back to the queue, keeping its turn, so that a more
+ * urgent message queued since can be claimed.
  *
  * Every transaction here is short and awaits only the database inside it, so the concurrent
  * records never hold the pool's connections waiting on each other; onOutcome must likewise use
@@ -35,9 +49,11 @@ export type DeliveryStats = { claimed: number; sent: number; failed: number; ret
 export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
   const { db, api, logger, onOutcome } = deps;
   const clock = deps.clock ?? systemClock;
-  const { owner, leaseMs, sendTimeoutMs, recordMarginMs, pollMs, maxInFlight, maxWaiting, claimAheadMs, claimBatch, perChatIntervalMs, policy, ratePerSecond } =
-    resolveWorkerOptions(deps.options, deps.random);
-  const limiter = createRateLimiter({ ratePerSecond, perChatIntervalMs, clock });
+  const settings = resolveWorkerOptions(deps.options, deps.random);
+  const { owner, leaseMs, sendTimeoutMs, recordMarginMs, pollMs, maxInFlight, claimAheadMs, perChatIntervalMs, groupIntervalMs, policy, slotWaitMs, digestLimit } = settings;
+  const budget = deps.budget ?? createSendBudget({ ratePerSecond: settings.ratePerSecond, privateIntervalMs: perChatIntervalMs, groupIntervalMs, clock });
+  /** About a second of sends at the budget's current rate waits for slots at most. */
+  const maxWaiting = () => Math.max(1, Math.min(maxInFlight, Math.ceil((budget.rate() * claimAheadMs) / 1000)));
   const inFlight = new Set<Promise<void>>();
   /** Claimed messages still waiting for a send slot (the rest of inFlight is on the wire or being recorded). */
   let waiting = 0;
@@ -65,27 +81,29 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
   async function release(row: OutboxRow, why: string): Promise<void> {
     stats.released++;
     logger.debug({ outbox_id: row.id, why }, "giving a claimed message back");
-    await persist("the release", row, () => recordRetry(db, owner, row, { delayMs: 0, error: null, refund: true }), persistCtx);
+    await persist("the release", row, () => recordRetry(db, owner, row, { delayMs: undefined, error: null, refund: true }), persistCtx);
   }
 
-  async function deliver(row: OutboxRow, leaseDeadline: number, notBefore: number): Promise<void> {
-    let gotSlot: boolean;
+  async function deliver({ row, merged }: ClaimedRow, leaseDeadline: number, notBefore: number): Promise<void> {
+    let content: Content = row;
+    let slot;
     try {
-      gotSlot = await limiter.acquire(row.chatId, stopping.signal, notBefore);
+      if (merged.length > 0 && deps.digest) content = await deps.digest(row, merged);
+      slot = await budget.acquire({ chatId: row.chatId, priority: row.priority as Priority, notBefore, signal: stopping.signal, maxWaitMs: slotWaitMs });
     } finally {
       waiting--;
       wake();
     }
-    if (!gotSlot) return release(row, "stopping");
+    if (!slot) return release(row, stopping.signal.aborted ? "stopping" : "no slot in time");
     if (clock.now() + sendTimeoutMs + recordMarginMs > leaseDeadline) {
-      limiter.finished(row.chatId);
+      slot.done();
       return release(row, "lease too short after waiting");
     }
     let result: SendResult;
     try {
-      result = await sendRow(api, row, sendTimeoutMs);
+      result = await sendRow(api, row, content, sendTimeoutMs);
     } finally {
-      limiter.finished(row.chatId);
+      slot.done();
     }
     // ── The duplicate window ───────────────────────────────────────────────────────────────
     // From Telegram's answer until the record below commits, the message is delivered while
@@ -109,7 +127,8 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
     const { failure } = result;
     let rateLimited = 0;
     if (failure.kind === "rate_limited") {
-      limiter.pause(failure.retryAfterMs);
+      // That chat waits; the others go on (429s from several chats at once hold them all).
+      budget.rateLimited(row.chatId, failure.retryAfterMs);
       stats.rateLimited++;
       rateLimited = (rateLimitedTimes.get(row.id) ?? 0) + 1;
       rateLimitedTimes.set(row.id, rateLimited);
@@ -136,12 +155,12 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
     await persist("a failure", row, () => recordFinal(db, owner, row, { status: "failed", error: decision.error, unreachable: decision.unreachable }, onOutcome, logger), persistCtx);
   }
 
-  function launch({ row, chatWaitMs }: ClaimedRow, claimedAt: number, returnedAt: number): Promise<void> {
+  function launch(claimed: ClaimedRow, claimedAt: number, returnedAt: number): Promise<void> {
     waiting++;
     // The chat's wait was measured on the database's clock during the claim: counted here from
     // when the claim returned, it ends no earlier than it does there.
-    const task: Promise<void> = deliver(row, claimedAt + leaseMs, returnedAt + chatWaitMs)
-      .catch((err) => logger.error({ err, outbox_id: row.id }, "delivery task failed"))
+    const task: Promise<void> = deliver(claimed, claimedAt + leaseMs, returnedAt + claimed.chatWaitMs)
+      .catch((err) => logger.error({ err, outbox_id: claimed.row.id }, "delivery task failed"))
       .finally(() => {
         inFlight.delete(task);
         wake();
@@ -154,7 +173,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
     // Taken before the claim's transaction starts, so this deadline is never later than the
     // lease the database records (now() + leaseMs at the start of that transaction).
     const claimedAt = clock.now();
-    const rows = await claimDue(db, { owner, limit, leaseMs, perChatIntervalMs, aheadMs: claimAheadMs });
+    const rows = await claimDue(db, { owner, limit, leaseMs, perChatIntervalMs, groupIntervalMs, aheadMs: claimAheadMs, digestLimit: deps.digest ? digestLimit : 0 });
     const returnedAt = clock.now();
     stats.claimed += rows.length;
     return rows.map((claimed) => launch(claimed, claimedAt, returnedAt));
@@ -164,14 +183,9 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
     let claimFailures = 0;
     while (running) {
       woken = false;
-      const paused = limiter.pausedUntil() - clock.now();
-      if (paused > 0) {
-        await idle(paused);
-        continue;
-      }
-      // Only about a second of sends waits for slots (see maxWaiting).
-      const free = Math.min(maxInFlight - inFlight.size, maxWaiting - waiting);
-      if (free <= 0 || (inFlight.size > 0 && free < claimBatch)) {
+      // Only about a second of sends waits for slots, and claims come in batches, not one row per finished send.
+      const free = Math.min(maxInFlight - inFlight.size, maxWaiting() - waiting);
+      if (free <= 0 || (inFlight.size > 0 && free < Math.max(1, Math.floor(maxWaiting() / 2)))) {
         await idle(pollMs);
         continue;
       }
@@ -197,7 +211,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
       running = true;
       stopping = stopController();
       loopDone = loop().catch((err) => logger.error({ err }, "delivery loop stopped"));
-      logger.info({ owner, rate_per_second: ratePerSecond, max_in_flight: maxInFlight }, "delivery worker started");
+      logger.info({ owner, rate_per_second: budget.rate(), max_in_flight: maxInFlight }, "delivery worker started");
     },
 
     /**
@@ -217,7 +231,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
 
     /** One claim-and-send round, finished; returns how many messages it claimed. */
     async tick(): Promise<number> {
-      const tasks = await claimAndLaunch(Math.min(maxInFlight - inFlight.size, maxWaiting - waiting));
+      const tasks = await claimAndLaunch(Math.min(maxInFlight - inFlight.size, maxWaiting() - waiting));
       await Promise.all(tasks);
       return tasks.length;
     },

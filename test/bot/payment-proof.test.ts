@@ -262,7 +262,7 @@ describe("an album of photos arriving at the same instant", () => {
     const student = { id: 424_150, firstName: "Альбом" };
     const [row] = await rawQuery(database, "INSERT INTO bookings (user_id, course_id, course_stream) VALUES ($1, 1, '7th_stream') RETURNING id", [student.id]);
     const results = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => recordPaymentProof(database.db, { student, file: { kind: "photo", fileId: `album-${i}` }, adminNotices: () => [] })),
+      Array.from({ length: 6 }, (_, i) => recordPaymentProof(database.db, { student, file: { kind: "photo", fileId: `album-${i}` } })),
     );
     expect(results.filter((r) => r.kind === "moved")).toHaveLength(1);
     expect(results.filter((r) => r.kind === "added")).toHaveLength(5);

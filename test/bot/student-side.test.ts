@@ -155,7 +155,7 @@ describe("a student", () => {
 describe("two booking attempts at the same instant", () => {
   it("make one booking; the other is told it exists", async () => {
     const student = { id: 424_100, firstName: "Двойной" };
-    const attempt = () => createStudentBooking(database.db, { student, courseId: 1, streamCode: "8th_stream", timeZone: "Europe/Moscow", adminNotice: () => [] });
+    const attempt = () => createStudentBooking(database.db, { student, courseId: 1, streamCode: "8th_stream", timeZone: "Europe/Moscow", studentMessages: () => [], adminNotice: () => [] });
     const results = await Promise.all(Array.from({ length: 8 }, attempt));
     expect(results.filter((r) => r.kind === "created")).toHaveLength(1);
     expect(results.filter((r) => r.kind === "duplicate")).toHaveLength(7);

@@ -5,7 +5,7 @@ import { createBot } from "../../src/bot";
 import { createWebhookServer } from "../../src/bot/webhook";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { BOT_INFO, FakeTelegram } from "../helpers/fake-telegram";
-import { captureLogs, testConfig } from "../helpers/harness";
+import { captureLogs, testConfig, unlimitedBudget } from "../helpers/harness";
 import { messageUpdate } from "../helpers/updates";
 
 let database: TestDatabase;
@@ -19,7 +19,7 @@ beforeAll(async () => {
   api = await FakeTelegram.start();
   const config = testConfig({ WEBHOOK_URL: "https://bot.example.com/telegram/hook", WEBHOOK_SECRET: SECRET });
   const logs = captureLogs();
-  const bot = createBot({ config, logger: logs.logger, db: database.db, clock: () => new Date() }, { botInfo: BOT_INFO, client: { apiRoot: api.apiRoot } });
+  const bot = createBot({ config, logger: logs.logger, db: database.db, clock: () => new Date(), budget: unlimitedBudget() }, { botInfo: BOT_INFO, client: { apiRoot: api.apiRoot } });
   server = createWebhookServer(bot, config.webhook!, logs.logger);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -6,7 +6,7 @@ import { ru as t } from "../../src/bot/i18n";
 import { ALLOWED_UPDATES } from "../../src/bot/webhook";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { BOT_INFO, FakeTelegram } from "../helpers/fake-telegram";
-import { captureLogs, testConfig } from "../helpers/harness";
+import { captureLogs, testConfig, unlimitedBudget } from "../helpers/harness";
 import { TcpProxy } from "../helpers/tcp-proxy";
 import { ADMIN, STRANGER, messageUpdate } from "../helpers/updates";
 
@@ -42,7 +42,7 @@ afterAll(async () => {
 
 function startPolling(apiRoot: string) {
   const logs = captureLogs();
-  const bot = createBot({ config: testConfig(), logger: logs.logger, db: database.db, clock: () => new Date() }, { botInfo: BOT_INFO, client: { apiRoot } });
+  const bot = createBot({ config: testConfig(), logger: logs.logger, db: database.db, clock: () => new Date(), budget: unlimitedBudget() }, { botInfo: BOT_INFO, client: { apiRoot } });
   runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
   return { bot, logs: logs.lines };
 }

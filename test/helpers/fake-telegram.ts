@@ -60,6 +60,8 @@ export function telegramLimitProblems(method: string, payload: Payload): string[
     problems.push(`${method}: text over 4096 characters (${text.length})`);
   }
   if (typeof payload.caption === "string" && payload.caption.length > 1024) problems.push(`${method}: caption over 1024 characters (${payload.caption.length})`);
+  const mediaCaption = (payload.media as { caption?: unknown } | undefined)?.caption;
+  if (typeof mediaCaption === "string" && mediaCaption.length > 1024) problems.push(`${method}: media caption over 1024 characters (${mediaCaption.length})`);
   for (const row of payload.reply_markup?.inline_keyboard ?? []) {
     if (row.length === 0) problems.push(`${method}: empty keyboard row in ${JSON.stringify(payload.reply_markup)}`);
     for (const button of row) {
@@ -328,6 +330,23 @@ export class FakeTelegram {
           };
         }
         const edited = { ...old, reply_markup: markup, edit_date: Math.floor(Date.now() / 1000) } as Message;
+        this.messages.set(key, edited);
+        return edited;
+      }
+      case "editMessageMedia": {
+        const key = `${p.chat_id}:${p.message_id}`;
+        const old = this.messages.get(key);
+        if (!old) throw { error_code: 400, description: "Bad Request: message to edit not found" };
+        const media = p.media as { type: string; media: string; caption?: string };
+        const content = media.type === "photo" ? { photo: [{ ...fileOf(media.media, "photo", {}), width: 1280, height: 960 }] } : { document: fileOf(media.media, "doc", {}) };
+        const { photo: _photo, document: _document, caption: _caption, ...rest } = old;
+        const edited = {
+          ...rest,
+          ...content,
+          ...(media.caption !== undefined ? { caption: media.caption } : {}),
+          reply_markup: p.reply_markup ?? undefined,
+          edit_date: Math.floor(Date.now() / 1000),
+        } as Message;
         this.messages.set(key, edited);
         return edited;
       }

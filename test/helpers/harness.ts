@@ -5,10 +5,16 @@ import type { Deps } from "../../src/bot/context";
 import { parseConfig, type Config } from "../../src/config";
 import type { Db } from "../../src/db/client";
 import { createLogger } from "../../src/logger";
+import { createSendBudget } from "../../src/telegram/send-budget";
 import { BOT_INFO, FakeTelegram, SEND_METHODS, telegramLimitProblems, type ApiCall } from "./fake-telegram";
 import { ADMIN, callbackUpdate, documentUpdate, messageUpdate, photoUpdate, type DocumentOptions } from "./updates";
 
 export const TEST_TOKEN = "123456:TEST-token-that-must-never-be-logged";
+
+/** A send budget that holds nothing back: tests about Telegram's limits make their own. */
+export function unlimitedBudget() {
+  return createSendBudget({ ratePerSecond: 10_000, privateIntervalMs: 0, groupIntervalMs: 0 });
+}
 
 export function testConfig(env: Record<string, string> = {}): Config {
   return parseConfig({ BOT_TOKEN: TEST_TOKEN, ADMIN_IDS: String(ADMIN.id), TZ_DISPLAY: "Europe/Moscow", ...env });
@@ -48,7 +54,7 @@ export const buttonRows = (markup: unknown): string[][] =>
 export async function createHarness(db: Db, env: Record<string, string> = {}, options: { clock?: () => Date } = {}) {
   const api = await FakeTelegram.start();
   const logs = captureLogs();
-  const deps: Deps = { config: testConfig(env), logger: logs.logger, db, clock: options.clock ?? (() => new Date()) };
+  const deps: Deps = { config: testConfig(env), logger: logs.logger, db, clock: options.clock ?? (() => new Date()), budget: unlimitedBudget() };
   const bot = createBot(deps, { botInfo: BOT_INFO, client: { apiRoot: api.apiRoot } });
 
   async function collect(run: () => Promise<void>): Promise<Array<Pick<ApiCall, "method" | "payload">>> {

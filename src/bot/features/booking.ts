@@ -144,6 +144,11 @@ export function bookingFeature(deps: Deps): Feature {
 
   feature.command("booking", (ctx) => showCard(ctx, ctx.match));
   feature.hears(/^\/b(\d{1,10})(?:@\w+)?$/, (ctx) => showCard(ctx, ctx.match[1]!));
+  // The buttons of a digest of new bookings in the group: t.me/<bot>?start=b123 opens the card here.
+  feature.command("start", (ctx, next) => {
+    const link = /^b(\d{1,10})$/.exec(ctx.match.trim());
+    return link ? showCard(ctx, link[1]!) : next();
+  });
 
   feature.callbackQuery(/^c:/, async (ctx) => {
     const data = parseCard(ctx.callbackQuery.data);

@@ -6,8 +6,6 @@ import { findAwaitingPayment, listProofs } from "../../db/queries/payment-proofs
 import { parseProof } from "../callback-data";
 import type { BotContext, Deps, Feature } from "../context";
 import { courseTitle, formatDateTime, streamTitle } from "../format/values";
-import { languageStore } from "../language";
-import { noticeTargets, proofNotices } from "../notices";
 
 /** Proofs sent again per press of "📎": the newest ones (a student may send an album). */
 const SHOWN = 10;
@@ -24,23 +22,17 @@ export function proofFileOf(message: Pick<Message, "photo" | "document">): Proof
 
 /**
  * The student's half of payment: a photo or PDF is stored with their booking waiting for payment
- * (status 0 → 1) and goes to the admins through the outbox; a student with such a booking who
+ * (status 0 → 1) and joins the admins' review queue (/queue); a student with such a booking who
  * writes text is reminded to send the receipt. Installed only when students book here.
  */
 export function studentPaymentProofs(deps: Deps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
-  const languages = languageStore(deps.db);
 
   feature.on(["message:photo", "message:document"], async (ctx) => {
     const t = ctx.t;
     const file = proofFileOf(ctx.message);
     if (!file) return ctx.reply(t.students.proofWrongFile);
-    const targets = await noticeTargets(deps.config, languages);
-    const result = await recordPaymentProof(deps.db, {
-      student: { id: ctx.from.id, firstName: ctx.from.first_name },
-      file,
-      adminNotices: (notice) => proofNotices(targets, notice),
-    });
+    const result = await recordPaymentProof(deps.db, { student: { id: ctx.from.id, firstName: ctx.from.first_name }, file });
     ctx.log.info(
       { outcome: result.kind, kind: file.kind, ...(result.kind === "no-booking" ? {} : { booking_id: result.booking.id, proof_id: result.proof.id }) },
       "payment proof received",

@@ -7,10 +7,28 @@ import { packStudent, parseStudent } from "../callback-data";
 import type { BotContext, Deps, Feature } from "../context";
 import { languageStore } from "../language";
 import { newBookingNotices, noticeTargets } from "../notices";
-import { formatOwnBookings, formatWelcome } from "../format/student";
+import { formatBookingAccepted, formatOwnBookings, formatWelcome } from "../format/student";
 import { studentPaymentProofs } from "./payment-proof";
-import { escapeHtml } from "../format/html";
+import type { Payment } from "../../bookings/payment-instructions";
+import type { BookingRow } from "../../db/queries/bookings";
+import type { OutgoingMessage } from "../../db/queries/outbox";
+import type { Texts } from "../i18n";
 import { courseTitle, streamTitle } from "../format/values";
+
+/** The student's answer to a booking, as outbox rows at the priority of a reply to a person who just acted. */
+function bookingAccepted(row: BookingRow, payment: Payment, t: Texts): OutgoingMessage[] {
+  const parts = formatBookingAccepted(row, payment, t);
+  return parts.map((part, i) => ({
+    dedupeKey: `booking:${row.id}:accepted${i === 0 ? "" : `:${i + 1}`}`,
+    kind: "booking_accepted" as const,
+    chatId: row.userId,
+    text: part.text,
+    ...(part.html ? { parseMode: "HTML" as const } : {}),
+    // "My bookings" under the last part: where the status shows.
+    ...(i === parts.length - 1 ? { replyMarkup: { inline_keyboard: new InlineKeyboard().text(t.students.mine, packStudent({ op: "mine" })).inline_keyboard } } : {}),
+    bookingId: row.id,
+  }));
+}
 
 const profileOf = (ctx: BotContext): StudentProfile => ({
   id: ctx.from!.id,
@@ -39,7 +57,7 @@ export function studentSide(deps: Deps): Feature {
     await ctx.reply(welcome.text, { parse_mode: "HTML", reply_markup: welcome.keyboard });
   });
 
-  feature.command(["bookings", "user", "booking", "templates", "broadcast", "stats", "export", "health", "lang", "courses", "coupons"], (ctx) => ctx.reply(ctx.t.notAdmin));
+  feature.command(["bookings", "queue", "user", "booking", "templates", "broadcast", "stats", "export", "health", "lang", "courses", "coupons"], (ctx) => ctx.reply(ctx.t.notAdmin));
   feature.hears(/^\/[bu]\d+(@\w+)?$/, (ctx) => ctx.reply(ctx.t.notAdmin));
 
   feature.callbackQuery(/^s:/, async (ctx) => {
@@ -56,23 +74,16 @@ export function studentSide(deps: Deps): Feature {
         courseId: data.courseId,
         streamCode: data.stream,
         timeZone: config.timeZone,
+        studentMessages: (row, payment) => bookingAccepted(row, payment, t),
         adminNotice: (row) => newBookingNotices(targets, row),
       });
       if (result.kind === "closed") return ctx.answerCallbackQuery({ text: t.students.streamClosed, show_alert: true });
       if (result.kind === "duplicate") return ctx.answerCallbackQuery({ text: t.students.alreadyBooked, show_alert: true });
       const row = result.booking;
       ctx.log.info({ booking_id: row.id, course_id: row.courseId, stream: row.courseStream }, "student booked");
-      await ctx.answerCallbackQuery({ text: t.students.booked });
-      return ctx.reply(
-        [
-          t.students.bookedLong(courseTitle(row.courseId, row.courseName, t), streamTitle(row.courseStream, row.streamTitle, t)),
-          row.discountPercent ? t.students.bookedDiscount(escapeHtml(row.referralCode ?? ""), row.discountPercent) : undefined,
-          result.instructed ? t.students.next : t.students.nextFree,
-        ]
-          .filter(Boolean)
-          .join("\n"),
-        { parse_mode: "HTML", reply_markup: new InlineKeyboard().text(t.students.mine, packStudent({ op: "mine" })) },
-      );
+      // The answer itself is in the outbox, queued with the booking: it arrives even if this
+      // process stops right now, and exactly once.
+      return ctx.answerCallbackQuery({ text: t.students.booked });
     }
 
     if (data.op === "mine") {

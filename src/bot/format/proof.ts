@@ -1,8 +1,8 @@
-import { formatUsd } from "../../bookings/payment-instructions";
+import { formatUsd, type Price } from "../../bookings/payment-instructions";
 import type { ProofNotice } from "../../bookings/payment-proof";
 import type { BookingRow } from "../../db/queries/bookings";
 import type { Texts } from "../i18n";
-import { courseTitle, discountText, displayName, displayUsername, safe, statusText, streamTitle } from "./values";
+import { courseTitle, discountText, displayName, displayUsername, formatCount, formatDateTime, safe, statusText, streamTitle } from "./values";
 
 /** Telegram's limit for a photo's or document's caption. */
 export const CAPTION_LIMIT = 1024;
@@ -36,4 +36,26 @@ export function formatFailedDelivery(failed: { kind: string; bookingId: number; 
   const kind = t.card.kind[failed.kind] ?? failed.kind;
   const who = row ? `${displayName(row.firstName)} · ${displayUsername(row.username)}` : "—";
   return t.proof.failed(kind, failed.bookingId, who, safe(failed.error, 300));
+}
+
+/**
+ * A receipt in an admin's review queue (HTML caption): which booking, whose, what for, what is
+ * due, when it came and how many others wait; cut to what identifies it should it outgrow 1,024.
+ */
+export function formatQueueCaption(item: { booking: BookingRow; price: Price; sentAt: Date; waiting: number }, timeZone: string, t: Texts): string {
+  const row = item.booking;
+  const title = t.queue.caption(row.id, formatCount(Math.max(0, item.waiting - 1), t));
+  const full = [
+    title,
+    studentLine(row),
+    [courseTitle(row.courseId, row.courseName, t), streamTitle(row.courseStream, row.streamTitle, t), discountText(row.discountPercent, row.referralCode, t)]
+      .filter(Boolean)
+      .join(" · "),
+    item.price.dueCents === null ? undefined : t.proof.due(formatUsd(item.price.dueCents)),
+    t.queue.sent(formatDateTime(item.sentAt, timeZone)),
+    t.proof.open(row.id),
+  ]
+    .filter((line) => line !== undefined)
+    .join("\n");
+  return full.length <= CAPTION_LIMIT ? full : [title, `id <code>${row.userId}</code>`, t.proof.open(row.id)].join("\n");
 }

@@ -1,4 +1,5 @@
 import { InlineKeyboard } from "grammy";
+import type { Payment } from "../../bookings/payment-instructions";
 import type { Registration } from "../../bookings/student-booking";
 import type { OpenStream, OwnBooking } from "../../db/queries/student-bookings";
 import type { BookingRow } from "../../db/queries/bookings";
@@ -89,4 +90,31 @@ export function formatNewBookingNotice(row: BookingRow, t: Texts): string {
     `${displayName(row.firstName)} · ${displayUsername(row.username)} · id <code>${row.userId}</code>`,
     [courseTitle(row.courseId, row.courseName, t), streamTitle(row.courseStream, row.streamTitle, t), discount].filter(Boolean).join(" · "),
   ].join("\n");
+}
+
+/** Telegram's limit for one message. */
+const MESSAGE_LIMIT = 4096;
+
+/**
+ * The answer to a booking, in one message when it fits: accepted (which course and stream, the
+ * discount), what to do next, then how to pay and the payment details, each a paragraph (the
+ * admins' templates, escaped). Templates too long to share one message go as messages of their
+ * own, plain text as they were written.
+ */
+export function formatBookingAccepted(row: BookingRow, payment: Payment, t: Texts): Array<{ text: string; html: boolean }> {
+  const head = [
+    t.students.bookedLong(row.id, courseTitle(row.courseId, row.courseName, t), streamTitle(row.courseStream, row.streamTitle, t)),
+    row.discountPercent ? t.students.bookedDiscount(escapeHtml(row.referralCode ?? ""), row.discountPercent) : undefined,
+    payment.texts ? t.students.next : t.students.nextFree,
+  ]
+    .filter(Boolean)
+    .join("\n");
+  if (!payment.texts) return [{ text: head, html: true }];
+  const one = [head, escapeHtml(payment.texts.instructions), escapeHtml(payment.texts.details)].join("\n\n");
+  if (one.length <= MESSAGE_LIMIT) return [{ text: one, html: true }];
+  return [
+    { text: head, html: true },
+    { text: payment.texts.instructions, html: false },
+    { text: payment.texts.details, html: false },
+  ];
 }

@@ -15,7 +15,7 @@ export function listBookingMessages(db: Db, bookingId: number, limit = 10) {
       sentAt: outbox.sentAt,
     })
     .from(outbox)
-    .where(and(eq(outbox.bookingId, bookingId), inArray(outbox.kind, ["confirmation", "cancellation", "reminder", "payment_instructions"])))
+    .where(and(eq(outbox.bookingId, bookingId), inArray(outbox.kind, ["booking_accepted", "confirmation", "cancellation", "reminder", "payment_instructions"])))
     .orderBy(desc(outbox.id))
     .limit(limit);
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
 import { bookingStatusCounts, bookings, courses, streams, type BookingStatus } from "../schema";
 
@@ -133,6 +133,14 @@ export async function countBookingsByStatus(db: Db, scope: Pick<BookingScope, "u
 export async function getBooking(db: Db, id: number): Promise<BookingRow | undefined> {
   const [row] = await bookingRows(db).where(eq(bookings.id, id)).limit(1);
   return row;
+}
+
+/** Several bookings as getBooking reads them, in the order of `ids` (missing ones left out). */
+export async function getBookings(db: Db, ids: readonly number[]): Promise<BookingRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await bookingRows(db).where(inArray(bookings.id, [...ids]));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 /**

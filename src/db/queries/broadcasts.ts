@@ -1,6 +1,6 @@
 import { and, asc, count, countDistinct, eq, gt, isNotNull, isNull, notExists, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
-import { blockedUsers, bookings, courses, messageHistory, messageRecipients, streams, type BookingStatus } from "../schema";
+import { KIND_PRIORITY, blockedUsers, bookings, courses, messageHistory, messageRecipients, streams, type BookingStatus } from "../schema";
 
 /** Who gets a broadcast: students with a booking in a status (or any), of a course or stream (or all). */
 export type Audience = {
@@ -99,8 +99,8 @@ export async function createBroadcast(
       INSERT INTO message_recipients (message_id, user_id, username, delivery_status, created_at)
       SELECT ${id}, ${audience.userId}, ${audience.username}, 'pending', now() FROM ${audience}`);
     await tx.execute(sql`
-      INSERT INTO outbox (dedupe_key, kind, chat_id, text, recipient_id)
-      SELECT 'broadcast:' || ${id} || ':' || r.user_id, 'broadcast', r.user_id, ${request.text}, r.id
+      INSERT INTO outbox (dedupe_key, kind, chat_id, text, recipient_id, priority)
+      SELECT 'broadcast:' || ${id} || ':' || r.user_id, 'broadcast', r.user_id, ${request.text}, r.id, ${KIND_PRIORITY.broadcast}
       FROM message_recipients r WHERE r.message_id = ${id}`);
     const [{ n } = { n: 0 }] = await tx.select({ n: count() }).from(messageRecipients).where(eq(messageRecipients.messageId, id));
     await tx.update(messageHistory).set({ totalRecipients: n }).where(eq(messageHistory.id, id));

@@ -1,10 +1,10 @@
 import { and, eq, inArray, isNotNull, notExists, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { blockedUsers, messageHistory, messageRecipients, outbox, type NewOutboxRow, type OutboxRow } from "../schema";
+import { KIND_PRIORITY, blockedUsers, messageHistory, messageRecipients, outbox, type NewOutboxRow, type OutboxRow } from "../schema";
 
 export type OutgoingMessage = Pick<
   NewOutboxRow,
-  "dedupeKey" | "kind" | "chatId" | "text" | "parseMode" | "replyMarkup" | "bookingId" | "recipientId" | "notBefore" | "mediaKind" | "mediaFileId"
+  "dedupeKey" | "kind" | "chatId" | "text" | "parseMode" | "replyMarkup" | "bookingId" | "recipientId" | "notBefore" | "mediaKind" | "mediaFileId" | "priority" | "digest"
 >;
 
 /**
@@ -16,7 +16,7 @@ export async function enqueue(tx: Db, messages: OutgoingMessage[]): Promise<numb
   if (messages.length === 0) return 0;
   const inserted = await tx
     .insert(outbox)
-    .values(messages)
+    .values(messages.map((m) => ({ ...m, priority: m.priority ?? KIND_PRIORITY[m.kind] })))
     .onConflictDoNothing({ target: outbox.dedupeKey })
     .returning({ id: outbox.id });
   return inserted.length;
@@ -33,13 +33,20 @@ export type ClaimArgs = {
   owner: string;
   limit: number;
   leaseMs: number;
+  /** Least time between two messages to a private chat, and to a group (from the last one sent). */
   perChatIntervalMs: number;
+  groupIntervalMs: number;
   /** A chat still inside its interval is taken if its next send is due within this long. */
   aheadMs: number;
+  /** Rows folded into one digest at most (0: no digests). */
+  digestLimit: number;
 };
 
-/** A leased message, and how long its chat must still wait after the last message sent to it. */
-export type ClaimedRow = { row: OutboxRow; chatWaitMs: number };
+/**
+ * A leased message, how long its chat must still wait after the last message sent to it, and the
+ * rows of the same digest folded into it (sent as one message with it).
+ */
+export type ClaimedRow = { row: OutboxRow; chatWaitMs: number; merged: OutboxRow[] };
 
 /**
  * Leases up to `limit` due messages, at most one per chat, for `owner`.
@@ -49,17 +56,23 @@ export type ClaimedRow = { row: OutboxRow; chatWaitMs: number };
  * chat back), no message of that chat is leased by anyone (every leased row has been tried, so
  * the window sees it), and the chat's interval since the last message sent to it ends within
  * `aheadMs`; how much of it is left comes back as `chatWaitMs` (measured on the database's clock
- * from `sent_at`, which is recorded after Telegram answered), for the rate limiter to wait out.
+ * from `sent_at`, which is recorded after Telegram answered), for the send budget to wait out.
+ * A group's calls are also paced in `send_pacing`, which every process's direct calls to it book
+ * too: a group's message is taken only when its slot there is near, and its slot is booked here.
  * So per-chat order is kept, and two processes never send to one chat at once nor closer than
  * the interval. `FOR UPDATE SKIP LOCKED` lets concurrent claimers pass over each other's rows; a
  * row leased by a transaction that commits meanwhile is re-checked by PostgreSQL against its new
  * `lease_until` and dropped.
  *
- * The chats with the most due messages go first, then the oldest messages: a chat's messages
- * can only follow one an interval, so a backlog to one chat (50 messages to one student during
- * a broadcast) left to its turn would be sent at the end, one an interval, while nothing else is
- * left to send. Served first, it runs at its own pace beside the rest and ends no later than
- * they do; it takes one send an interval at most, so the others still get the remaining rate.
+ * Most urgent first (`priority`: notices, then students' messages, then broadcasts), then the
+ * chats with the most due messages, then the oldest: a chat's messages can only follow one an
+ * interval, so a backlog to one chat (50 messages to one student during a broadcast) left to its
+ * turn would be sent at the end, one an interval, while nothing else is left to send. Served
+ * first, it runs at its own pace beside the rest and ends no later than they do.
+ *
+ * A message with a `digest` takes along its chat's other due messages of the same digest (up to
+ * `digestLimit`), marked `merged` into it: under load the admin group gets one message for many
+ * new bookings instead of one each, within its 20 a minute.
  *
  * One pass over the queued rows with a window, rather than correlated NOT EXISTS per row: the
  * plan stays linear whatever the statistics say (before autoanalyze has run, with the table's
@@ -68,18 +81,19 @@ export type ClaimedRow = { row: OutboxRow; chatWaitMs: number };
  */
 export async function claimDue(db: Db, args: ClaimArgs): Promise<ClaimedRow[]> {
   if (args.limit <= 0) return [];
+  const gap = (chat: ReturnType<typeof sql>) => sql`(CASE WHEN ${chat} < 0 THEN ${ms(args.groupIntervalMs)} ELSE ${ms(args.perChatIntervalMs)} END)`;
   return db.transaction(async (tx) => {
-    const due = rowsOf<{ id: number | string; wait_ms: number }>(
+    const due = rowsOf<{ id: number | string; chat_id: number | string; wait_ms: number }>(
       await tx.execute(sql`
-        SELECT o.id,
+        SELECT o.id, o.chat_id,
                coalesce(ceil(1000 * extract(epoch FROM (
                  SELECT max(recent.sent_at) FROM outbox recent WHERE recent.chat_id = o.chat_id
-               ) + ${ms(args.perChatIntervalMs)} - now())), 0)::integer AS wait_ms
+               ) + ${gap(sql`o.chat_id`)} - now())), 0)::integer AS wait_ms
         FROM outbox o
         JOIN (
-          SELECT head.id, head.due, head.not_before
+          SELECT head.id, head.due, head.not_before, head.priority
           FROM (
-            SELECT id, chat_id, not_before,
+            SELECT id, chat_id, not_before, priority,
                    min(id) OVER chat AS first_id,
                    count(*) FILTER (WHERE lease_until >= now()) OVER chat AS leased,
                    count(*) FILTER (WHERE not_before <= now()) OVER chat AS due
@@ -90,12 +104,14 @@ export async function claimDue(db: Db, args: ClaimArgs): Promise<ClaimedRow[]> {
           WHERE head.id = head.first_id AND head.leased = 0 AND head.not_before <= now()
             AND NOT EXISTS (
               SELECT 1 FROM outbox recent
-              WHERE recent.chat_id = head.chat_id AND recent.sent_at > now() - ${ms(args.perChatIntervalMs - args.aheadMs)})
-          ORDER BY head.due DESC, head.not_before, head.id
+              WHERE recent.chat_id = head.chat_id AND recent.sent_at > now() - ${gap(sql`head.chat_id`)} + ${ms(args.aheadMs)})
+            AND NOT EXISTS (
+              SELECT 1 FROM send_pacing pace WHERE pace.chat_id = head.chat_id AND pace.next_at > now() + ${ms(args.aheadMs)})
+          ORDER BY head.priority, head.due DESC, head.not_before, head.id
           LIMIT ${args.limit}
         ) AS head ON head.id = o.id
         WHERE o.status = 'queued' AND (o.lease_until IS NULL OR o.lease_until < now())
-        ORDER BY head.due DESC, head.not_before, o.id
+        ORDER BY head.priority, head.due DESC, head.not_before, o.id
         FOR UPDATE OF o SKIP LOCKED`),
     );
     if (due.length === 0) return [];
@@ -117,12 +133,48 @@ export async function claimDue(db: Db, args: ClaimArgs): Promise<ClaimedRow[]> {
       .where(and(inArray(outbox.id, ids), eq(outbox.status, "queued")))
       .returning();
     const byId = new Map(leased.map((row) => [row.id, row]));
-    // In the claim's order: the limiter books slots in the order the worker hands rows to it.
-    return due.flatMap((d) => {
+    const claimed: ClaimedRow[] = [];
+    // In the claim's order: the budget serves a priority's waiters in the order they come.
+    for (const d of due) {
       const row = byId.get(Number(d.id));
-      return row ? [{ row, chatWaitMs: Math.max(0, Number(d.wait_ms)) }] : [];
-    });
+      if (!row) continue;
+      let chatWaitMs = Math.max(0, Number(d.wait_ms));
+      if (row.chatId < 0) chatWaitMs = Math.max(chatWaitMs, await bookChatSlot(tx, row.chatId, args.groupIntervalMs));
+      const merged = row.digest && args.digestLimit > 0 ? await foldDigest(tx, row, args.digestLimit) : [];
+      claimed.push({ row, chatWaitMs, merged });
+    }
+    return claimed;
   });
+}
+
+/** The chat's next slot in `send_pacing` (see reserveChatSlot), booked inside the claim. */
+async function bookChatSlot(tx: Db, chatId: number, intervalMs: number): Promise<number> {
+  const [row] = rowsOf<{ wait_ms: number }>(
+    await tx.execute(sql`
+      INSERT INTO send_pacing AS p (chat_id, next_at) VALUES (${chatId}, now() + ${ms(intervalMs)})
+      ON CONFLICT (chat_id) DO UPDATE SET next_at = greatest(p.next_at, now()) + ${ms(intervalMs)}
+      RETURNING greatest(0, ceil(1000 * extract(epoch FROM (p.next_at - now()))) - ${Math.round(intervalMs)})::integer AS wait_ms`),
+  );
+  return Number(row?.wait_ms ?? 0);
+}
+
+/** Takes the chat's other due rows of `head`'s digest into it; returns every row merged into it so far. */
+async function foldDigest(tx: Db, head: OutboxRow, limit: number): Promise<OutboxRow[]> {
+  await tx.execute(sql`
+    UPDATE outbox SET status = 'merged', merged_into = ${head.id}, lease_until = NULL, lease_owner = NULL
+    WHERE id IN (
+      SELECT id FROM outbox
+      WHERE status = 'queued' AND chat_id = ${head.chatId} AND digest = ${head.digest} AND id <> ${head.id}
+        AND not_before <= now() AND (lease_until IS NULL OR lease_until < now())
+      ORDER BY id
+      LIMIT ${Math.max(0, limit - 1 - (await countMerged(tx, head.id)))}
+      FOR UPDATE SKIP LOCKED)`);
+  return tx.select().from(outbox).where(eq(outbox.mergedInto, head.id)).orderBy(outbox.id);
+}
+
+async function countMerged(tx: Db, headId: number): Promise<number> {
+  const [row] = await tx.select({ n: sql<number>`count(*)::integer` }).from(outbox).where(eq(outbox.mergedInto, headId));
+  return Number(row?.n ?? 0);
 }
 
 /** node-postgres answers raw SQL with `{ rows }`. */
@@ -155,12 +207,15 @@ export async function markFailed(tx: Db, args: { id: number; owner: string; erro
   return rows.length > 0;
 }
 
-/** Back to the queue, due again after `delayMs`; `refund` gives back the attempt the claim counted. */
-export async function requeue(db: Db, args: { id: number; owner: string; delayMs: number; error: string | null; refund: boolean }): Promise<boolean> {
+/**
+ * Back to the queue, due again after `delayMs` (`undefined`: at its old time, keeping its turn);
+ * `refund` gives back the attempt the claim counted.
+ */
+export async function requeue(db: Db, args: { id: number; owner: string; delayMs: number | undefined; error: string | null; refund: boolean }): Promise<boolean> {
   const rows = await db
     .update(outbox)
     .set({
-      notBefore: sql`now() + ${ms(args.delayMs)}`,
+      ...(args.delayMs === undefined ? {} : { notBefore: sql`now() + ${ms(args.delayMs)}` }),
       ...(args.error === null ? {} : { lastError: args.error }),
       leaseUntil: null,
       leaseOwner: null,

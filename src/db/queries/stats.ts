@@ -73,7 +73,7 @@ export async function loadStats(db: Db, options: { timeZone: string; now: Date }
     if (g.status in entry.counts) entry.counts[g.status] += g.n;
   }
   const delivery = { sent: 0, failed: 0, queued: 0 };
-  for (const d of deliveryRows) delivery[d.status] += d.n;
+  for (const d of deliveryRows) if (d.status !== "merged") delivery[d.status] += d.n;
   return { counts, newToday: fresh?.today ?? 0, newThisWeek: fresh?.week ?? 0, byStream: [...byKey.values()], delivery };
 }
 

@@ -1,0 +1,188 @@
+import { describe, expect, it } from "vitest";
+import { PRIORITY, createSendBudget, type Slot, type SlotRequest } from "../../src/telegram/send-budget";
+import { lateClock, manualClock } from "../helpers/clocks";
+
+const GROUP = -100_500;
+
+/** Requests slots and notes when each was granted. */
+function recorder(budget: ReturnType<typeof createSendBudget>, clock: { now(): number }) {
+  const grants: Array<{ label: string; at: number; slot: Slot }> = [];
+  const ask = (label: string, request: SlotRequest) =>
+    budget.acquire(request).then((slot) => {
+      if (slot) grants.push({ label, at: clock.now(), slot });
+      return slot;
+    });
+  const at = (label: string) => grants.find((g) => g.label === label)?.at;
+  const done = (label: string) => grants.find((g) => g.label === label)!.slot.done();
+  return { grants, ask, at, done };
+}
+
+describe("send budget", () => {
+  it("spaces grants evenly at the rate", async () => {
+    const clock = manualClock();
+    const budget = createSendBudget({ ratePerSecond: 10, clock });
+    const r = recorder(budget, clock);
+    for (let chat = 1; chat <= 10; chat++) void r.ask(`c${chat}`, { chatId: chat, priority: PRIORITY.bulk });
+    for (let t = 0; t <= 1000; t += 10) {
+      await clock.advanceTo(t);
+      for (const g of r.grants) g.slot.done();
+    }
+    expect(r.grants.map((g) => g.at)).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900]);
+  });
+
+  it("keeps the spacing between real grants when timers fire late together", async () => {
+    const clock = lateClock(1);
+    const budget = createSendBudget({ ratePerSecond: 10, clock });
+    const r = recorder(budget, clock);
+    for (let chat = 1; chat <= 10; chat++) void r.ask(`c${chat}`, { chatId: chat, priority: PRIORITY.bulk }).then((s) => s?.done());
+    await clock.runUntil(2_000);
+    const gaps = r.grants.slice(1).map((g, i) => g.at - r.grants[i]!.at);
+    // No drift: each late timer costs its own millisecond, not every later grant's.
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(101);
+    expect(r.grants.at(-1)!.at).toBeLessThanOrEqual(901);
+  });
+
+  it("counts a call until a second after its answer, so Telegram never sees more than the rate in a second", async () => {
+    const clock = manualClock();
+    const budget = createSendBudget({ ratePerSecond: 10, privateIntervalMs: 0, clock });
+    const r = recorder(budget, clock);
+    for (let chat = 1; chat <= 11; chat++) void r.ask(`c${chat}`, { chatId: chat, priority: PRIORITY.bulk });
+    for (let t = 0; t <= 1_100; t++) {
+      await clock.advanceTo(t);
+      // Every call is answered 50 ms after it starts: it reached Telegram at some moment in between.
+      for (const g of r.grants) if (g.at + 50 === t) g.slot.done();
+    }
+    expect(r.grants).toHaveLength(11);
+    // Not at 1000 (ten were granted since 0): the first may have reached Telegram as late as its answer at 50.
+    expect(r.at("c11")).toBe(1_050);
+  });
+
+  it("serves a waiting admin before students and a student before broadcasts, whatever came first", async () => {
+    const clock = manualClock();
+    const budget = createSendBudget({ ratePerSecond: 10, clock });
+    const r = recorder(budget, clock);
+    void r.ask("first", { chatId: 1, priority: PRIORITY.bulk });
+    await clock.advanceTo(0);
+    for (let chat = 2; chat <= 5; chat++) void r.ask(`bulk${chat}`, { chatId: chat, priority: PRIORITY.bulk });
+    void r.ask("notice", { chatId: 20, priority: PRIORITY.notice });
+    void r.ask("student", { chatId: 30, priority: PRIORITY.student });
+    void r.ask("admin", { chatId: 40, priority: PRIORITY.admin });
+    await clock.advanceTo(1_000);
+    expect(r.grants.map((g) => g.label)).toEqual(["first", "admin", "student", "notice", "bulk2", "bulk3", "bulk4", "bulk5"]);
+  });
+
+  it("a reply that must wait for its chat holds back nobody else", async () => {
+    const clock = manualClock();
+    const budget = createSendBudget({ ratePerSecond: 10, privateIntervalMs: 1000, clock });
+    const r = recorder(budget, clock);
+    await r.ask("a1", { chatId: 1, priority: PRIORITY.admin });
+    r.done("a1");
+    void r.ask("a2", { chatId: 1, priority: PRIORITY.admin });
+    void r.ask("bulk", { chatId: 2, priority: PRIORITY.bulk });
+    await clock.advanceTo(999);
+    expect(r.at("bulk")).toBe(100);
+    expect(r.at("a2")).toBeUndefined();
+    await clock.advanceTo(1_000);
+    expect(r.at("a2")).toBe(1_000);
+  });
+
+  it("waits a chat's interval from the previous answer, and while a message to it is on the wire", async () => {
+    const clock = manualClock();
+    const budget = createSendBudget({ ratePerSecond: 10, privateIntervalMs: 1000, clock });
+    const r = recorder(budget, clock);
+    await r.ask("m1", { chatId: 1, priority: PRIORITY.student });
+    void r.ask("m2", { chatId: 1, priority: PRIORITY.student });
+    await clock.advanceTo(1_200);
+    expect(r.at("m2")).toBeUndefined(); // still on the wire
+    r.done("m1");
+    await clock.advanceTo(2_199);
+    expect(r.at("m2")).toBeUndefined();
+    await clock.advanceTo(2_200);
+    expect(r.at("m2")).toBe(2_200);
+  });
+
+  it("lets an admin's screen be edited without the private chat's interval, but paces every call to a group", async () => {
+    const clock = manualClock();
+    const budget = createSendBudget({ ratePerSecond: 30, privateIntervalMs: 1000, groupIntervalMs: 3000, clock });
+    const r = recorder(budget, clock);
+    (await r.ask("send", { chatId: 1, priority: PRIORITY.admin }))!.done();
+    void r.ask("edit", { chatId: 1, priority: PRIORITY.admin, counted: "change" });
+    void r.ask("group", { chatId: GROUP, priority: PRIORITY.notice }).then((slot) => slot!.done());
+    void r.ask("group-edit", { chatId: GROUP, priority: PRIORITY.admin, counted: "change" }).then((slot) => slot!.done());
+    await clock.advanceTo(4_000);
+    const spacing = 1000 / 30;
+    expect(r.at("edit")).toBeCloseTo(spacing);
+    // The admin's edit first (priority), the notice a group interval after its answer.
+    expect(r.at("group-edit")).toBeCloseTo(2 * spacing);
+    expect(r.at("group")).toBeCloseTo(3_000 + 2 * spacing);
+  });
+
+  it("a 429 holds that chat only; 429s from three chats within a second hold everyone", async () => {
+    const clock = manualClock();
+    const budget = createSendBudget({ ratePerSecond: 10, privateIntervalMs: 0, clock });
+    const r = recorder(budget, clock);
+    budget.rateLimited(1, 5_000);
+    void r.ask("limited", { chatId: 1, priority: PRIORITY.admin });
+    void r.ask("other", { chatId: 2, priority: PRIORITY.bulk });
+    await clock.advanceTo(4_999);
+    expect(r.at("other")).toBe(0);
+    expect(r.at("limited")).toBeUndefined();
+    await clock.advanceTo(5_000);
+    expect(r.at("limited")).toBe(5_000);
+
+    budget.rateLimited(3, 2_000);
+    budget.rateLimited(4, 2_000);
+    budget.rateLimited(5, 2_000);
+    void r.ask("anyone", { chatId: 6, priority: PRIORITY.admin });
+    await clock.advanceTo(6_999);
+    expect(r.at("anyone")).toBeUndefined();
+    await clock.advanceTo(7_000);
+    expect(r.at("anyone")).toBe(7_000);
+  });
+
+  it("does not grant before the time it is given (another process's interval)", async () => {
+    const clock = manualClock();
+    const budget = createSendBudget({ ratePerSecond: 10, clock });
+    const r = recorder(budget, clock);
+    void r.ask("later", { chatId: 5, priority: PRIORITY.bulk, notBefore: 700 });
+    await clock.advanceTo(699);
+    expect(r.at("later")).toBeUndefined();
+    await clock.advanceTo(700);
+    expect(r.at("later")).toBe(700);
+  });
+
+  it("gives up when aborted or after maxWaitMs, and the slot goes to the next", async () => {
+    const clock = manualClock();
+    const budget = createSendBudget({ ratePerSecond: 1, clock });
+    const r = recorder(budget, clock);
+    await r.ask("first", { chatId: 1, priority: PRIORITY.bulk });
+    const stop = new AbortController();
+    const aborted = r.ask("aborted", { chatId: 2, priority: PRIORITY.bulk, signal: stop.signal });
+    const impatient = r.ask("impatient", { chatId: 3, priority: PRIORITY.bulk, maxWaitMs: 300 });
+    void r.ask("patient", { chatId: 4, priority: PRIORITY.bulk });
+    expect(budget.waiting()[PRIORITY.bulk]).toBe(3);
+    stop.abort();
+    expect(await aborted).toBeUndefined();
+    await clock.advanceTo(300);
+    expect(await impatient).toBeUndefined();
+    r.done("first");
+    // One a second, counted until a second after the answer at 300.
+    await clock.advanceTo(1_299);
+    expect(r.at("patient")).toBeUndefined();
+    await clock.advanceTo(1_300);
+    expect(r.grants.map((g) => g.label)).toEqual(["first", "patient"]);
+  });
+
+  it("follows its rate when it changes: none at 0, the new spacing after", async () => {
+    const clock = manualClock();
+    const budget = createSendBudget({ ratePerSecond: 0, clock });
+    const r = recorder(budget, clock);
+    void r.ask("a", { chatId: 1, priority: PRIORITY.admin });
+    void r.ask("b", { chatId: 2, priority: PRIORITY.admin });
+    await clock.advanceTo(500);
+    expect(r.grants).toHaveLength(0);
+    budget.setRate(4);
+    await clock.advanceTo(1_000);
+    expect(r.grants.map((g) => g.at)).toEqual([500, 750]);
+  });
+});
