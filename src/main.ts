@@ -19,7 +19,7 @@ import { TEXTS } from "./bot/i18n";
 import { adminLang, languageStore } from "./bot/language";
 import { broadcastWords } from "./bot/broadcast-words";
 import { boardChats, failedDeliveryNotices, reviewBoardView } from "./bot/notices";
-import { startReviewBoard } from "./delivery/review-board";
+import { createReviewBoard } from "./delivery/review-board";
 import { startHttpServer } from "./http/server";
 import { ALLOWED_UPDATES, createWebhookServer, registerWebhook } from "./bot/webhook";
 import { createLogger, type Logger } from "./logger";
@@ -143,14 +143,16 @@ async function main(): Promise<void> {
         onQueued: () => delivery.nudge(),
       }),
       startBroadcastProgress({ db: database.db, api: backgroundApi, logger: logger.child({ component: "broadcasts" }), words: broadcastWords }),
-      startReviewBoard({
-        db: database.db,
-        api: backgroundApi,
-        logger: logger.child({ component: "receipts" }),
-        chats: boardChats(config),
-        render: reviewBoardView(config, languages, bot.botInfo.username),
-      }),
     );
+    const board = createReviewBoard({
+      db: database.db,
+      api: backgroundApi,
+      logger: logger.child({ component: "receipts" }),
+      chats: boardChats(config),
+      render: reviewBoardView(config, languages, bot.botInfo.username),
+    });
+    board.start();
+    background.push(board);
     if (config.webhook) {
       const server = createWebhookServer(bot, config.webhook, logger);
       await new Promise<void>((resolve) => server.listen(config.webhook!.port, resolve));

@@ -68,7 +68,7 @@ export async function changeBookingStatus(db: Db, request: ChangeRequest): Promi
       const reason = request.reason?.trim() || null;
       const [eventId] = await insertEvents(tx, statusChangeEvents({ booking, from: seen, to, actor, reason }));
       // A receipt is reviewed once its booking leaves 1; restored to 1, it waits again.
-      await syncProofQueue(tx, bookingId, to);
+      await syncProofQueue(tx, bookingId, seen, to);
 
       let notified = false;
       if (rule.notify && request.notifyStudent !== false) {

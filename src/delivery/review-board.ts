@@ -16,11 +16,13 @@ export type ReviewBoardDeps = {
   chats: readonly number[];
   render(chatId: number, waiting: number): Promise<BoardView>;
   everyMs?: number;
+  /** Least time between two changes of one chat's board. */
+  gapMs?: (chatId: number) => number;
   clock?: Clock;
 };
 
 /** A group takes 20 calls a minute: its board changes at most every 10 s; a private chat's every 3 s. */
-const gapMs = (chatId: number) => (chatId < 0 ? 10_000 : 3_000);
+const defaultGapMs = (chatId: number) => (chatId < 0 ? 10_000 : 3_000);
 
 /**
  * "📥 N receipts waiting" where the admins look, kept up to date: one message per chat, edited
@@ -29,10 +31,12 @@ const gapMs = (chatId: number) => (chatId < 0 ? 10_000 : 3_000);
  * reviewed" when the queue is empty. Receipts reach admins through the queue they walk, not as
  * one group message each. One process at a time updates a chat's board (takeBoardTurn).
  */
-export function startReviewBoard(deps: ReviewBoardDeps) {
+export function createReviewBoard(deps: ReviewBoardDeps) {
   const clock = deps.clock ?? systemClock;
   const everyMs = deps.everyMs ?? 2_000;
+  const gapMs = deps.gapMs ?? defaultGapMs;
   const stopping = new AbortController();
+  let running: Promise<void> | undefined;
 
   async function show(chatId: number, waiting: number): Promise<void> {
     const board = await readBoard(deps.db, chatId);
@@ -68,7 +72,7 @@ export function startReviewBoard(deps: ReviewBoardDeps) {
     }
   }
 
-  const running = (async () => {
+  async function loop(): Promise<void> {
     while (!stopping.signal.aborted) {
       try {
         await tick();
@@ -77,10 +81,14 @@ export function startReviewBoard(deps: ReviewBoardDeps) {
       }
       await clock.sleep(everyMs, stopping.signal);
     }
-  })();
+  }
 
   return {
+    /** One look: clear what was reviewed elsewhere, count, update every board that changed. */
     tick,
+    start(): void {
+      running ??= loop();
+    },
     async stop(): Promise<void> {
       stopping.abort();
       await running;

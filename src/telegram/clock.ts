@@ -6,7 +6,8 @@ export type Clock = {
 };
 
 export const systemClock: Clock = {
-  now: () => Date.now(),
+  // Epoch milliseconds with a fraction: slots 33.3 ms apart are not rounded to whole milliseconds.
+  now: () => performance.timeOrigin + performance.now(),
   sleep: (ms, signal) =>
     new Promise((resolve) => {
       if (signal?.aborted) return resolve();

@@ -1,6 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Message, User } from "grammy/types";
-import { failedDeliveryNotices } from "../../src/bot/notices";
+import { boardChats, failedDeliveryNotices, reviewBoardView } from "../../src/bot/notices";
+import { languageStore } from "../../src/bot/language";
+import { createReviewBoard } from "../../src/delivery/review-board";
+import { BOT_INFO } from "../helpers/fake-telegram";
 import { useBotFixture } from "../helpers/bot-fixture";
 import { rawExec, rawQuery } from "../helpers/db";
 import { buttonRows, createHarness, type Harness } from "../helpers/harness";
@@ -8,9 +11,9 @@ import { ADMIN, callbackUpdate, groupMessageUpdate } from "../helpers/updates";
 import { FAST, deliverAll, testWorker } from "../delivery/helpers";
 
 /**
- * ADMIN_CHAT_ID: new bookings, payment proofs and failed deliveries go to the admins' group with
- * the card's buttons; admins press them there, anyone else is refused; nothing else in a group
- * gets an answer.
+ * ADMIN_CHAT_ID: new bookings and failed deliveries go to the admins' group with the card's
+ * buttons, and a board says how many receipts wait; admins press them there, anyone else is
+ * refused; nothing else in a group gets an answer.
  */
 const GROUP = -1_001_234_567_890;
 const OTHER_GROUP = -1_009_999;
@@ -83,43 +86,55 @@ describe("the admin group", () => {
     }
   });
 
-  it("gets the payment proof; an admin cancels or confirms from it there", async () => {
+  it("gets a board of receipts waiting, not the receipts; an admin reviews them in the private chat", async () => {
+    const board = createReviewBoard({
+      db: database.db,
+      api: h.bot.api,
+      logger: h.deps.logger,
+      chats: boardChats(h.deps.config),
+      render: reviewBoardView(h.deps.config, languageStore(database.db), BOT_INFO.username),
+      gapMs: () => 0,
+    });
     await h.sendPhoto(IRA, "AgAC-group-proof");
     await deliverAll(worker);
-    const proof = inGroup().find((m) => m.photo)!;
-    expect(proof.photo![0]!.file_id).toBe("AgAC-group-proof");
-    expect(proof.caption!.split("\n")[0]).toBe(`📎 <b>Чек по заявке #${ira}</b> · ⚪ Новая заявка → 🟡 В ожидании`);
-    expect(proof.caption).toContain("К оплате: $200");
-    expect(buttonRows(proof.reply_markup)).toEqual([["🟢 Подтвердить", "🔴 Отменить"], ["↻ Обновить"]]);
-    expect(h.api.callsOf("sendPhoto").map((c) => c.payload.chat_id)).toEqual([GROUP]);
+    expect(h.api.callsOf("sendPhoto")).toEqual([]);
+    await board.tick();
+    const shown = inGroup().at(-1)!;
+    expect(shown.text).toBe("📥 <b>Чеков ждут проверки: 1</b>\nПроверяйте по одному в личном чате с ботом: подтвердить или пропустить — и сразу следующий.");
+    // A link that opens the admin's private chat with the bot on the queue.
+    expect(shown.reply_markup!.inline_keyboard).toEqual([[{ text: "📥 Открыть очередь", url: `https://t.me/${BOT_INFO.username}?start=queue` }]]);
+    // Nothing changed: nothing is sent or edited again.
+    const before = h.api.calls.length;
+    await board.tick();
+    expect(h.api.calls.length).toBe(before);
 
-    // A stranger cannot press the proof's buttons either.
-    expect(await h.press(proof, "🟢 Подтвердить", MEMBER)).toEqual([{ method: "answerCallbackQuery", payload: expect.objectContaining({ text: "⛔ Нет доступа" }) }]);
-
-    // Cancelling asks in a new message (a photo has no text to replace); the reason is for the private chat.
-    const ask = await h.press(proof, "🔴 Отменить", ADMIN_2);
-    expect(ask[0]).toMatchObject({ method: "sendMessage", payload: { chat_id: GROUP } });
-    expect(buttonRows(ask[0]!.payload.reply_markup)).toEqual([["🔴 Отменить без причины"], ["✍️ Указать причину"], ["↩ Назад"]]);
-    const question = h.lastSent(GROUP);
-    const reason = await h.press(question, "✍️ Указать причину", ADMIN_2);
-    expect(reason).toEqual([
-      { method: "answerCallbackQuery", payload: expect.objectContaining({ text: `Отмену с причиной делайте в личном чате с ботом: /b${ira}`, show_alert: true }) },
-    ]);
-    const back = await h.press(question, "↩ Назад", ADMIN_2);
-    expect(back[0]).toMatchObject({ method: "editMessageText", payload: { chat_id: GROUP } });
-    expect(back[0]!.payload.text).toMatch(new RegExp(`^<b>Заявка #${ira}</b>\\n🟡 В ожидании`));
-    expect(buttonRows(back[0]!.payload.reply_markup)).toEqual([["🟢 Подтвердить", "🔴 Отменить"], ["↻ Обновить", "📎 Чек"]]);
-
-    await h.press(proof, "🟢 Подтвердить", ADMIN);
-    const done = await h.press(h.lastSent(GROUP), "✅ Да, подтвердить", ADMIN);
-    expect(done[0]!.payload.text!.split("\n")[0]).toBe("✅ Готово: 🟡 В ожидании → 🟢 Подтверждено. Студенту отправляется сообщение.");
+    const opened = await h.send("/start queue", ADMIN_2);
+    expect(opened[0]).toMatchObject({ method: "sendPhoto", payload: { chat_id: ADMIN_2.id, photo: "AgAC-group-proof" } });
+    expect(opened[0]!.payload.caption!.split("\n")[0]).toBe(`📥 <b>Чек по заявке #${ira}</b> · ещё ждут: 0`);
+    expect(opened[0]!.payload.caption).toContain("К оплате: $200");
+    await h.press(h.lastSent(ADMIN_2.id), `🟢 Подтвердить #${ira}`, ADMIN_2);
     expect(await statusOf(ira)).toBe(2);
-    // 📎 in the group sends the proof there.
-    const shown = await h.press(h.lastSent(GROUP), "📎 Чек", ADMIN_2);
-    expect(shown.map((c) => [c.method, c.payload.chat_id ?? null])).toEqual([
-      ["answerCallbackQuery", null],
-      ["sendPhoto", GROUP],
-    ]);
+    await board.tick();
+    expect(h.api.message(GROUP, shown.message_id)!.text).toBe("✅ Все чеки проверены.");
+    expect(buttonRows(h.api.message(GROUP, shown.message_id)!.reply_markup)).toEqual([]);
+  });
+
+  it("a proof sent to the group before the queue: its buttons change in place, never a new message", async () => {
+    const [row] = await rawQuery(database, "INSERT INTO bookings (user_id, first_name, course_id, course_stream, confirmed) VALUES ($1, 'Ира', 1, '7th_stream', 1) RETURNING id", [IRA.id]);
+    const id = Number(row!.id);
+    const legacy = await h.bot.api.sendPhoto(GROUP, "AgAC-old-proof", {
+      caption: `📎 Чек по заявке #${id}`,
+      reply_markup: { inline_keyboard: [[{ text: "🟢 Подтвердить", callback_data: `c:a:c:${id.toString(36)}:1` }]] },
+    });
+    const ask = await h.press(legacy, "🟢 Подтвердить", ADMIN);
+    expect(ask.map((c) => c.method)).toEqual(["editMessageReplyMarkup", "answerCallbackQuery"]);
+    expect(buttonRows(ask[0]!.payload.reply_markup)).toEqual([["✅ Да, подтвердить", "↩ Назад"]]);
+    const done = await h.press(h.api.message(GROUP, legacy.message_id)!, "✅ Да, подтвердить", ADMIN);
+    expect(done.map((c) => c.method)).toEqual(["editMessageReplyMarkup", "answerCallbackQuery"]);
+    expect(done[1]!.payload.text).toBe("Готово");
+    expect(await statusOf(id)).toBe(2);
+    expect(h.api.message(GROUP, legacy.message_id)!.photo).toBeDefined();
+    await rawExec(database, `DELETE FROM bookings WHERE id = ${id}`);
   });
 
   it("hears of a message to a student that failed for good, with the card's buttons; never of its own notices failing", async () => {

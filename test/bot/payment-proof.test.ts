@@ -9,15 +9,16 @@ import { ADMIN } from "../helpers/updates";
 import { FAST, deliverAll, testWorker } from "../delivery/helpers";
 
 /**
- * The core loop through the real bot and the fake Bot API: a student books, gets the payment
- * instructions, sends a photo of the payment; the admins get it (re-sent by file id, with the
- * card's buttons) and confirm from it; the student gets the confirmation.
+ * The core loop through the real bot and the fake Bot API: a student books and gets one answer
+ * (accepted, how and where to pay), sends a photo of the payment; it joins the admins' review
+ * queue, an admin confirms it there; the student gets the confirmation.
  */
 const IRA: User = { id: 424_101, is_bot: false, first_name: "Ира", username: "ira_k", language_code: "ru" };
 const OLEG: User = { id: 424_102, is_bot: false, first_name: "Олег", language_code: "ru" };
 const SAM: User = { id: 424_103, is_bot: false, first_name: "Sam", username: "sam_uk", language_code: "en" };
 const LUCKY: User = { id: 424_104, is_bot: false, first_name: "Лаки", language_code: "ru" };
 const ADMIN_2: User = { id: 1002, is_bot: false, first_name: "Ben", language_code: "en" };
+const LONG: User = { id: 424_105, is_bot: false, first_name: "Лонг", language_code: "ru" };
 
 const { database, h } = useBotFixture({
   env: { ADMIN_IDS: `${ADMIN.id},${ADMIN_2.id}` },
@@ -53,18 +54,47 @@ const counts = async () =>
 describe("payment proof", () => {
   let ira = 0;
 
-  it("a new booking brings the payment instructions: the price less the discount, then the details", async () => {
+  it("a new booking brings one answer: accepted, the price less the discount, how and where to pay", async () => {
     await h.send("/start ref_FRIEND10", IRA);
-    await h.press(h.lastSent(IRA.id), "Вайб кодинг · 7-й поток · старт 01.12", IRA);
+    const press = await h.press(h.lastSent(IRA.id), "Вайб кодинг · 7-й поток · старт 01.12", IRA);
+    // The press is answered at once; the message itself comes through the outbox, queued with the booking.
+    expect(press).toEqual([{ method: "answerCallbackQuery", payload: expect.objectContaining({ text: "Заявка принята" }) }]);
     ira = Number((await rawQuery(database, "SELECT id FROM bookings WHERE user_id = $1", [IRA.id]))[0]!.id);
     await deliverAll(worker);
-    // After the welcome and the booking's reply, the outbox's two messages.
     const toIra = h.api.delivered().filter((d) => d.chatId === IRA.id).map((d) => d.text);
-    expect(toIra[1]).toMatch(/^✅ Заявка принята: Вайб кодинг, 7-й поток\.\n/);
-    expect(toIra.slice(2)).toEqual([
-      "Ира, чтобы закрепить место на курсе «Вайб кодинг» (7-й поток), оплатите $135 (со скидкой 10%).\nРеквизиты — в следующем сообщении. После оплаты пришлите сюда фото или скриншот чека (или PDF-файл): мы проверим оплату и подтвердим заявку.",
-      "Реквизиты для оплаты уточняются — напишите нам, и мы пришлём их.",
-    ]);
+    expect(toIra).toHaveLength(2);
+    expect(toIra[1]).toBe(
+      [
+        `✅ Заявка #${ira} принята: Вайб кодинг, 7-й поток.`,
+        "Скидка по промокоду FRIEND10: 10%.",
+        "Что дальше: оплатите, как написано ниже, и пришлите сюда фото чека или PDF-файл. Статус — в «Мои заявки».",
+        "",
+        "Ира, чтобы закрепить место на курсе «Вайб кодинг» (7-й поток), оплатите $135 (со скидкой 10%).",
+        "Реквизиты — ниже. После оплаты пришлите сюда фото или скриншот чека (или PDF-файл): мы проверим оплату и подтвердим заявку.",
+        "",
+        "Реквизиты для оплаты уточняются — напишите нам, и мы пришлём их.",
+      ].join("\n"),
+    );
+    expect(buttonRows(h.lastSent(IRA.id).reply_markup)).toEqual([["📋 Мои заявки"]]);
+    expect(await rawQuery(database, "SELECT kind, priority FROM outbox WHERE chat_id = $1", [IRA.id])).toEqual([{ kind: "booking_accepted", priority: 1 }]);
+  });
+
+  it("templates too long to share one message go as messages of their own, plain text", async () => {
+    const long = "x".repeat(2_500);
+    await rawExec(database, `INSERT INTO message_templates (kind, body) VALUES ('payment_instructions', '${long} {price}'), ('payment_details', '${long}')`);
+    try {
+      const id = await book(LONG, "Вайб кодинг · 8-й поток · старт 15.01");
+      await deliverAll(worker);
+      const parts = h.api.calls.filter((c) => c.method === "sendMessage" && c.payload.chat_id === LONG.id).slice(1);
+      expect(parts.map((c) => [c.payload.text!.split("\n")[0]!.slice(0, 60), c.payload.parse_mode ?? null])).toEqual([
+        [`✅ Заявка #${id} принята: Вайб кодинг, 8-й поток.`, "HTML"],
+        ["x".repeat(60), null],
+        ["x".repeat(60), null],
+      ]);
+      expect(buttonRows(parts[2]!.payload.reply_markup)).toEqual([["📋 Мои заявки"]]);
+    } finally {
+      await rawExec(database, "DELETE FROM message_templates");
+    }
   });
 
   it("text from a student waiting to pay gets a hint to send the receipt; commands still work", async () => {
@@ -74,7 +104,7 @@ describe("payment proof", () => {
     expect(start[0]!.payload.text).toMatch(/^Здравствуйте, Ира! 👋/);
   });
 
-  it("a photo moves the booking to pending in one go with the real events, and the admins get it with the card's buttons", async () => {
+  it("a photo moves the booking to pending in one go with the real events, and it joins the admins' review queue", async () => {
     const calls = await h.sendPhoto(IRA, "AgACAgIAAx-ira-receipt");
     expect(calls).toEqual([
       {
@@ -109,36 +139,14 @@ describe("payment proof", () => {
       },
     ]);
 
+    expect(await rawQuery(database, "SELECT booking_id FROM proof_queue")).toEqual([{ booking_id: ira }]);
+    // Receipts are not pushed to the admins one message each: they walk the queue (/queue).
     const before = h.api.calls.length;
     await deliverAll(worker);
-    const sent = h.api.calls.slice(before).filter((c) => c.method === "sendPhoto");
-    expect(sent.map((c) => c.payload.chat_id)).toEqual([ADMIN.id, ADMIN_2.id]);
-    expect(sent[0]!.payload).toMatchObject({
-      photo: "AgACAgIAAx-ira-receipt",
-      parse_mode: "HTML",
-      caption: [
-        `📎 <b>Чек по заявке #${ira}</b> · ⚪ Новая заявка → 🟡 В ожидании`,
-        `Ира · @ira_k · id <code>${IRA.id}</code>`,
-        "Вайб кодинг · 7-й поток · скидка 10% (<code>FRIEND10</code>)",
-        "К оплате: $135",
-        `Карточка: /b${ira}`,
-      ].join("\n"),
-    });
-    expect(buttonRows(sent[0]!.payload.reply_markup)).toEqual([["🟢 Подтвердить", "🔴 Отменить"], ["↻ Обновить"]]);
-    // The second admin chose English.
-    expect(sent[1]!.payload.caption).toBe(
-      [
-        `📎 <b>Payment proof for booking #${ira}</b> · ⚪ New request → 🟡 Pending`,
-        `Ира · @ira_k · id <code>${IRA.id}</code>`,
-        "Вайб кодинг · 7-й поток · 10% off (<code>FRIEND10</code>)",
-        "Due: $135",
-        `Card: /b${ira}`,
-      ].join("\n"),
-    );
-    expect(buttonRows(sent[1]!.payload.reply_markup)).toEqual([["🟢 Confirm", "🔴 Cancel"], ["↻ Refresh"]]);
+    expect(h.api.calls.slice(before).filter((c) => c.method === "sendPhoto")).toEqual([]);
   });
 
-  it("a second proof (a PDF) is kept and forwarded; the status stays pending", async () => {
+  it("a second proof (a PDF) is kept with the booking, which keeps its place in the queue; the status stays pending", async () => {
     const calls = await h.sendDocument(IRA, { fileId: "BQACAgIAAx-ira-pdf" });
     expect(calls.map((c) => c.payload.text)).toEqual([`📎 Получили ещё один файл к заявке #${ira} и передали администратору.`]);
     expect(await statusOf(ira)).toBe(1);
@@ -147,28 +155,28 @@ describe("payment proof", () => {
       { kind: "document", file_id: "BQACAgIAAx-ira-pdf" },
     ]);
     expect((await eventsOf(ira)).map((e) => e.event_type)).toEqual(["booking_created", "payment_proof_uploaded", "booking_status_changed", "payment_proof_uploaded"]);
-    const before = h.api.calls.length;
-    await deliverAll(worker);
-    const sent = h.api.calls.slice(before).filter((c) => c.method === "sendDocument");
-    expect(sent.map((c) => [c.payload.chat_id, c.payload.document])).toEqual([
-      [ADMIN.id, "BQACAgIAAx-ira-pdf"],
-      [ADMIN_2.id, "BQACAgIAAx-ira-pdf"],
-    ]);
-    expect(sent[0]!.payload.caption!.split("\n")[0]).toBe(`📎 <b>Ещё один чек по заявке #${ira}</b> · 🟡 В ожидании`);
+    expect(await rawQuery(database, "SELECT booking_id FROM proof_queue")).toEqual([{ booking_id: ira }]);
   });
 
-  it("the admin confirms from the proof message, sees the card with 📎, and the student gets the confirmation", async () => {
-    const proofMessage = [...h.api.messages.values()].find((m) => m.chat.id === ADMIN.id && m.photo)!;
-    // The photo has no text to replace: the question comes as a new message, the proof stays.
-    const ask = await h.press(proofMessage, "🟢 Подтвердить");
-    expect(ask.map((c) => c.method)).toEqual(["sendMessage", "answerCallbackQuery"]);
-    expect(ask[0]!.payload.text).toBe(`❓ <b>Заявка #${ira}</b> · 🟡 В ожидании\nПодтвердить заявку? Студент получит сообщение о подтверждении.`);
-    const done = await h.press(h.lastSent(), "✅ Да, подтвердить");
-    expect(done[0]!.payload.text!.split("\n")[0]).toBe("✅ Готово: 🟡 В ожидании → 🟢 Подтверждено. Студенту отправляется сообщение.");
-    expect(buttonRows(done[0]!.payload.reply_markup)).toEqual([["🔴 Отменить"], ["↻ Обновить", "📎 Чеки (2)"]]);
+  it("the admin confirms it in the queue, the card shows both files under 📎, and the student gets the confirmation", async () => {
+    const opened = await h.send("/queue");
+    // The newest file of the booking, by its file id, with what it is for.
+    expect(opened[0]).toMatchObject({ method: "sendDocument", payload: { chat_id: ADMIN.id, document: "BQACAgIAAx-ira-pdf", parse_mode: "HTML" } });
+    expect(opened[0]!.payload.caption!.split("\n")).toEqual([
+      `📥 <b>Чек по заявке #${ira}</b> · ещё ждут: 0`,
+      `Ира · @ira_k · id <code>${IRA.id}</code>`,
+      "Вайб кодинг · 7-й поток · скидка 10% (<code>FRIEND10</code>)",
+      "К оплате: $135",
+      expect.stringMatching(/^Прислан: \d\d\.\d\d\.\d{4} \d\d:\d\d$/),
+      `Карточка: /b${ira}`,
+    ]);
+    expect(buttonRows(opened[0]!.payload.reply_markup)).toEqual([[`🟢 Подтвердить #${ira}`, "⏭ Пропустить"]]);
+    const confirmed = await h.press(h.lastSent(), `🟢 Подтвердить #${ira}`);
+    expect(confirmed.map((c) => c.method)).toEqual(["editMessageCaption", "answerCallbackQuery"]);
+    expect(confirmed[0]!.payload.caption).toBe(`🟢 Заявка #${ira} подтверждена\n📭 Чеков на проверке нет.`);
     expect(await statusOf(ira)).toBe(2);
-    expect(h.api.message(ADMIN.id, proofMessage.message_id)!.photo).toBeDefined();
-
+    expect(await rawQuery(database, "SELECT booking_id FROM proof_queue")).toEqual([]);
+    await h.send(`/b${ira}`);
     await deliverAll(worker);
     expect(h.api.delivered().filter((d) => d.chatId === IRA.id).at(-1)!.text).toMatch(/^Ира, ваша заявка подтверждена! 🎉/);
 
@@ -222,11 +230,11 @@ describe("payment proof", () => {
 
   it("with a 100% coupon there is nothing to pay: no instructions", async () => {
     const id = await book(LUCKY, "Вайб кодинг · 7-й поток · старт 01.12", "/start ref_FREE100");
-    const reply = h.api.callsOf("sendMessage").filter((c) => c.payload.chat_id === LUCKY.id).at(-1)!;
-    expect(reply.payload.text).toBe(
-      "✅ Заявка принята: Вайб кодинг, 7-й поток.\nСкидка по промокоду FREE100: 100%.\nОплачивать ничего не нужно: администратор проверит и подтвердит заявку. Статус — в «Мои заявки».",
+    await deliverAll(worker);
+    expect(h.api.delivered().filter((d) => d.chatId === LUCKY.id).map((d) => d.text).at(-1)).toBe(
+      `✅ Заявка #${id} принята: Вайб кодинг, 7-й поток.\nСкидка по промокоду FREE100: 100%.\nОплачивать ничего не нужно: администратор проверит и подтвердит заявку. Статус — в «Мои заявки».`,
     );
-    expect(await rawQuery(database, "SELECT kind FROM outbox WHERE booking_id = $1 AND chat_id = $2", [id, LUCKY.id])).toEqual([]);
+    expect(await rawQuery(database, "SELECT kind FROM outbox WHERE booking_id = $1 AND chat_id = $2", [id, LUCKY.id])).toEqual([{ kind: "booking_accepted" }]);
   });
 });
 
@@ -234,10 +242,13 @@ describe("payment proof in English", () => {
   it("the student reads every step in English", async () => {
     await h.send("/start", SAM);
     const booked = await h.press(h.lastSent(SAM.id), "Вайб кодинг · 7-й поток · starts 01.12", SAM);
-    expect(booked[1]!.payload.text).toBe(
-      "✅ Booking received: Вайб кодинг, 7-й поток.\nWhat's next: pay as the message below says and send a photo of the receipt or a PDF here. Status: “My bookings”.",
-    );
+    expect(booked).toEqual([{ method: "answerCallbackQuery", payload: expect.objectContaining({ text: "Booking received" }) }]);
     const id = Number((await rawQuery(database, "SELECT id FROM bookings WHERE user_id = $1", [SAM.id]))[0]!.id);
+    await deliverAll(worker);
+    expect(h.api.delivered().filter((d) => d.chatId === SAM.id).at(-1)!.text.split("\n").slice(0, 2)).toEqual([
+      `✅ Booking #${id} received: Вайб кодинг, 7-й поток.`,
+      "What's next: pay as written below and send a photo of the receipt or a PDF here. Status: “My bookings”.",
+    ]);
     expect((await h.send("done, paid", SAM))[0]!.payload.text).toBe(`To confirm booking #${id}, send a photo or screenshot of the receipt (or a PDF file) here after paying.`);
     expect((await h.sendDocument(SAM, { mimeType: "text/plain" }))[0]!.payload.text).toBe("Please send the receipt as a photo or a PDF file.");
     expect((await h.sendPhoto(SAM))[0]!.payload.text).toBe(

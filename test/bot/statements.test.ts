@@ -37,9 +37,10 @@ describe("statements per press", () => {
     const statements = await counted(() => h.press(h.lastSent(), "✅ Да, подтвердить"));
     const sql = statements.map((s) => s.split(/\s+/).slice(0, 3).join(" "));
     // bot_state: the admin's language and the conversations' state; then BEGIN, the guarded
-    // UPDATE (returning the card's row), the events, the template, the outbox row, COMMIT; then
-    // the card's student, history, messages and payment proofs (whether "📎" is shown).
-    expect(sql).toHaveLength(12);
+    // UPDATE (returning the card's row), the events, the receipt out of the review queue, the
+    // template, the outbox row, COMMIT; then the card's student, history, messages and payment
+    // proofs (whether "📎" is shown).
+    expect(sql).toHaveLength(13);
     expect(statements.filter((s) => /^(begin|commit)/i.test(s))).toHaveLength(2);
   });
 });

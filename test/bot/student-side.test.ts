@@ -57,21 +57,28 @@ describe("a student", () => {
   it("books a stream with the discount, and every admin gets a notice with a button to the card", async () => {
     await h.send("/start", IRA);
     const calls = await h.press(h.lastSent(IRA.id), "Вайб кодинг · 7-й поток · старт 01.12", IRA);
-    expect(calls.map((c) => c.method)).toEqual(["answerCallbackQuery", "sendMessage"]);
-    expect(calls[1]!.payload.text).toBe(
-      "✅ Заявка принята: Вайб кодинг, 7-й поток.\nСкидка по промокоду FRIEND10: 10%.\nЧто дальше: оплатите по инструкции ниже и пришлите сюда фото чека или PDF-файл. Статус — в «Мои заявки».",
-    );
-    // The payment instructions follow through the outbox: the price less the discount, then the details.
-    expect(await rawQuery(database, "SELECT dedupe_key, text, parse_mode FROM outbox WHERE kind = 'payment_instructions' ORDER BY id")).toEqual([
-      {
-        dedupe_key: expect.stringMatching(/^booking:\d+:pay$/),
-        text: "Ира, чтобы закрепить место на курсе «Вайб кодинг» (7-й поток), оплатите $135 (со скидкой 10%).\nРеквизиты — в следующем сообщении. После оплаты пришлите сюда фото или скриншот чека (или PDF-файл): мы проверим оплату и подтвердим заявку.",
-        parse_mode: null,
-      },
-      { dedupe_key: expect.stringMatching(/^booking:\d+:pay-details$/), text: "Реквизиты для оплаты уточняются — напишите нам, и мы пришлём их.", parse_mode: null },
-    ]);
+    // The press is answered at once; the student's message is queued with the booking.
+    expect(calls.map((c) => c.method)).toEqual(["answerCallbackQuery"]);
     const [booking] = await bookingsOf(IRA.id);
     expect(booking).toMatchObject({ confirmed: 0, course_stream: "7th_stream", referral_code: "FRIEND10", discount_percent: 10 });
+    // One message: accepted, the price less the discount, how to pay, then the details.
+    expect(await rawQuery(database, "SELECT dedupe_key, text, parse_mode, priority FROM outbox WHERE kind = 'booking_accepted' ORDER BY id")).toEqual([
+      {
+        dedupe_key: `booking:${booking!.id}:accepted`,
+        text: [
+          `✅ Заявка #${booking!.id} принята: Вайб кодинг, 7-й поток.`,
+          "Скидка по промокоду FRIEND10: 10%.",
+          "Что дальше: оплатите, как написано ниже, и пришлите сюда фото чека или PDF-файл. Статус — в «Мои заявки».",
+          "",
+          "Ира, чтобы закрепить место на курсе «Вайб кодинг» (7-й поток), оплатите $135 (со скидкой 10%).",
+          "Реквизиты — ниже. После оплаты пришлите сюда фото или скриншот чека (или PDF-файл): мы проверим оплату и подтвердим заявку.",
+          "",
+          "Реквизиты для оплаты уточняются — напишите нам, и мы пришлём их.",
+        ].join("\n"),
+        parse_mode: "HTML",
+        priority: 1,
+      },
+    ]);
     // The coupon is used as the real bot uses it: a usage row and one activation.
     expect(await rawQuery(database, "SELECT u.user_id::int AS user_id, u.booking_id, c.current_activations FROM referral_usage u JOIN referral_coupons c ON c.id = u.coupon_id")).toEqual([
       { user_id: IRA.id, booking_id: booking!.id, current_activations: 1 },
@@ -134,7 +141,7 @@ describe("a student", () => {
       { event_type: "booking_status_changed", role: "student", old: "0", new: "-1" },
       { event_type: "booking_cancelled", role: null, old: null, new: null },
     ]);
-    expect(await rawQuery(database, "SELECT kind FROM outbox WHERE booking_id = $1 AND kind NOT IN ('admin_notice', 'payment_instructions')", [booking!.id])).toEqual([]);
+    expect(await rawQuery(database, "SELECT kind FROM outbox WHERE booking_id = $1 AND kind NOT IN ('admin_notice', 'booking_accepted')", [booking!.id])).toEqual([]);
   });
 
   it("with nothing booked, 'my bookings' says so", async () => {

@@ -61,16 +61,17 @@ describe("/courses and /coupons on the real schema", () => {
       { current_activations: 1, is_active: 1, by: 1001, name: "Блогер" },
     ]);
 
-    // The rest of the loop: a photo of the payment, the admin confirms from it, the student hears.
+    // The rest of the loop: a photo of the payment, the admin confirms it in the queue, the student hears.
     const worker = testWorker(database.db, h.api, FAST);
     await deliverAll(worker);
     const paid = await h.sendPhoto(STUDENT, "AgAC-ira-receipt");
     expect(paid[0]!.payload.text).toMatch(/^📎 Спасибо! Чек по заявке #\d+/);
     await deliverAll(worker);
-    const proof = [...h.api.messages.values()].find((m) => m.chat.id === ADMIN.id && m.photo)!;
-    expect(proof.caption).toContain("К оплате: $240");
-    await h.press(proof, "🟢 Подтвердить");
-    await h.press(h.lastSent(), "✅ Да, подтвердить");
+    const [queued] = await h.send("/queue");
+    expect(queued!.payload).toMatchObject({ photo: "AgAC-ira-receipt" });
+    expect(queued!.payload.caption).toContain("К оплате: $240");
+    const [{ id }] = (await rawQuery(database, "SELECT id FROM bookings WHERE user_id = $1", [STUDENT.id])) as Array<{ id: number }>;
+    await h.press(h.lastSent(), `🟢 Подтвердить #${id}`);
     await deliverAll(worker);
     expect(h.api.delivered().filter((d) => d.chatId === STUDENT.id).at(-1)!.text).toMatch(/^Ира, ваша заявка подтверждена! 🎉/);
     expect(await rawQuery(database, "SELECT confirmed FROM bookings WHERE user_id = $1", [STUDENT.id])).toEqual([{ confirmed: 2 }]);

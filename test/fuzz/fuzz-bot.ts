@@ -39,11 +39,11 @@ export function useFuzzBot() {
 const checksumSql = new WeakMap<Database, string>();
 
 /**
- * Conversation state: an admin's half-finished /user or /broadcast is meant to be written there.
- * Everything else (bookings, events, outbox, users, message_history, message_templates, …)
- * must stay as it was.
+ * Conversation state: an admin's half-finished /user or /broadcast is meant to be written there;
+ * and every answer in a group books the group's next send slot (send_pacing). Everything else
+ * (bookings, events, outbox, users, message_history, message_templates, …) must stay as it was.
  */
-const SESSION_TABLES = ["bot_state"];
+const SESSION_TABLES = ["bot_state", "send_pacing", "send_budget_shares"];
 
 /** Row count and an md5 of the rows of every table in the public schema (new ones included), in one query. */
 async function tableChecksums(database: Database): Promise<Record<string, string>> {

@@ -17,14 +17,16 @@ export async function queueProof(tx: Db, bookingId: number): Promise<void> {
 }
 
 /**
- * A booking's status changed in our path: at 1 with a receipt it (re)joins the queue (restored to
- * 1), anywhere else it leaves it.
+ * A booking's status changed in our path from `from` to `to`: leaving 1 it leaves the queue;
+ * arriving at 1 with a receipt (restored) it joins it again. (A row left by a change elsewhere
+ * is cleared by the board's round.)
  */
-export async function syncProofQueue(tx: Db, bookingId: number, status: BookingStatus): Promise<void> {
-  if (status !== 1) {
+export async function syncProofQueue(tx: Db, bookingId: number, from: BookingStatus, to: BookingStatus): Promise<void> {
+  if (from === 1 && to !== 1) {
     await tx.delete(proofQueue).where(eq(proofQueue.bookingId, bookingId));
     return;
   }
+  if (to !== 1) return;
   const [proof] = await tx.select({ id: paymentProofs.id }).from(paymentProofs).where(eq(paymentProofs.bookingId, bookingId)).limit(1);
   if (proof) await queueProof(tx, bookingId);
 }
