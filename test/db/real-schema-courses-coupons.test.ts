@@ -70,7 +70,7 @@ describe("/courses and /coupons on the real schema", () => {
     const [queued] = await h.send("/queue");
     expect(queued!.payload).toMatchObject({ photo: "AgAC-ira-receipt" });
     expect(queued!.payload.caption).toContain("К оплате: $240");
-    const [{ id }] = (await rawQuery(database, "SELECT id FROM bookings WHERE user_id = $1", [STUDENT.id])) as Array<{ id: number }>;
+    const id = Number((await rawQuery(database, "SELECT id FROM bookings WHERE user_id = $1", [STUDENT.id]))[0]!.id);
     await h.press(h.lastSent(), `🟢 Подтвердить #${id}`);
     await deliverAll(worker);
     expect(h.api.delivered().filter((d) => d.chatId === STUDENT.id).at(-1)!.text).toMatch(/^Ира, ваша заявка подтверждена! 🎉/);

@@ -33,11 +33,18 @@ export type ApiCall = {
 };
 export type ApiFailure = { error_code: number; description: string; parameters?: { retry_after?: number } };
 /**
- * Telegram's flood limits, enforced on sendMessage with 429 + retry_after like the real thing:
- * a send beyond them is refused, and so is every send inside the `retry_after` window that
- * refusal announced (to all chats after the overall limit, to that chat after its own).
+ * Telegram's flood limits, enforced with 429 + retry_after like the real thing: a call beyond
+ * them is refused, and so is every counted call inside the `retry_after` window that refusal
+ * announced (to all chats after the overall limit, to that chat after its own).
+ * - `perSecond`: counted calls to all chats together in any second;
+ * - `perChatMs`: least time between two new messages to one private chat;
+ * - `groupPerMinute`: counted calls to one group in any 60 s (retry_after until one leaves the window);
+ * - `countChanges`: edits and deletions count too (overall and in groups), not only new messages.
  */
-export type ApiLimits = { perSecond?: number; perChatMs?: number; retryAfter?: number };
+export type ApiLimits = { perSecond?: number; perChatMs?: number; retryAfter?: number; groupPerMinute?: number; countChanges?: boolean };
+
+/** Edits and deletions: counted only when `countChanges` is on. */
+const CHANGE_METHODS: ReadonlySet<string> = new Set(["editMessageText", "editMessageCaption", "editMessageMedia", "editMessageReplyMarkup", "deleteMessage"]);
 
 /** Methods that send a message to a chat: rate limits, failChat and delivered() count them all. */
 export const SEND_METHODS: ReadonlySet<string> = new Set(["sendMessage", "sendPhoto", "sendDocument", "copyMessage"]);
@@ -121,6 +128,7 @@ export class FakeTelegram {
   private limits: ApiLimits | undefined;
   private recentSends: number[] = [];
   private lastSendToChat = new Map<number, number>();
+  private recentToGroup = new Map<number, number[]>();
   /** Until when (epoch ms) a 429's retry_after holds every send, or one chat's. */
   private blockedUntil = 0;
   private chatBlockedUntil = new Map<number, number>();
@@ -128,6 +136,8 @@ export class FakeTelegram {
   rateLimited = 0;
   /** Called when a send succeeded, just before its answer is written (e.g. to kill the sender then). */
   beforeAnswer: ((call: ApiCall) => void) | undefined;
+  /** Called for every call answered (ok or not), after its outcome is set. */
+  afterAnswer: ((call: ApiCall) => void) | undefined;
   /** Calls the real Bot API would have refused for a limit (answered 400 here too); tests expect none. */
   readonly violations: string[] = [];
 
@@ -204,13 +214,15 @@ export class FakeTelegram {
     this.calls.push(call);
 
     const reply = (status: number, json: unknown) => {
+      this.afterAnswer?.(call);
       if (res.destroyed) return;
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(json));
     };
     const fail = (failure: ApiFailure) => {
       call.outcome = failure.error_code;
-      reply(failure.error_code >= 500 ? failure.error_code : 200, { ok: false, ...failure });
+      // As Telegram: the HTTP status is the error code (400, 403, 429, 5xx).
+      reply(failure.error_code, { ok: false, ...failure });
     };
     const refused = telegramLimitProblems(method, payload);
     if (refused.length > 0) {
@@ -252,7 +264,8 @@ export class FakeTelegram {
 
   private checkLimits(call: ApiCall): ApiFailure | undefined {
     const limits = this.limits;
-    if (!limits || !SEND_METHODS.has(call.method)) return undefined;
+    const send = SEND_METHODS.has(call.method);
+    if (!limits || !(send || (limits.countChanges && CHANGE_METHODS.has(call.method)))) return undefined;
     const now = call.at;
     const chatId = call.payload.chat_id ?? 0;
     const refuse = (untilMs: number): ApiFailure => {
@@ -265,15 +278,19 @@ export class FakeTelegram {
     while (this.recentSends.length > 0 && this.recentSends[0]! <= now - 1000) this.recentSends.shift();
     const overall = limits.perSecond !== undefined && this.recentSends.length >= limits.perSecond;
     const last = this.lastSendToChat.get(chatId);
-    const perChat = limits.perChatMs !== undefined && last !== undefined && now - last < limits.perChatMs;
-    if (overall || perChat) {
-      const until = now + (limits.retryAfter ?? 1) * 1000;
+    const perChat = send && chatId > 0 && limits.perChatMs !== undefined && last !== undefined && now - last < limits.perChatMs;
+    const inGroup = chatId < 0 ? (this.recentToGroup.get(chatId) ?? []).filter((at) => at > now - 60_000) : [];
+    const group = limits.groupPerMinute !== undefined && inGroup.length >= limits.groupPerMinute;
+    if (overall || perChat || group) {
+      // A group waits until its oldest call of the minute leaves the window, as Telegram's ~40 s.
+      const until = group && !overall ? inGroup[0]! + 60_000 : now + (limits.retryAfter ?? 1) * 1000;
       if (overall) this.blockedUntil = until;
       else this.chatBlockedUntil.set(chatId, until);
       return refuse(until);
     }
     this.recentSends.push(now);
-    this.lastSendToChat.set(chatId, now);
+    if (send) this.lastSendToChat.set(chatId, now);
+    if (chatId < 0) this.recentToGroup.set(chatId, [...inGroup, now]);
     return undefined;
   }
 

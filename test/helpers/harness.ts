@@ -5,7 +5,7 @@ import type { Deps } from "../../src/bot/context";
 import { parseConfig, type Config } from "../../src/config";
 import type { Db } from "../../src/db/client";
 import { createLogger } from "../../src/logger";
-import { createSendBudget } from "../../src/telegram/send-budget";
+import { createSendBudget, type SendBudget } from "../../src/telegram/send-budget";
 import { BOT_INFO, FakeTelegram, SEND_METHODS, telegramLimitProblems, type ApiCall } from "./fake-telegram";
 import { ADMIN, callbackUpdate, documentUpdate, messageUpdate, photoUpdate, type DocumentOptions } from "./updates";
 
@@ -51,10 +51,10 @@ export const buttonRows = (markup: unknown): string[][] =>
  * The real bot wired to a test database and the fake Bot API. `send` and `press` feed real
  * updates and return the API calls the bot made in answer.
  */
-export async function createHarness(db: Db, env: Record<string, string> = {}, options: { clock?: () => Date } = {}) {
+export async function createHarness(db: Db, env: Record<string, string> = {}, options: { clock?: () => Date; budget?: SendBudget } = {}) {
   const api = await FakeTelegram.start();
   const logs = captureLogs();
-  const deps: Deps = { config: testConfig(env), logger: logs.logger, db, clock: options.clock ?? (() => new Date()), budget: unlimitedBudget() };
+  const deps: Deps = { config: testConfig(env), logger: logs.logger, db, clock: options.clock ?? (() => new Date()), budget: options.budget ?? unlimitedBudget() };
   const bot = createBot(deps, { botInfo: BOT_INFO, client: { apiRoot: api.apiRoot } });
 
   async function collect(run: () => Promise<void>): Promise<Array<Pick<ApiCall, "method" | "payload">>> {

@@ -91,6 +91,38 @@ describe("the fake Bot API", () => {
   });
 });
 
+describe("the fake Bot API's flood limits", () => {
+  let fake: FakeTelegram;
+  let api: Api;
+  beforeAll(async () => {
+    fake = await FakeTelegram.start();
+    api = new Api(TEST_TOKEN, { apiRoot: fake.apiRoot });
+  });
+  afterAll(() => fake?.close());
+  const code = (call: Promise<unknown>) => call.then(() => "ok", (err: unknown) => (err instanceof GrammyError ? `${err.error_code} after ${err.parameters.retry_after}` : err));
+
+  it("takes 20 calls a minute to a group, edits included, then refuses until the oldest leaves the minute", async () => {
+    fake.enforceLimits({ groupPerMinute: 20, countChanges: true });
+    const first = await api.sendMessage(-100, "0");
+    for (let i = 1; i < 19; i++) await api.sendMessage(-100, String(i));
+    expect(await code(api.editMessageText(-100, first.message_id, "edited"))).toBe("ok");
+    const refused = await code(api.sendMessage(-100, "21st"));
+    expect(refused).toMatch(/^429 after (59|60)$/);
+    // Every call inside the announced window is refused too; another chat is not held.
+    expect(await code(api.editMessageText(-100, first.message_id, "again"))).toMatch(/^429 after/);
+    expect(await code(api.sendMessage(-200, "other group"))).toBe("ok");
+    expect(await code(api.sendMessage(5, "a student"))).toBe("ok");
+  });
+
+  it("holds a private chat to one new message a second, and its edits to nothing but the overall limit", async () => {
+    fake.enforceLimits({ perChatMs: 1000, perSecond: 30, countChanges: true });
+    const m = await api.sendMessage(7, "one");
+    expect(await code(api.sendMessage(7, "two"))).toBe("429 after 1");
+    expect(await code(api.editMessageText(8, (await api.sendMessage(8, "x")).message_id, "edit"))).toBe("ok");
+    expect(m.message_id).toBeGreaterThan(0);
+  });
+});
+
 describe("the harness", () => {
   // Nothing here needs a database: a stranger's press is refused before any query.
   const nowhere = unreachableDatabase();

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { allocateShare, startBudgetShares } from "../../src/telegram/budget-shares";
+import { PRIORITY, createSendBudget } from "../../src/telegram/send-budget";
+import { createTestDatabase, rawQuery, type TestDatabase } from "../helpers/db";
+import { FakeTelegram } from "../helpers/fake-telegram";
+import { captureLogs } from "../helpers/harness";
+import { allDone, backlog, deliveryCounts, queue, testWorker, until } from "./helpers";
+
+/**
+ * Processes on one database (webhook instances behind one URL) share Telegram's ~30 messages a
+ * second: each records what it has waiting and takes its share under a lock, and together they
+ * stay within the limit.
+ */
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(() => database?.dispose());
+
+describe("allocating the rate", () => {
+  it("serves waiting calls priority by priority across processes, then splits what is left", () => {
+    // Alone: everything.
+    expect(allocateShare(30, [0, 0, 0, 0, 5], [], 1)).toBe(30);
+    // Two idle processes: half each.
+    expect(allocateShare(30, [0, 0, 0, 0, 0], [{ demand: [0, 0, 0, 0, 0] }], 1)).toBe(15);
+    // Replies waiting here, a broadcast there: the replies first, the rest shared.
+    const mine = allocateShare(30, [0, 10, 0, 0, 0], [{ demand: [0, 0, 0, 0, 100] }], 1);
+    const theirs = allocateShare(30, [0, 0, 0, 0, 100], [{ demand: [0, 10, 0, 0, 0] }], 1);
+    expect(mine).toBeCloseTo(11);
+    expect(mine + theirs).toBeCloseTo(30);
+    // More replies waiting than the rate: they share it by how many each has.
+    expect(allocateShare(30, [0, 40, 0, 0, 0], [{ demand: [0, 20, 0, 0, 0] }], 1)).toBeCloseTo(1 + 28 * (40 / 60));
+  });
+});
+
+describe("two processes", () => {
+  it("agree on shares that never add up to more than the rate, and hand a stopped one's share back", async () => {
+    const logger = captureLogs().logger;
+    const a = createSendBudget({ ratePerSecond: 0 });
+    const b = createSendBudget({ ratePerSecond: 0 });
+    const sharesA = startBudgetShares({ db: database.db, budget: a, total: 30, owner: "a", logger, refreshMs: 30 });
+    const sharesB = startBudgetShares({ db: database.db, budget: b, total: 30, owner: "b", logger, refreshMs: 30 });
+    await sharesA.start();
+    expect(a.rate()).toBe(30);
+    await sharesB.start();
+    // B waits with something to send; A gives way.
+    void b.acquire({ chatId: 1, priority: PRIORITY.student });
+    const seen: number[] = [];
+    await until("both shares settled", async () => {
+      seen.push(a.rate() + b.rate());
+      const rows = await rawQuery(database, "SELECT sum(share)::float8 AS total FROM send_budget_shares");
+      expect(Number(rows[0]!.total)).toBeLessThanOrEqual(30.0001);
+      return b.rate() > 10 && a.rate() > 10;
+    });
+    expect(Math.max(...seen)).toBeLessThanOrEqual(30.0001);
+    await sharesB.stop();
+    await until("A has it all again", () => a.rate() === 30);
+    await sharesA.stop();
+    expect(await rawQuery(database, "SELECT owner FROM send_budget_shares")).toEqual([]);
+  });
+
+  it("stay within Telegram's limits together: two workers, one backlog, no 429", async () => {
+    const fake = await FakeTelegram.start();
+    fake.enforceLimits({ perSecond: 30, perChatMs: 1_000, retryAfter: 1 });
+    const logger = captureLogs().logger;
+    const processes = ["one", "two"].map((owner) => {
+      const budget = createSendBudget({ ratePerSecond: 0 });
+      const shares = startBudgetShares({ db: database.db, budget, total: 30, owner, logger, refreshMs: 100 });
+      const worker = testWorker(database.db, fake, { ratePerSecond: 30, perChatIntervalMs: 1_000, leaseMs: 60_000, owner }, { budget });
+      return { shares, worker };
+    });
+    try {
+      await queue(database.db, backlog(150, 150));
+      for (const p of processes) await p.shares.start();
+      for (const p of processes) p.worker.start();
+      await until("all sent", () => allDone(database.db), 30_000);
+      expect(fake.rateLimited).toBe(0);
+      expect([...deliveryCounts(fake).values()].every((n) => n === 1)).toBe(true);
+      const sent = fake.callsOf("sendMessage").map((c) => c.at).sort((x, y) => x - y);
+      expect(sent).toHaveLength(150);
+      // Never more than 30 in any second, counted at the fake API.
+      for (let i = 30; i < sent.length; i++) expect(sent[i]! - sent[i - 30]!).toBeGreaterThanOrEqual(1_000);
+      // Both did their part.
+      for (const p of processes) expect(p.worker.stats().sent).toBeGreaterThan(20);
+    } finally {
+      for (const p of processes) await p.worker.stop();
+      for (const p of processes) await p.shares.stop();
+      await fake.close();
+    }
+  });
+});
