@@ -45,3 +45,14 @@ INSERT INTO "proof_queue" ("booking_id", "queued_at")
 SELECT p."booking_id", min(p."created_at") FROM "payment_proofs" p JOIN "bookings" b ON b."id" = p."booking_id" AND b."confirmed" = 1
 GROUP BY p."booking_id"
 ON CONFLICT ("booking_id") DO NOTHING;
+--> statement-breakpoint
+-- A new message wakes every process's delivery worker when its transaction commits (LISTEN outbox_queued), instead of at its next poll.
+CREATE OR REPLACE FUNCTION "outbox_queued_notify"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('outbox_queued', '');
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+DROP TRIGGER IF EXISTS "outbox_queued" ON "outbox";
+--> statement-breakpoint
+CREATE TRIGGER "outbox_queued" AFTER INSERT ON "outbox" FOR EACH STATEMENT EXECUTE FUNCTION "outbox_queued_notify"();

@@ -20,6 +20,7 @@ import { adminLang, languageStore } from "./bot/language";
 import { broadcastWords } from "./bot/broadcast-words";
 import { boardChats, failedDeliveryNotices, reviewBoardView } from "./bot/notices";
 import { createReviewBoard } from "./delivery/review-board";
+import { listenForQueued } from "./db/queries/outbox-wakeups";
 import { startHttpServer } from "./http/server";
 import { ALLOWED_UPDATES, createWebhookServer, registerWebhook } from "./bot/webhook";
 import { createLogger, type Logger } from "./logger";
@@ -135,6 +136,9 @@ async function main(): Promise<void> {
     });
     worker = delivery;
     delivery.start();
+    // Whatever process queued a message, its transaction's commit wakes this worker at once.
+    const stopListening = await listenForQueued(database.pool, delivery.nudge, (err) => logger.warn({ err }, "lost the database's wake-ups for new messages; polling meanwhile"));
+    background.push({ stop: stopListening });
     background.push(
       startReminders(database.db, {
         hours: config.reminderHours,

@@ -26,7 +26,11 @@ export function createWebhookServer(bot: Bot<BotContext>, webhook: NonNullable<C
   });
 }
 
-/** Tells Telegram where to send updates; several instances behind one URL share the database. */
+/**
+ * Tells Telegram where to send updates; several instances behind one URL share the database.
+ * As many updates in flight as Telegram allows (100, not its default 40): on launch day a reply
+ * may wait its turn in the send budget, and the next student's update should not wait behind it.
+ */
 export async function registerWebhook(bot: Bot<BotContext>, webhook: NonNullable<Config["webhook"]>): Promise<void> {
-  await bot.api.setWebhook(webhook.url, { secret_token: webhook.secret, allowed_updates: [...ALLOWED_UPDATES] });
+  await bot.api.setWebhook(webhook.url, { secret_token: webhook.secret, allowed_updates: [...ALLOWED_UPDATES], max_connections: 100 });
 }

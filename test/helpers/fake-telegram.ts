@@ -30,6 +30,8 @@ export type ApiCall = {
   at: number;
   /** How it was answered: "ok", a Telegram error code, or undefined while (or if never) answered. */
   outcome?: "ok" | number;
+  /** The id of the message it sent or edited, once answered. */
+  messageId?: number;
 };
 export type ApiFailure = { error_code: number; description: string; parameters?: { retry_after?: number } };
 /**
@@ -248,6 +250,8 @@ export class FakeTelegram {
       return fail(err as ApiFailure);
     }
     call.outcome = "ok";
+    const answered = (result as { message_id?: unknown } | null)?.message_id;
+    if (typeof answered === "number") call.messageId = answered;
     if (SEND_METHODS.has(method)) this.beforeAnswer?.(call);
     reply(200, { ok: true, result });
   }
