@@ -3,7 +3,7 @@ import type { BotCommand } from "grammy/types";
 import type { Logger } from "../logger";
 import type { Texts } from "./i18n";
 
-const ADMIN_COMMAND_NAMES = ["bookings", "queue", "user", "booking", "stats", "export", "templates", "health", "broadcast", "courses", "coupons", "lang", "help"] as const;
+const ADMIN_COMMAND_NAMES = ["bookings", "queue", "user", "booking", "stats", "export", "templates", "health", "broadcast", "courses", "coupons", "workshops", "lang", "help"] as const;
 
 export const adminCommands = (t: Texts): BotCommand[] =>
   ADMIN_COMMAND_NAMES.map((command) => ({ command, description: t.commands[command] }));

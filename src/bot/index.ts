@@ -20,6 +20,7 @@ import { studentSide } from "./features/student-side";
 import { templatesFeature } from "./features/templates";
 import { unhandledFeature } from "./features/unhandled";
 import { userFeature } from "./features/user";
+import { workshopsFeature } from "./features/workshops";
 import { parseCard } from "./callback-data";
 import { languageStore, withLanguage } from "./language";
 import { withUpdateLogger } from "./middleware";
@@ -93,6 +94,7 @@ export function createBot(deps: Deps, options: BotOptions = {}): Bot<BotContext>
     broadcastFeature(deps),
     coursesFeature(deps),
     couponsFeature(deps),
+    workshopsFeature(deps),
     statsFeature(deps),
     exportFeature(deps),
     helpFeature(),

@@ -4,6 +4,7 @@ import {
   foreignKey,
   boolean,
   check,
+  date,
   index,
   integer,
   jsonb,
@@ -15,6 +16,7 @@ import {
   text,
   timestamp,
   unique,
+  uniqueIndex,
   varchar,
 } from "drizzle-orm/pg-core";
 
@@ -165,6 +167,33 @@ export const blockedUsers = pgTable("blocked_users", {
   blockedAt: timestamp("blocked_at", { withTimezone: true }).defaultNow(),
   reason: text("reason").default("bot_blocked_by_user"),
 });
+
+/**
+ * Free-lesson (workshop) registrations, the real bot's: a student leaves an email for a lesson
+ * type (free text from its lessons.yaml, e.g. 'cursor_lesson') and date. We only read them
+ * (/workshops); re-registering for the same lesson and date updates the row
+ * (`ON CONFLICT (user_id, lesson_type, lesson_date) DO UPDATE`), so `registered_at` moves.
+ */
+export const freeLessonRegistrations = pgTable(
+  "free_lesson_registrations",
+  {
+    id: serial("id").primaryKey(),
+    userId: bigint("user_id", { mode: "number" }).notNull(),
+    username: text("username"),
+    firstName: text("first_name"),
+    email: text("email").notNull(),
+    registeredAt: timestamp("registered_at", { withTimezone: true }).defaultNow(),
+    notificationSent: boolean("notification_sent").default(false),
+    lessonType: varchar("lesson_type", { length: 50 }).default("cursor_lesson"),
+    /** Null on rows written before the real bot kept dates. */
+    lessonDate: date("lesson_date", { mode: "string" }),
+  },
+  // The real system's own rules on its own table; its upsert needs the second one.
+  (t) => [
+    unique("free_lesson_registrations_user_id_lesson_type_key").on(t.userId, t.lessonType),
+    uniqueIndex("free_lesson_registrations_user_lesson_date").on(t.userId, t.lessonType, t.lessonDate),
+  ],
+);
 
 export type EventRow = typeof events.$inferSelect;
 export type ReferralCoupon = typeof referralCoupons.$inferSelect;

@@ -21,7 +21,7 @@ it("shows the admin commands to admins only, and survives an admin who never ope
     { commands: adminCommands(ru), scope: { type: "chat", chat_id: 11 } },
     { commands: adminCommands(ru), scope: { type: "chat", chat_id: 22 } },
   ]);
-  expect(adminCommands(ru).map((c) => c.command)).toEqual(["bookings", "queue", "user", "booking", "stats", "export", "templates", "health", "broadcast", "courses", "coupons", "lang", "help"]);
+  expect(adminCommands(ru).map((c) => c.command)).toEqual(["bookings", "queue", "user", "booking", "stats", "export", "templates", "health", "broadcast", "courses", "coupons", "workshops", "lang", "help"]);
   expect(logs.lines).toContainEqual(expect.objectContaining({ chat_id: 11, level: 40 }));
   expect(JSON.stringify(logs.lines)).not.toContain("TEST-token");
 });

@@ -91,12 +91,13 @@ describe("the real system's database, shared", () => {
     const rules = await rawQuery(
       database,
       `SELECT c.conrelid::regclass::text AS tbl, c.conname FROM pg_constraint c
-       WHERE c.conrelid::regclass::text IN ('bookings', 'users', 'courses', 'events', 'referral_coupons', 'referral_usage', 'message_history', 'message_recipients', 'blocked_users')
+       WHERE c.conrelid::regclass::text IN ('bookings', 'users', 'courses', 'events', 'referral_coupons', 'referral_usage', 'free_lesson_registrations', 'message_history', 'message_recipients', 'blocked_users')
          AND c.contype IN ('c', 'f', 'u', 'x') ORDER BY 1, 2`,
     );
     // Exactly the real schema's own constraints.
     expect(rules).toEqual([
       { tbl: "bookings", conname: "bookings_course_id_fkey" },
+      { tbl: "free_lesson_registrations", conname: "free_lesson_registrations_user_id_lesson_type_key" },
       { tbl: "message_recipients", conname: "message_recipients_message_id_fkey" },
       { tbl: "referral_coupons", conname: "referral_coupons_code_key" },
       { tbl: "referral_usage", conname: "referral_usage_booking_id_fkey" },
@@ -109,6 +110,9 @@ describe("the real system's database, shared", () => {
          AND indrelid::regclass::text IN ('bookings', 'users', 'courses', 'events', 'message_history', 'message_recipients', 'blocked_users')`,
     );
     expect(unique).toEqual([]);
+    // The registrations' indexes are the real system's alone (/workshops reads without one of ours).
+    const lessons = await rawQuery(database, "SELECT indexrelid::regclass::text AS name FROM pg_index WHERE indrelid = 'free_lesson_registrations'::regclass ORDER BY 1");
+    expect(lessons.map((r) => r.name)).toEqual(["free_lesson_registrations_pkey", "free_lesson_registrations_user_id_lesson_type_key", "free_lesson_registrations_user_lesson_date"]);
     // Ours that point at bookings keep the id without a foreign key.
     const pointing = await rawQuery(database, "SELECT conname FROM pg_constraint WHERE confrelid = 'bookings'::regclass ORDER BY 1");
     expect(pointing).toEqual([{ conname: "referral_usage_booking_id_fkey" }]);
@@ -133,7 +137,13 @@ describe("the real system's database, shared", () => {
     await real.moveStream("5th_stream", "4th_stream");
     await real.logEvent(BORIS.id, "start_command", { username: BORIS.username });
     await real.logEvent(BORIS.id, "view_program", { course_id: 1 });
-    await real.registerFreeLesson(BORIS.id, "boris@example.com");
+    const lesson = { userId: BORIS.id, username: BORIS.username, firstName: BORIS.firstName, email: "boris@example.com", lessonType: "vibecoding_lesson", lessonDate: "2026-12-10" };
+    const registration = await real.registerForLesson(lesson);
+    // The same lesson again updates the row (its upsert); the reminder marks it; a lesson
+    // without a date (no datetime in its lessons.yaml) is a row of its own.
+    expect(await real.registerForLesson({ ...lesson, email: "boris@new.example" })).toBe(registration);
+    await real.markLessonNotified(registration);
+    await real.registerForLesson({ ...lesson, lessonType: "cursor_lesson", lessonDate: null });
     await real.createCoupon("X7K2M9QA", 100, 1, REAL_ADMIN.id);
     await real.upsertUser({ ...BORIS, firstName: "Борис Б." });
 

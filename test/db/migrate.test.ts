@@ -123,3 +123,34 @@ describe("migrating an adopted database", () => {
     }
   });
 });
+
+// 0009: the real bot's free-lesson registrations, which /workshops only reads.
+describe("the free-lesson registrations table", () => {
+  /** The table as the catalog describes it: columns (type, default, null), constraints, indexes. */
+  async function shape(database: TestDatabase) {
+    return {
+      columns: await rawQuery(
+        database,
+        `SELECT column_name, data_type, character_maximum_length, column_default, is_nullable FROM information_schema.columns
+         WHERE table_schema = 'public' AND table_name = 'free_lesson_registrations' ORDER BY ordinal_position`,
+      ),
+      constraints: await rawQuery(database, "SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'free_lesson_registrations'::regclass ORDER BY 1"),
+      indexes: await rawQuery(database, "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'free_lesson_registrations' ORDER BY 1"),
+    };
+  }
+
+  it("is created where missing exactly as the real system has it, and left as it is where it exists", async () => {
+    const real = await createTestDatabase({ migrate: false });
+    const ours = await createTestDatabase();
+    try {
+      await rawExec(real, REAL_SCHEMA);
+      const theirs = await shape(real);
+      expect(theirs.columns).toHaveLength(9);
+      expect(await shape(ours)).toEqual(theirs);
+      await runMigrations(real);
+      expect(await shape(real)).toEqual(theirs);
+    } finally {
+      await Promise.all([real.dispose(), ours.dispose()]);
+    }
+  });
+});

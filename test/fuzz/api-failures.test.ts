@@ -56,6 +56,9 @@ const ACTIONS: Record<string, Action> = {
   "list filter": { prepare: "/bookings", press: "🟡 В ожидании" },
   "card ↻": { prepare: "/booking 3", press: t.list.refresh },
   "card question": { prepare: "/booking 3", press: t.card.action.cancel },
+  "/workshops": { send: "/workshops" },
+  "workshops lesson": { prepare: "/workshops", press: "01.12.2025 · Воркшоп по Cursor" },
+  "workshops CSV": { prepare: "/workshops", press: t.workshops.csvAll },
 };
 
 function buttonData(message: Message, label: string): string {

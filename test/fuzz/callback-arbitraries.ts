@@ -17,7 +17,9 @@ import {
   packListEdge,
   packProof,
   packStudent,
+  packWorkshops,
   templateResetMenu,
+  type WorkshopsCallback,
 } from "../../src/bot/callback-data";
 import type { ListState } from "../../src/bot/list-state";
 import { STUDENT } from "./fuzz-data";
@@ -197,6 +199,25 @@ const couponsLoose = fc.oneof(
     fc.string({ maxLength: 3 }).map((x) => `cp:z:${x}`),
   ),
 );
+// ── Workshops `w:` ──
+/** Registration ids: the fuzz data's (1–3; 1 and 3 are their lessons' first), one that is gone, the range's edge. */
+const registrationId = fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 1, max: 4 }) }, { weight: 1, arbitrary: fc.constant(MAX_SERIAL) });
+const workshopsValid = fc
+  .oneof(
+    fc.constantFrom<WorkshopsCallback>({ op: "home" }, { op: "csv-all" }),
+    registrationId.map((lesson): WorkshopsCallback => ({ op: "csv", lesson })),
+    fc
+      .tuple(registrationId, fc.constantFrom("first" as const, "older" as const, "newer" as const), registrationId)
+      .map(([lesson, dir, id]): WorkshopsCallback => ({ op: "page", lesson, anchor: dir === "first" ? { dir } : { dir, id } })),
+  )
+  .map(packWorkshops);
+const workshopsLoose = fc.oneof(
+  fc.tuple(oneOfCodes(["g", "f", "h", "a"], 3), idText).map(([op, id]) => `w:${op}:${id}`),
+  fc.tuple(oneOfCodes(["o", "n"], 3), idText, idText).map(([op, lesson, id]) => `w:${op}:${lesson}:${id}`),
+);
+/** /workshops presses, valid and mutated. */
+export const workshopsData = fc.oneof(workshopsValid, nearMiss(workshopsValid), workshopsLoose).filter(fitsCallbackData);
+
 /** /courses and /coupons presses, valid and mutated. */
 export const courseAndCouponData = fc.oneof(coursesValid, nearMiss(coursesValid), coursesLoose, couponsValid, nearMiss(couponsValid), couponsLoose).filter(fitsCallbackData);
 
@@ -266,6 +287,7 @@ export function adminData(): fc.Arbitrary<string> {
       { weight: 2, arbitrary: conversationButtons },
       { weight: 1, arbitrary: studentData },
       { weight: 3, arbitrary: courseAndCouponData },
+      { weight: 2, arbitrary: workshopsData },
       { weight: 2, arbitrary: randomData },
     )
     .filter((d) => fitsCallbackData(d) && !menuThrowsOn(d));
@@ -277,12 +299,12 @@ export const randomData: fc.Arbitrary<string> = fc
     fc.string({ minLength: 1, maxLength: 64 }),
     fc.string({ unit: "binary", minLength: 1, maxLength: 32 }),
     fc.string({ unit: "grapheme", minLength: 1, maxLength: 20 }),
-    fc.tuple(fc.constantFrom("l:", "bk/", "c:", "s:", "t:", "t/", "t-c/", "p:", "cr:", "tp:", "bx:", "cs:", "cp:", "bk", "l", "c", "p", "other/0/0/x/f"), fc.string({ maxLength: 60 })).map(([p, s]) => p + s),
+    fc.tuple(fc.constantFrom("l:", "bk/", "c:", "s:", "t:", "t/", "t-c/", "p:", "cr:", "tp:", "bx:", "cs:", "cp:", "w:", "bk", "l", "c", "p", "w", "other/0/0/x/f"), fc.string({ maxLength: 60 })).map(([p, s]) => p + s),
   )
   .filter(fitsCallbackData);
 
 /** Every admin prefix followed by anything, for the refusal checks. */
 export const adminPrefixedData: fc.Arbitrary<string> = fc
-  .tuple(fc.constantFrom("l:", "bk/", "c:", "t:", "t/", "p:", "cr:", "tp:", "bx:", "cs:", "cp:"), fc.oneof(fc.string({ maxLength: 40 }), cardLoose, templateLoose, templateMenu, proofLoose, conversationButtons, courseAndCouponData))
+  .tuple(fc.constantFrom("l:", "bk/", "c:", "t:", "t/", "p:", "cr:", "tp:", "bx:", "cs:", "cp:", "w:"), fc.oneof(fc.string({ maxLength: 40 }), cardLoose, templateLoose, templateMenu, proofLoose, conversationButtons, courseAndCouponData, workshopsData))
   .map(([prefix, rest]) => (rest.startsWith(prefix) ? rest : prefix + rest))
   .filter(fitsCallbackData);

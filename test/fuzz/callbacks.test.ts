@@ -3,7 +3,7 @@ import fc from "fast-check";
 import type { Message, User } from "grammy/types";
 import { isActionAllowed } from "../../src/bookings/change-status";
 import { TEMPLATE_KINDS, type TemplateKind } from "../../src/delivery/templates";
-import { parseCard, parseCoupons, parseCourses, parseProof, parseStudent } from "../../src/bot/callback-data";
+import { parseCard, parseCoupons, parseCourses, parseProof, parseStudent, parseWorkshops } from "../../src/bot/callback-data";
 import { ru as t } from "../../src/bot/i18n";
 import { rawQuery } from "../helpers/db";
 import { createHarness, type Harness } from "../helpers/harness";
@@ -62,10 +62,11 @@ function entersConversation(d: string): boolean {
   );
 }
 
-/** What a press of a /courses or /coupons button no screen could have carried answers. */
+/** What a press of a /courses, /coupons or /workshops button no screen could have carried answers. */
 function staleAnswer(d: string): string | undefined {
   if (d.startsWith("cs:")) return parseCourses(d) ? undefined : t.courses.staleButton;
   if (d.startsWith("cp:")) return parseCoupons(d) ? undefined : t.coupons.staleButton;
+  if (d.startsWith("w:")) return parseWorkshops(d) ? undefined : t.workshops.staleButton;
   return /^(l:|bk\/|c:|t[/-]|p:)/.test(d) ? undefined : t.staleButton;
 }
 

@@ -1,6 +1,6 @@
 import type { User } from "grammy/types";
 import type { Database } from "../../src/db/client";
-import { events, messageHistory, outbox, paymentProofs, referralCoupons, streams, users } from "../../src/db/schema";
+import { events, freeLessonRegistrations, messageHistory, outbox, paymentProofs, referralCoupons, streams, users } from "../../src/db/schema";
 import { addBookings, addCourse } from "../helpers/fixtures";
 import { ADMIN } from "../helpers/updates";
 
@@ -81,6 +81,12 @@ export async function seedFuzzData(database: Database): Promise<FuzzData> {
   await db.insert(referralCoupons).values([
     { code: "FUZZ0001", name: "Блогер <b>&", discountPercent: 20, maxActivations: 20, currentActivations: 3, createdBy: ADMIN.id },
     { code: "PROMO<10>", discountPercent: 10, maxActivations: 1, currentActivations: 1, createdBy: 0, isActive: 0 },
+  ]);
+  // Free-lesson registrations for /workshops (ids 1–3): a lesson of two, HTML in a name, an odd undated type.
+  await db.insert(freeLessonRegistrations).values([
+    { userId: 5001, username: "s1", firstName: "Ира <b>&", email: "a<b>@x.ru", lessonType: "cursor_lesson", lessonDate: "2025-12-01" },
+    { userId: 5002, firstName: null, email: "b@x.ru", lessonType: "cursor_lesson", lessonDate: "2025-12-01", registeredAt: null },
+    { userId: 5001, username: "s1", firstName: "Ира", email: "a@x.ru", lessonType: "<odd & type>", lessonDate: null },
   ]);
   const status = new Map<number, number>();
   const owner = new Map<number, number>();

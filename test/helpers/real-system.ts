@@ -41,7 +41,7 @@ CREATE TABLE referral_usage (
 );
 CREATE TABLE free_lesson_registrations (
   id serial PRIMARY KEY, user_id bigint NOT NULL, username text, first_name text,
-  email text NOT NULL, registered_at timestamptz, notification_sent boolean,
+  email text NOT NULL, registered_at timestamptz DEFAULT CURRENT_TIMESTAMP, notification_sent boolean DEFAULT FALSE,
   lesson_type varchar(50) DEFAULT 'cursor_lesson', lesson_date date,
   UNIQUE (user_id, lesson_type)
 );
@@ -75,6 +75,21 @@ CREATE TABLE IF NOT EXISTS referral_coupons (id SERIAL PRIMARY KEY, code TEXT UN
   created_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP, is_active INTEGER DEFAULT 1);
 CREATE TABLE IF NOT EXISTS events (id SERIAL PRIMARY KEY, user_id BIGINT NOT NULL, event_type VARCHAR(50) NOT NULL, details JSONB,
   created_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP);
+CREATE TABLE IF NOT EXISTS free_lesson_registrations (id SERIAL PRIMARY KEY, user_id BIGINT NOT NULL, username TEXT, first_name TEXT,
+  email TEXT NOT NULL, registered_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP, notification_sent BOOLEAN DEFAULT FALSE,
+  lesson_type VARCHAR(50) DEFAULT 'cursor_lesson', UNIQUE(user_id, lesson_type));
+DO $$
+DECLARE old text;
+BEGIN
+  -- Its run_migrations(): drops the first UNIQUE constraint named like '%user_id%', then adds
+  -- free_lesson_registrations_user_id_lesson_type_key back if it is missing.
+  SELECT constraint_name INTO old FROM information_schema.table_constraints
+  WHERE table_name = 'free_lesson_registrations' AND constraint_type = 'UNIQUE' AND constraint_name LIKE '%user_id%' LIMIT 1;
+  IF old IS NOT NULL THEN EXECUTE format('ALTER TABLE free_lesson_registrations DROP CONSTRAINT %I', old); END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'free_lesson_registrations_user_id_lesson_type_key') THEN
+    ALTER TABLE free_lesson_registrations ADD CONSTRAINT free_lesson_registrations_user_id_lesson_type_key UNIQUE (user_id, lesson_type);
+  END IF;
+END $$;
 `;
 
 const STATUS_NAMES: Record<number, string> = { 0: "pending", 1: "payment_uploaded", 2: "approved", [-1]: "cancelled" };
@@ -152,11 +167,24 @@ export function realSystem(client: Pick<pg.Pool, "query">) {
       await client.query("INSERT INTO referral_usage (coupon_id, user_id, booking_id) VALUES ($1, $2, $3)", [couponId, userId, bookingId]);
       await client.query("UPDATE referral_coupons SET current_activations = current_activations + 1 WHERE id = $1", [couponId]);
     },
-    registerFreeLesson: (userId: number, email: string) =>
-      client.query(
-        "INSERT INTO free_lesson_registrations (user_id, username, first_name, email, registered_at, lesson_type) VALUES ($1, 'u', 'f', $2, now(), 'vibecoding_lesson')",
-        [userId, email],
-      ),
+    /**
+     * create_free_lesson_registration: a student leaves an email for a lesson (its type and date,
+     * null when lessons.yaml gives no datetime); the same lesson and date again updates the row.
+     */
+    async registerForLesson(r: { userId: number; username: string | null; firstName: string | null; email: string; lessonType: string; lessonDate: string | null }) {
+      const row = await one<{ id: number }>(
+        `INSERT INTO free_lesson_registrations (user_id, username, first_name, email, lesson_type, lesson_date)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (user_id, lesson_type, lesson_date) DO UPDATE SET
+           username = EXCLUDED.username, first_name = EXCLUDED.first_name, email = EXCLUDED.email,
+           registered_at = CURRENT_TIMESTAMP, notification_sent = FALSE
+         RETURNING id`,
+        [r.userId, r.username, r.firstName, r.email, r.lessonType, r.lessonDate],
+      );
+      return row.id;
+    },
+    /** mark_notification_sent: the reminder before the lesson went out. */
+    markLessonNotified: (registrationId: number) => client.query("UPDATE free_lesson_registrations SET notification_sent = TRUE WHERE id = $1", [registrationId]),
     /** One-off maintenance: move a whole stream. */
     moveStream: (from: string, to: string) => client.query("UPDATE bookings SET course_stream = $1 WHERE course_stream = $2", [to, from]),
     deleteByUsername: (username: string) => client.query("DELETE FROM bookings WHERE username = $1", [username]),

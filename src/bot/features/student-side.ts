@@ -57,7 +57,7 @@ export function studentSide(deps: Deps): Feature {
     await ctx.reply(welcome.text, { parse_mode: "HTML", reply_markup: welcome.keyboard });
   });
 
-  feature.command(["bookings", "queue", "user", "booking", "templates", "broadcast", "stats", "export", "health", "lang", "courses", "coupons"], (ctx) => ctx.reply(ctx.t.notAdmin));
+  feature.command(["bookings", "queue", "user", "booking", "templates", "broadcast", "stats", "export", "health", "lang", "courses", "coupons", "workshops"], (ctx) => ctx.reply(ctx.t.notAdmin));
   feature.hears(/^\/[bu]\d+(@\w+)?$/, (ctx) => ctx.reply(ctx.t.notAdmin));
 
   feature.callbackQuery(/^s:/, async (ctx) => {

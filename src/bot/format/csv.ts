@@ -38,6 +38,14 @@ export function csvLine(fields: Array<string | number | null | undefined>): stri
   return `${fields.map(csvField).join(CSV_SEPARATOR)}\r\n`;
 }
 
+const encoder = new TextEncoder();
+
+/** A CSV document as a stream of chunks, one batch of rows at a time: a million rows never sit in memory. */
+export async function* csvChunks<T>(header: readonly string[], batches: AsyncIterable<T[]>, line: (row: T) => string): AsyncGenerator<Uint8Array> {
+  yield encoder.encode(CSV_BOM + csvLine([...header]));
+  for await (const batch of batches) yield encoder.encode(batch.map(line).join(""));
+}
+
 export function bookingCsvLine(row: BookingRow, timeZone: string, t: Texts): string {
   return csvLine([
     row.id,

@@ -1,3 +1,5 @@
+import type { PluralForms } from "./plural";
+
 /**
  * Every phrase the bot shows, in Russian (the default, like the original dashboard). en.ts has
  * the same shape; the type checker makes sure no phrase is missing there. Values are escaped by
@@ -38,6 +40,7 @@ export const ru = {
     "/broadcast — рассылка студентам: по статусу, курсу или потоку",
     "/courses — курсы и потоки: открыть или закрыть запись, новый поток, даты, названия",
     "/coupons — промокоды: список, создать, ссылка, заявки, выключить",
+    "/workshops — записи на бесплатные уроки: по урокам и датам, списки и CSV",
     "/health — база данных, миграции, очередь сообщений",
     "/lang en — English interface · /lang ru — русский",
     "/help — эта справка",
@@ -56,6 +59,7 @@ export const ru = {
     broadcast: "Рассылка студентам",
     courses: "Курсы и потоки: запись, даты, названия",
     coupons: "Промокоды: создать, ссылки, выключить",
+    workshops: "Записи на бесплатные уроки (воркшопы)",
     lang: "Язык интерфейса: ru или en",
     help: "Что умеет бот",
   },
@@ -229,6 +233,37 @@ export const ru = {
     cancel: "✖️ Отмена",
     useButtons: "Нажмите одну из кнопок выше или /cancel.",
     done: "✅ Промокод создан.",
+  },
+
+  workshops: {
+    /** Nouns after a number, by Intl.PluralRules("ru"): 1 регистрация, 2 регистрации, 5 регистраций, 21 регистрация. */
+    registrations: { one: "регистрация", few: "регистрации", many: "регистраций", other: "регистрации" } as PluralForms,
+    lessons: { one: "урок", few: "урока", many: "уроков", other: "урока" } as PluralForms,
+    /** Titles of the real bot's lesson types (its lessons.yaml); others are shown as stored. */
+    lessonType: {
+      cursor_lesson: "Воркшоп по Cursor",
+      vibecoding_lesson: "Магия вайбкодинга",
+      claude_code_lesson: "Воркшоп по Claude Code",
+    } as Record<string, string>,
+    noType: "Без типа",
+    noDate: "без даты",
+    none: "🎓 На бесплатные уроки пока никто не записался.",
+    title: (lessons: string, registrations: string) => `🎓 <b>Бесплатные уроки</b> · ${lessons} · ${registrations}`,
+    lesson: (date: string, titleHtml: string, registrations: string) => `📅 ${date} · ${titleHtml} — ${registrations}`,
+    lessonButton: (date: string, title: string, n: string) => `${date} · ${title} (${n})`,
+    more: (lessons: string) => `… и ещё ${lessons} раньше — они есть в CSV со всеми записями.`,
+    lessonTitle: (titleHtml: string, date: string) => `🎓 <b>${titleHtml}</b> · 📅 ${date}`,
+    position: (registrations: string, from: string, to: string) => `${registrations} · ${from}–${to}`,
+    line: (nameHtml: string, usernameHtml: string, emailHtml: string, when: string) => `${nameHtml} · ${usernameHtml} · <code>${emailHtml}</code> · ${when}`,
+    noTime: "время не записано",
+    newer: "◀ Новее",
+    older: "Старше ▶",
+    csv: "⬇️ CSV",
+    csvAll: "⬇️ CSV: все записи",
+    toLessons: "↩ К урокам",
+    caption: (lesson: string, date: string, registrations: string) => `Записи на бесплатный урок · ${lesson} · ${date} · ${registrations}`,
+    captionAll: (registrations: string) => `Записи на бесплатные уроки · все уроки · ${registrations}`,
+    staleButton: "Эта кнопка устарела. Откройте заново: /workshops",
   },
 
   list: {
