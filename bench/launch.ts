@@ -125,7 +125,10 @@ async function launch(adminUrl: string, run: Run): Promise<{ lines: string[]; pa
     const overallPeak = peakIn(counted.map((c) => c.at), 1_000);
     const logLines = bots.flatMap((b) => b.output().split("\n")).filter((l) => l.startsWith("{"));
     const errorLines = logLines.filter((l) => Number((JSON.parse(l) as { level?: number }).level) >= 50);
-    const waited429 = logLines.filter((l) => l.includes("429")).length;
+    const waited429 = logLines.filter((l) => {
+      const line = JSON.parse(l) as { msg?: string; error_code?: number };
+      return line.error_code === 429 || line.msg?.startsWith("429 ");
+    }).length;
     const photos = seen.photoAt.size;
     const mark = (ok: boolean) => (ok ? "PASS" : "FAIL");
     const rows: string[][] = [

@@ -68,7 +68,7 @@ const EnvSchema = v.object({
   ),
   DELIVERY_RATE: v.optional(
     v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number"), v.transform(Number), v.minValue(1), v.maxValue(30, "must be at most 30 (Telegram's limit)")),
-    "25",
+    "30",
   ),
   DELIVERY_MAX_ATTEMPTS: v.optional(
     v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number"), v.transform(Number), v.minValue(1), v.maxValue(50)),

@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import type { Db } from "../db/client";
-import type { OutboxRow, Priority } from "../db/schema";
+import { PRIORITY, type OutboxRow, type Priority } from "../db/schema";
 import type { Logger } from "../logger";
 import { persist, recordFinal, recordRetry, sendRow, type Content, type OnOutcome, type SendApi, type SendResult } from "./deliver-row";
 import { claimDue, type ClaimedRow } from "../db/queries/outbox";
@@ -40,7 +40,7 @@ export type DeliveryStats = { claimed: number; sent: number; failed: number; ret
  * priority, and records the outcome. Sends run concurrently, so a slow chat or a slow answer
  * holds one slot, not the queue. A claimed message that gets no slot within `slotWaitMs` (the
  * process's replies are taking them) goes back to the queue, keeping its turn, so that a more
- * urgent message queued since can be claimed.
+ * urgent message queued since can be claimed; an answer to a student waits its turn in line.
  *
  * Every transaction here is short and awaits only the database inside it, so the concurrent
  * records never hold the pool's connections waiting on each other; onOutcome must likewise use
@@ -89,7 +89,16 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
     let slot;
     try {
       if (merged.length > 0 && deps.digest) content = await deps.digest(row, merged);
-      slot = await budget.acquire({ chatId: row.chatId, priority: row.priority as Priority, notBefore, signal: stopping.signal, maxWaitMs: slotWaitMs });
+      // The answer to a person who just acted keeps its place in line: nothing more urgent can
+      // come for it to make way for, and going back to the queue would put it behind later ones.
+      const patient = row.priority <= PRIORITY.student;
+      slot = await budget.acquire({
+        chatId: row.chatId,
+        priority: row.priority as Priority,
+        notBefore,
+        signal: stopping.signal,
+        ...(patient ? { maxWaitMs: Math.max(0, leaseDeadline - clock.now() - sendTimeoutMs - recordMarginMs) } : { maxWaitMs: slotWaitMs }),
+      });
     } finally {
       waiting--;
       wake();

@@ -26,7 +26,7 @@ describe("parseConfig", () => {
       timeZone: "Europe/Moscow",
       logLevel: "info",
       pageSize: 20,
-      delivery: { ratePerSecond: 25, maxAttempts: 8 },
+      delivery: { ratePerSecond: 30, maxAttempts: 8 },
       reminderHours: 24,
       studentBooking: true,
       http: undefined,
