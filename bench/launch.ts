@@ -99,8 +99,20 @@ async function launch(adminUrl: string, run: Run): Promise<{ lines: string[]; pa
       }),
     ).then(() => (crowdGone = true));
     const waiting = async () => Number((await db.query("SELECT count(*) AS n FROM bookings WHERE confirmed = 1")).rows[0].n);
+    // The rate in force across processes, as they record it, every half second of the crowd.
+    const shareSamples: number[] = [];
+    const sampler = setInterval(() => {
+      void db.query("SELECT coalesce(sum(share), 0)::float8 AS total FROM send_budget_shares WHERE seen_at > now() - interval '3 seconds'").then(
+        (r) => !crowdGone && shareSamples.push(Number(r.rows[0].total)),
+        () => {},
+      );
+    }, 500);
     const done = async () => crowdGone && (await waiting()) === 0;
+    const crowdStarted = Date.now();
+    let crowdEnded = 0;
+    void crowd.then(() => (crowdEnded = Date.now()));
     await Promise.all([crowd, ...ADMINS.map((a) => admin(api, post, seen, a, { random, thinkMs: [800, 1_200], pageEveryMs: 15_000, done }))]);
+    clearInterval(sampler);
     const walkedS = (Date.now() - startedAt) / 1000;
     progress(`queue walked in ${walkedS.toFixed(0)} s; waiting for the outbox to drain`);
     await until("the outbox to drain", async () => Number((await db.query("SELECT count(*) AS n FROM outbox WHERE status = 'queued'")).rows[0].n) === 0, 300_000);
@@ -123,6 +135,8 @@ async function launch(adminUrl: string, run: Run): Promise<{ lines: string[]; pa
     const duplicates = [...confirmations.values()].filter((times) => times.length > 1).length;
     const groupPeak = peakIn(counted.filter((c) => Number(c.payload.chat_id) === GROUP).map((c) => c.at), 60_000);
     const overallPeak = peakIn(counted.map((c) => c.at), 1_000);
+    const inCrowd = counted.filter((c) => c.at >= crowdStarted && c.at <= crowdEnded).length / ((crowdEnded - crowdStarted) / 1000);
+    const meanShare = shareSamples.reduce((a, b) => a + b, 0) / Math.max(1, shareSamples.length);
     const logLines = bots.flatMap((b) => b.output().split("\n")).filter((l) => l.startsWith("{"));
     const errorLines = logLines.filter((l) => Number((JSON.parse(l) as { level?: number }).level) >= 50);
     const waited429 = logLines.filter((l) => {
@@ -154,7 +168,8 @@ async function launch(adminUrl: string, run: Run): Promise<{ lines: string[]; pa
       `## ${int(run.students)} students, ${run.processes} process${run.processes > 1 ? "es" : ""}`,
       "",
       `${int(run.students)} arrived over ${CROWD_MS / 1000} s; ${int(photos)} sent a receipt; the queue was walked in ${walkedS.toFixed(0)} s by ${ADMINS.length} admins; ` +
-        `${int(counted.length)} counted calls reached the Bot API (${int(counted.filter((c) => Number(c.payload.chat_id) === GROUP).length)} to the group). ` +
+        `${int(counted.length)} counted calls reached the Bot API (${int(counted.filter((c) => Number(c.payload.chat_id) === GROUP).length)} to the group); ` +
+        `while the crowd came, ${inCrowd.toFixed(1)} a second, with ${meanShare.toFixed(1)} a second in force (the processes' shares, mean). ` +
         `Answers per kind (p50 / p95): ${perKind.join(" · ")}.`,
       "",
       table(["figure", "measured", "goal", ""], rows),

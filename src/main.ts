@@ -26,7 +26,7 @@ import { ALLOWED_UPDATES, createWebhookServer, registerWebhook } from "./bot/web
 import { createLogger, type Logger } from "./logger";
 import { StartupError, databaseLoginError, describeError, initBot, retryDelayMs } from "./startup";
 import { finishBroadcastOnLastRecipient, startBroadcastProgress } from "./delivery/broadcasts";
-import { startReminders } from "./delivery/reminders";
+import { startReminders } from "./bookings/reminders";
 import { createDeliveryWorker, type DeliveryWorker } from "./delivery/worker";
 
 /**

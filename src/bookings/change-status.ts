@@ -1,10 +1,11 @@
 import type { Db } from "../db/client";
 import { getBooking, setBookingStatus, type BookingRow } from "../db/queries/bookings";
-import { insertEvents, statusBeforeCancel, statusChangeEvents, type EventActor } from "../db/queries/events";
+import { insertEvents, statusBeforeCancel } from "../db/queries/events";
+import { statusChangeEvents, type EventActor } from "./events";
 import type { BookingStatus } from "../db/schema";
 import { enqueue } from "../db/queries/outbox";
 import { syncProofQueue } from "../db/queries/proof-queue";
-import { loadTemplate, renderTemplate, type TemplateKind } from "../delivery/templates";
+import { loadTemplate, renderTemplate, type TemplateKind } from "../bookings/templates";
 import { bookingTemplateValues } from "./template-values";
 
 /**

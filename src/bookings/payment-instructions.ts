@@ -1,7 +1,7 @@
 import type { Db } from "../db/client";
 import type { BookingRow } from "../db/queries/bookings";
 import { coursePriceCents } from "../db/queries/payment-proofs";
-import { loadTemplate, renderTemplate } from "../delivery/templates";
+import { loadTemplate, renderTemplate } from "../bookings/templates";
 import { bookingTemplateValues } from "./template-values";
 
 /** What a booking costs: the course's price (US cents, null = not set) and what is left after the discount. */

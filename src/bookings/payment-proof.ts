@@ -1,6 +1,7 @@
 import type { Db } from "../db/client";
 import { getBooking, setBookingStatus, type BookingRow } from "../db/queries/bookings";
-import { insertEvents, paymentProofEvent, statusChangeEvents } from "../db/queries/events";
+import { insertEvents } from "../db/queries/events";
+import { paymentProofEvent, statusChangeEvents } from "./events";
 import { coursePriceCents, insertProof, lockProofTarget } from "../db/queries/payment-proofs";
 import type { PaymentProof } from "../db/schema";
 import { queueProof } from "../db/queries/proof-queue";

@@ -1,7 +1,8 @@
 import type { Db } from "../db/client";
 import { getBooking, type BookingRow } from "../db/queries/bookings";
 import { checkCoupon, recordCouponUse, returnCoupon, takeCoupon, type CouponCheck } from "../db/queries/coupon-use";
-import { bookingCreatedEvent, insertEvents } from "../db/queries/events";
+import { insertEvents } from "../db/queries/events";
+import { bookingCreatedEvent } from "./events";
 import { enqueue, type OutgoingMessage } from "../db/queries/outbox";
 import {
   dropBookingDiscount,

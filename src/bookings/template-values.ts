@@ -1,6 +1,6 @@
 import type { BookingRow } from "../db/queries/bookings";
-import type { TemplateValues } from "../delivery/templates";
-import { formatDateTime } from "../text/values";
+import type { TemplateValues } from "../bookings/templates";
+import { formatDateTime } from "./dates";
 import { numberedStreamTitle, streamNumber } from "./stream-rules";
 
 /** The stream as a student reads it: its title, else "3-й поток" for `3rd_stream`, else the code. */

@@ -1,4 +1,4 @@
-import type { TemplateKind } from "../delivery/templates";
+import type { TemplateKind } from "../bookings/templates";
 import type { Filter, ListState } from "./list-state";
 
 // ── Lists: `l:<scope>.<filter>[.<o|n>.<offset>.<anchor id>]` a page, `l:top` / `l:end` an arrow going nowhere ──

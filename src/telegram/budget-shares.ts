@@ -39,6 +39,8 @@ export type BudgetSharesOptions = {
 };
 
 const FLOOR_PER_SECOND = 1;
+/** Weight of the newest reading of what waits (0–1). */
+const SMOOTHING = 0.3;
 
 /**
  * Keeps this process's send budget at its share of the bot's rate, so processes on one database
@@ -52,25 +54,29 @@ const FLOOR_PER_SECOND = 1;
 export function startBudgetShares(options: BudgetSharesOptions) {
   const { db, budget, total, owner, logger } = options;
   const clock = options.clock ?? systemClock;
-  const refreshMs = options.refreshMs ?? 250;
+  const refreshMs = options.refreshMs ?? 100;
   const staleMs = options.staleMs ?? 3_000;
   const floor = Math.min(FLOOR_PER_SECOND, total);
   const stopping = new AbortController();
   let validUntil = Number.POSITIVE_INFINITY;
   let peersSeen = 0;
   let failing = false;
+  /** What waits here per priority, smoothed over a few refreshes: shares that follow every blip lag behind it and waste the rate. */
+  let demand: number[] = [];
 
   async function refresh(): Promise<void> {
     const startedAt = clock.now();
+    const now = budget.waiting();
+    demand = now.map((n, p) => (demand[p] ?? n) + SMOOTHING * (n - (demand[p] ?? n)));
     try {
       const { share, peers } = await exchangeShares(db, {
         owner,
         staleMs,
         decide(peers) {
           const recorded = peers.reduce((sum, p) => sum + p.share, 0);
-          const share = Math.max(0, Math.min(allocateShare(total, budget.waiting(), peers, floor), total - recorded));
+          const share = Math.max(0, Math.min(allocateShare(total, demand, peers, floor), total - recorded));
           if (share < budget.rate()) budget.setRate(share);
-          return { demand: budget.waiting(), share };
+          return { demand: demand.map((d) => Math.round(d)), share };
         },
       });
       if (share > budget.rate()) budget.setRate(share);

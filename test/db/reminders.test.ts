@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { queueDueReminders } from "../../src/delivery/reminders";
+import { queueDueReminders } from "../../src/bookings/reminders";
 import { createTestDatabase, rawExec, rawQuery, type TestDatabase } from "../helpers/db";
 import { addBookings, addCourse } from "../helpers/fixtures";
 

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { TEMPLATE_KINDS } from "../../src/delivery/templates";
+import { TEMPLATE_KINDS } from "../../src/bookings/templates";
 import {
   BROADCAST_PREVIEW,
   BROADCAST_QUIT,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { Message, User } from "grammy/types";
 import { isActionAllowed } from "../../src/bookings/change-status";
-import { TEMPLATE_KINDS, type TemplateKind } from "../../src/delivery/templates";
+import { TEMPLATE_KINDS, type TemplateKind } from "../../src/bookings/templates";
 import { parseCard, parseCoupons, parseCourses, parseProof, parseStudent, parseWorkshops } from "../../src/bot/callback-data";
 import { ru as t } from "../../src/bot/i18n";
 import { rawQuery } from "../helpers/db";

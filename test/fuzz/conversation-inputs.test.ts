@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { MAX_COUPON_NAME } from "../../src/bookings/coupon-rules";
 import { COUPONS_CHOICE, COURSES_CHOICE, packBroadcastGroup, packBroadcastStatus, type BroadcastStatusCode } from "../../src/bot/callback-data";
-import { MAX_TEMPLATE_LENGTH, TEMPLATE_KINDS, type TemplateKind } from "../../src/delivery/templates";
+import { MAX_TEMPLATE_LENGTH, TEMPLATE_KINDS, type TemplateKind } from "../../src/bookings/templates";
 import { ru as t } from "../../src/bot/i18n";
 import { ADMIN } from "../helpers/updates";
 import { expectAcceptableCalls, logWatch, sent } from "./answers";

@@ -17,7 +17,7 @@ import {
   parseStudent,
   templateResetMenu,
 } from "../../src/bot/callback-data";
-import { TEMPLATE_KINDS } from "../../src/delivery/templates";
+import { TEMPLATE_KINDS } from "../../src/bookings/templates";
 import { FILTERS, firstPageOf, type ListState } from "../../src/bot/list-state";
 
 const MAX_SERIAL = 2_147_483_647;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TEMPLATES, TEMPLATE_KINDS, type TemplateKind } from "../../src/delivery/templates";
+import { TEMPLATES, TEMPLATE_KINDS, type TemplateKind } from "../../src/bookings/templates";
 import { formatTemplateList, templatePreview } from "../../src/bot/format/templates";
 import { en, ru } from "../../src/bot/i18n";
 

@@ -5,7 +5,7 @@ import { cardKeyboard } from "../../src/bot/format/card";
 import { CAPTION_LIMIT, formatFailedDelivery, formatProofCaption } from "../../src/bot/format/proof";
 import { askTemplateText, describeTemplateProblem } from "../../src/bot/format/templates";
 import { en, ru } from "../../src/bot/i18n";
-import { TEMPLATE_KINDS, templateProblem } from "../../src/delivery/templates";
+import { TEMPLATE_KINDS, templateProblem } from "../../src/bookings/templates";
 import { proofFileOf } from "../../src/bot/features/payment-proof";
 import { telegramLimitProblems } from "../helpers/fake-telegram";
 import { bookingRow } from "./rows";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_VALUE_LENGTH, TEMPLATES, renderTemplate, templateProblem } from "../../src/delivery/templates";
+import { MAX_VALUE_LENGTH, TEMPLATES, renderTemplate, templateProblem } from "../../src/bookings/templates";
 
 describe("message templates", () => {
   it("fill in known placeholders and leave anything else as written", () => {

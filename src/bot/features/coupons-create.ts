@@ -9,7 +9,8 @@ import {
   parseCustomCoupon,
 } from "../../bookings/coupon-rules";
 import { checkTitle } from "../../bookings/stream-rules";
-import { couponCodeTaken, createCoupon } from "../../db/queries/coupons";
+import { createCoupon } from "../../bookings/coupons";
+import { couponCodeTaken } from "../../db/queries/coupons";
 import { COUPONS_CHOICE } from "../callback-data";
 import type { BotContext, Deps, InnerContext } from "../context";
 import { answerStep, type Checked } from "../conversation-answer";

@@ -1,6 +1,7 @@
 import { Composer } from "grammy";
 import { couponLink } from "../../bookings/coupon-rules";
-import { getCoupon, listCouponsPage, setCouponActive } from "../../db/queries/coupons";
+import { setCouponActive } from "../../bookings/coupons";
+import { getCoupon, listCouponsPage } from "../../db/queries/coupons";
 import { packCoupons, parseCoupons, type CouponsCallback } from "../callback-data";
 import type { BotContext, Deps, Feature, InnerContext } from "../context";
 import { editInPlace, enterConversation } from "../edit";

@@ -1,7 +1,8 @@
 import { InlineKeyboard } from "grammy";
 import { createConversation, type Conversation } from "@grammyjs/conversations";
 import { MAX_COURSE_NAME, MAX_STREAM_TITLE, STREAM_CODE, checkTitle, parseStartDate, suggestNextStream, titleForCode, type TitleProblem } from "../../bookings/stream-rules";
-import { createStream, getCourse, getStream, listStreamCodes, renameCourse, renameStream, setStreamStart } from "../../db/queries/courses";
+import { createStream, renameCourse, renameStream, setStreamStart } from "../../bookings/courses";
+import { getCourse, getStream, listStreamCodes } from "../../db/queries/courses";
 import { COURSES_CHOICE } from "../callback-data";
 import type { BotContext, Deps, InnerContext } from "../context";
 import { answerStep, type Checked } from "../conversation-answer";

@@ -1,5 +1,6 @@
 import { Composer } from "grammy";
-import { getCourse, getStream, listCourses, listStreams, setCourseActive, setStreamOpen } from "../../db/queries/courses";
+import { setCourseActive, setStreamOpen } from "../../bookings/courses";
+import { getCourse, getStream, listCourses, listStreams } from "../../db/queries/courses";
 import { packCourses, parseCourses, type CoursesCallback } from "../callback-data";
 import type { BotContext, Deps, Feature, InnerContext } from "../context";
 import { editInPlace, enterConversation } from "../edit";

@@ -2,7 +2,7 @@ import { Composer, type Filter } from "grammy";
 import { Menu, type MenuFlavor } from "@grammyjs/menu";
 import { createConversation, type Conversation } from "@grammyjs/conversations";
 import { resetTemplate, saveTemplate } from "../../db/queries/templates";
-import { TEMPLATE_KINDS, loadTemplate, templateProblem, type TemplateKind } from "../../delivery/templates";
+import { TEMPLATE_KINDS, loadTemplate, templateProblem, type TemplateKind } from "../../bookings/templates";
 import { TEMPLATES_MENU, TEMPLATE_PREVIEW, templateResetMenu } from "../callback-data";
 import type { BotContext, Deps, Feature, InnerContext } from "../context";
 import { askTemplateText, describeTemplateProblem, formatTemplateList, templateName, templatePreview } from "../format/templates";

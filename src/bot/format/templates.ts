@@ -1,4 +1,4 @@
-import { TEMPLATES, TEMPLATE_KINDS, renderTemplate, type TemplateKind, type TemplateProblem, type TemplateValues } from "../../delivery/templates";
+import { TEMPLATES, TEMPLATE_KINDS, renderTemplate, type TemplateKind, type TemplateProblem, type TemplateValues } from "../../bookings/templates";
 import type { Texts } from "../i18n";
 import { escapeHtml, truncate } from "./html";
 

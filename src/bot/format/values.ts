@@ -4,7 +4,7 @@ import type { PluralForms } from "../i18n/plural";
 import { streamNumber } from "../../bookings/stream-rules";
 import { escapeHtml, truncate } from "./html";
 
-export { formatDateTime } from "../../text/values";
+export { formatDateTime } from "../../bookings/dates";
 
 export const STATUS_BADGE: Record<BookingStatus, string> = { 0: "⚪", 1: "🟡", 2: "🟢", [-1]: "🔴" };
 

@@ -1,11 +1,11 @@
 import { asc, desc, eq, gt, lt, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { bookings, referralCoupons, type BookingStatus } from "../schema";
-import { auditedChange, recordAdminAction, type AdminActor } from "./admin-actions";
 
 /**
  * The real system's `referral_coupons` for /coupons: pages newest first, one coupon with its
- * bookings, and the admins' writes, made as the real bot makes them and audited.
+ * bookings, and the statements of the admins' writes, made as the real bot makes them (the
+ * audited changes are src/bookings/coupons.ts).
  */
 
 const listColumns = {
@@ -79,33 +79,26 @@ export type NewCoupon = { code: string; name: string | null; discountPercent: nu
 
 /**
  * Inserts a coupon as the real bot does (code, discount, activations, creator; the rest left to
- * the table's defaults), plus its name, and audits it. "taken": the code exists, in any case.
+ * the table's defaults), plus its name. Undefined: the code exists.
  */
-export async function createCoupon(db: Db, coupon: NewCoupon, actor: AdminActor): Promise<{ kind: "created"; id: number } | { kind: "taken" }> {
-  return db.transaction(async (tx) => {
-    if (await couponCodeTaken(tx, coupon.code)) return { kind: "taken" } as const;
-    const [row] = await tx
-      .insert(referralCoupons)
-      .values({ ...coupon, createdBy: actor.id })
-      .onConflictDoNothing({ target: referralCoupons.code })
-      .returning({ id: referralCoupons.id });
-    if (!row) return { kind: "taken" } as const;
-    await recordAdminAction(tx, actor, "coupon.create", `coupon:${coupon.code}`, { old: null, new: coupon });
-    return { kind: "created", id: row.id } as const;
-  });
+export async function insertCoupon(tx: Db, coupon: NewCoupon, createdBy: number): Promise<number | undefined> {
+  const [row] = await tx
+    .insert(referralCoupons)
+    .values({ ...coupon, createdBy })
+    .onConflictDoNothing({ target: referralCoupons.code })
+    .returning({ id: referralCoupons.id });
+  return row?.id;
 }
 
-/** Deactivates (`is_active = 0`) or reactivates (1) a coupon, audited. */
-export async function setCouponActive(db: Db, id: number, active: boolean, actor: AdminActor) {
+export async function couponCode(db: Db, id: number): Promise<string | undefined> {
   const [coupon] = await db.select({ code: referralCoupons.code }).from(referralCoupons).where(eq(referralCoupons.id, id));
-  if (!coupon) return { kind: "not-found" } as const;
-  const next = active ? 1 : 0;
-  return auditedChange(db, { actor, action: active ? "coupon.activate" : "coupon.deactivate", target: `coupon:${coupon.code}` }, {
-    read: async (tx) => {
-      const [row] = await tx.select({ isActive: referralCoupons.isActive }).from(referralCoupons).where(eq(referralCoupons.id, id)).for("update");
-      return row && { value: row.isActive === 1 ? 1 : 0 };
-    },
-    next,
-    write: (tx) => tx.update(referralCoupons).set({ isActive: next }).where(eq(referralCoupons.id, id)),
-  });
+  return coupon?.code;
 }
+
+/** Whether the coupon is active (`is_active = 1`), its row locked for the change that follows. */
+export async function lockCouponActive(tx: Db, id: number) {
+  const [row] = await tx.select({ isActive: referralCoupons.isActive }).from(referralCoupons).where(eq(referralCoupons.id, id)).for("update");
+  return row && { value: row.isActive === 1 ? 1 : 0 };
+}
+
+export const updateCouponActive = (id: number, active: 0 | 1) => (tx: Db) => tx.update(referralCoupons).set({ isActive: active }).where(eq(referralCoupons.id, id));

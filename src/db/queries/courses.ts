@@ -1,13 +1,11 @@
 import { and, asc, eq, inArray, isNull, notExists, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
 import { bookings, courses, streams } from "../schema";
-import { auditedChange, recordAdminAction, type AdminActor } from "./admin-actions";
 
 /**
- * Courses and streams for /courses, and every change admins make to them. Each change is guarded
- * on the row it reads under a lock and audited in `admin_actions` in the same transaction; the
- * students' /start offer reads the same columns (`streams.is_open`, `courses.is_active`), so a
- * change shows there at once.
+ * Courses and streams for /courses, and the statements of the changes admins make to them (the
+ * changes themselves, audited, are src/bookings/courses.ts). The students' /start offer reads the
+ * same columns (`streams.is_open`, `courses.is_active`), so a change shows there at once.
  */
 
 export function listCourses(db: Db) {
@@ -75,76 +73,28 @@ export async function listStreamCodes(db: Db): Promise<string[]> {
   return (await db.select({ code: streams.code }).from(streams)).map((r) => r.code);
 }
 
-const streamTarget = (code: string) => `stream:${code}`;
-const courseTarget = (id: number) => `course:${id}`;
-
-function streamColumn<K extends "isOpen" | "title" | "startsAt">(code: string, key: K) {
+/** A stream's column, its row locked for the change that follows. */
+export function lockStreamColumn<K extends "isOpen" | "title" | "startsAt">(code: string, key: K) {
   return async (tx: Db) => {
     const [row] = await tx.select({ value: streams[key] }).from(streams).where(eq(streams.code, code)).for("update");
     return row as { value: (typeof streams.$inferSelect)[K] } | undefined;
   };
 }
 
-const updateStream = (code: string, set: Partial<typeof streams.$inferInsert>) => (tx: Db) => tx.update(streams).set(set).where(eq(streams.code, code));
+export const updateStream = (code: string, set: Partial<typeof streams.$inferInsert>) => (tx: Db) => tx.update(streams).set(set).where(eq(streams.code, code));
 
-export const setStreamOpen = (db: Db, code: string, open: boolean, actor: AdminActor) =>
-  auditedChange(db, { actor, action: open ? "stream.open" : "stream.close", target: streamTarget(code) }, {
-    read: streamColumn(code, "isOpen"),
-    next: open,
-    write: updateStream(code, { isOpen: open }),
-  });
-
-export const renameStream = (db: Db, code: string, title: string, actor: AdminActor) =>
-  auditedChange(db, { actor, action: "stream.rename", target: streamTarget(code) }, {
-    read: streamColumn(code, "title"),
-    next: title,
-    write: updateStream(code, { title }),
-  });
-
-export const setStreamStart = (db: Db, code: string, startsAt: Date, actor: AdminActor) =>
-  auditedChange<Date | null>(db, { actor, action: "stream.start_date", target: streamTarget(code) }, {
-    read: streamColumn(code, "startsAt"),
-    next: startsAt,
-    write: updateStream(code, { startsAt }),
-  });
-
-async function readCourse(tx: Db, id: number) {
+/** A course's name and flag, its row locked for the change that follows. */
+export async function lockCourse(tx: Db, id: number) {
   const [row] = await tx.select({ name: courses.name, isActive: courses.isActive }).from(courses).where(eq(courses.id, id)).for("update");
   return row;
 }
 
-export const renameCourse = (db: Db, id: number, name: string, actor: AdminActor) =>
-  auditedChange<string | null>(db, { actor, action: "course.rename", target: courseTarget(id) }, {
-    read: async (tx) => {
-      const row = await readCourse(tx, id);
-      return row && { value: row.name };
-    },
-    next: name,
-    write: (tx) => tx.update(courses).set({ name }).where(eq(courses.id, id)),
-  });
-
-/** Active means `is_active = true`: students' /start offers no stream of a course that is not. */
-export const setCourseActive = (db: Db, id: number, active: boolean, actor: AdminActor) =>
-  auditedChange(db, { actor, action: active ? "course.activate" : "course.deactivate", target: courseTarget(id) }, {
-    read: async (tx) => {
-      const row = await readCourse(tx, id);
-      return row && { value: row.isActive === true };
-    },
-    next: active,
-    write: (tx) => tx.update(courses).set({ isActive: active }).where(eq(courses.id, id)),
-  });
+export const updateCourse = (id: number, set: Partial<typeof courses.$inferInsert>) => (tx: Db) => tx.update(courses).set(set).where(eq(courses.id, id));
 
 export type NewStream = { code: string; title: string; courseId: number; startsAt: Date; isOpen: boolean };
 
-/** Adds a stream, audited; "taken" when the code exists already (checked by the insert itself). */
-export async function createStream(db: Db, stream: NewStream, actor: AdminActor): Promise<"created" | "taken"> {
-  return db.transaction(async (tx) => {
-    const inserted = await tx.insert(streams).values(stream).onConflictDoNothing({ target: streams.code }).returning({ code: streams.code });
-    if (inserted.length === 0) return "taken";
-    await recordAdminAction(tx, actor, "stream.create", streamTarget(stream.code), {
-      old: null,
-      new: { ...stream, startsAt: stream.startsAt.toISOString() },
-    });
-    return "created";
-  });
+/** Inserts a stream; false when its code exists already (the insert itself checks). */
+export async function insertStream(tx: Db, stream: NewStream): Promise<boolean> {
+  const inserted = await tx.insert(streams).values(stream).onConflictDoNothing({ target: streams.code }).returning({ code: streams.code });
+  return inserted.length > 0;
 }

@@ -2,78 +2,8 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { events, type BookingStatus, type EventRow } from "../schema";
 
-/**
- * A booking's history lives in the real bot's `events` table, in its format, so both bots and the
- * dashboard's activity views see every change. Ours add who acted and why (`actor_*`, `reason`)
- * and `source: "admin_bot"`; the real bot's rows have no actor, except `payment_approved`'s
- * `approved_by`.
- */
-export const STATUS_EVENT_NAME: Record<BookingStatus, string> = { 0: "pending", 1: "payment_uploaded", 2: "approved", [-1]: "cancelled" };
-
-export type EventActor = { id: number; name: string | null; role: "admin" | "student" };
-
-/** The booking fields an event carries (the real bot adds the student's username and first name). */
-export type EventBooking = { id: number; userId: number; username: string | null; firstName: string | null; courseId: number | null };
-
-type NewEvent = typeof events.$inferInsert;
-
-function studentFields(booking: EventBooking) {
-  return { ...(booking.username ? { username: booking.username } : {}), ...(booking.firstName ? { first_name: booking.firstName } : {}) };
-}
-
-function ours(actor: EventActor, reason?: string | null) {
-  return { actor_id: actor.id, actor_name: actor.name, actor_role: actor.role, ...(reason ? { reason } : {}), source: "admin_bot" };
-}
-
-/**
- * The rows the real bot writes for a status change: `booking_status_changed`, then
- * `payment_approved` when an admin confirms, or `booking_cancelled` when the student cancels.
- */
-export function statusChangeEvents(change: { booking: EventBooking; from: BookingStatus; to: BookingStatus; actor: EventActor; reason?: string | null }): NewEvent[] {
-  const { booking, from, to, actor } = change;
-  const rows: NewEvent[] = [
-    {
-      userId: booking.userId,
-      eventType: "booking_status_changed",
-      details: {
-        booking_id: booking.id,
-        old_status: from,
-        new_status: to,
-        old_status_name: STATUS_EVENT_NAME[from],
-        new_status_name: STATUS_EVENT_NAME[to],
-        ...studentFields(booking),
-        ...ours(actor, change.reason),
-      },
-    },
-  ];
-  if (to === 2 && actor.role === "admin") {
-    rows.push({ userId: booking.userId, eventType: "payment_approved", details: { booking_id: booking.id, approved_by: actor.id, source: "admin_bot" } });
-  }
-  if (to === -1 && actor.role === "student") {
-    rows.push({ userId: booking.userId, eventType: "booking_cancelled", details: { booking_id: booking.id, ...studentFields(booking), source: "admin_bot" } });
-  }
-  return rows;
-}
-
-export function bookingCreatedEvent(booking: EventBooking): NewEvent {
-  return {
-    userId: booking.userId,
-    eventType: "booking_created",
-    details: { course_id: booking.courseId, booking_id: booking.id, ...studentFields(booking), source: "admin_bot" },
-  };
-}
-
-/**
- * The real bot's `payment_proof_uploaded` (its details are empty); ours say which booking and
- * file, so a booking's history and the dashboard's activity view can tell them apart.
- */
-export function paymentProofEvent(booking: EventBooking, proof: { id: number; kind: string }): NewEvent {
-  return {
-    userId: booking.userId,
-    eventType: "payment_proof_uploaded",
-    details: { booking_id: booking.id, proof_id: proof.id, file_kind: proof.kind, ...studentFields(booking), source: "admin_bot" },
-  };
-}
+/** An event row as written (the real bot's format: src/bookings/events.ts builds ours). */
+export type NewEvent = typeof events.$inferInsert;
 
 /** Inserts events and returns their ids, in order. */
 export async function insertEvents(db: Db, rows: NewEvent[]): Promise<number[]> {

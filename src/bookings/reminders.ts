@@ -1,4 +1,4 @@
-import { bookingTemplateValues } from "../bookings/template-values";
+import { bookingTemplateValues } from "./template-values";
 import type { Db } from "../db/client";
 import { listDueReminders, reminderKey } from "../db/queries/reminders";
 import type { Logger } from "../logger";

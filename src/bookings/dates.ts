@@ -1,7 +1,4 @@
-/**
- * Plain-text values shared by the bot's screens and the messages to students (which are built
- * below the bot layer, so this cannot live in src/bot/format): no HTML, no phrase table.
- */
+/** Dates as students and admins read them: the messages to students and the bot's screens alike. */
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
