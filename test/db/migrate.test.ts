@@ -6,6 +6,8 @@ import { SHARED_INDEXES } from "../../src/db/shared-indexes";
 import type { Logger } from "../../src/logger";
 import { createTestDatabase, migrationCount, rawExec, rawQuery, type TestDatabase } from "../helpers/db";
 import { REAL_SCHEMA } from "../helpers/real-system";
+import { captureLogs } from "../helpers/harness";
+import { until } from "../delivery/helpers";
 
 describe("migrations", () => {
   let database: TestDatabase;
@@ -62,10 +64,12 @@ describe("migrations started concurrently", () => {
       // The key every process of this bot agrees on (src/db/migrate.ts, MIGRATION_LOCK_KEY).
       await other.query("SELECT pg_advisory_lock(727001)");
       let done = false;
-      const migrating = runMigrations(starter).then(() => {
+      const logs = captureLogs();
+      const migrating = runMigrations(starter, { logger: logs.logger }).then(() => {
         done = true;
       });
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // It says it waits (after trying the lock), and waits.
+      await until("it says it waits", () => logs.lines.some((l) => l.msg === "another process is migrating the database; waiting for it"));
       expect(done).toBe(false);
       expect((await other.query("SELECT to_regclass('public.streams') AS t")).rows[0]).toEqual({ t: null });
 

@@ -32,8 +32,11 @@ afterEach(async () => {
   runner = undefined;
   // The fake API finishes a poll the stopped runner abandoned (taking any queued updates with it,
   // where Telegram would resend unconfirmed ones): let it finish before the next test pushes any.
-  await new Promise((r) => setTimeout(r, 250));
+  await waitFor("every poll answered", pollsAnswered);
 });
+
+/** Every getUpdates the fake API received has been answered (none is holding updates). */
+const pollsAnswered = () => api.callsOf("getUpdates").every((c) => c.outcome !== undefined);
 afterAll(async () => {
   vi.restoreAllMocks();
   await api?.close();
@@ -65,10 +68,18 @@ function pushBurst() {
   return burst;
 }
 
-function expectBurstAnsweredOnce(since: number) {
-  const admin = repliesTo(ADMIN.id).filter((c) => c.at >= since);
+/**
+ * Each chat of the burst then sends one more update and gets its answer: a chat's updates are
+ * answered in order, so any duplicate of the burst would have been answered by then. Then the
+ * burst's answers are counted.
+ */
+async function expectBurstAnsweredOnce(since: number) {
+  api.pushUpdates(messageUpdate("/lang ru", ADMIN), ...users.map((u) => messageUpdate("/start", u)));
+  const sentinel = (chatId: number, text: (reply: string) => boolean) => repliesTo(chatId).some((c) => c.at >= since && text(String(c.payload.text)));
+  await waitFor("the chats' next answers", () => sentinel(ADMIN.id, (r) => r === t.lang.set) && users.every((u) => sentinel(u.id, (r) => r.startsWith("Здравствуйте"))));
+  const admin = repliesTo(ADMIN.id).filter((c) => c.at >= since && c.payload.text !== t.lang.set);
   expect(admin.map((c) => c.payload.text!.split("\n")[0])).toEqual([t.help.split("\n")[0]]);
-  for (const u of users) expect(repliesTo(u.id).filter((c) => c.at >= since).map((c) => c.payload.text)).toEqual(Array(3).fill(t.students.hint));
+  for (const u of users) expect(repliesTo(u.id).filter((c) => c.at >= since && c.payload.text === t.students.hint)).toHaveLength(3);
 }
 
 const burstAnswered = (since: number) => () =>
@@ -82,8 +93,7 @@ describe("long polling while the Bot API is down", () => {
     startPolling(api.apiRoot);
     const burst = pushBurst();
     await waitFor("the burst to be answered", burstAnswered(since));
-    await new Promise((r) => setTimeout(r, 300)); // a duplicate would show up by now
-    expectBurstAnsweredOnce(since);
+    await expectBurstAnsweredOnce(since);
     const calls = api.callsOf("getUpdates").slice(polls);
     expect(calls.slice(0, 3).map((c) => c.outcome)).toEqual([500, 500, 500]);
     // The next poll confirms the burst (offset past its last update): Telegram would not resend it.
@@ -110,15 +120,16 @@ describe("long polling while the Bot API is down", () => {
       await waitFor("the first poll", () => api.callsOf("getUpdates").length > 0);
       proxy.down();
       // (A poll cut by the proxy is still finished by the fake API, emptying its queue: push after.)
-      await new Promise((r) => setTimeout(r, 200));
+      await waitFor("the cut poll answered", pollsAnswered);
       const since = Date.now();
       pushBurst();
-      await new Promise((r) => setTimeout(r, 800));
+      // The runner tries again and is turned away: nothing reaches the API, nothing is answered.
+      const refused = proxy.refused;
+      await waitFor("two refused tries", () => proxy.refused >= refused + 2, 8_000);
       expect(repliesTo(ADMIN.id).filter((c) => c.at >= since)).toEqual([]);
       proxy.up();
       await waitFor("the burst to be answered after the API came back", burstAnswered(since), 8_000);
-      await new Promise((r) => setTimeout(r, 300));
-      expectBurstAnsweredOnce(since);
+      await expectBurstAnsweredOnce(since);
     } finally {
       if (runner?.isRunning()) await runner.stop();
       await proxy.close();

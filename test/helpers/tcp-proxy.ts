@@ -8,6 +8,8 @@ import type { AddressInfo } from "node:net";
 export class TcpProxy {
   private sockets = new Set<Socket>();
   private isUp = true;
+  /** Connections turned away while down: someone tried (an observable "nothing got through"). */
+  refused = 0;
 
   private constructor(
     private readonly server: Server,
@@ -19,7 +21,10 @@ export class TcpProxy {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const proxy = new TcpProxy(server, (server.address() as AddressInfo).port);
     server.on("connection", (client) => {
-      if (!proxy.isUp) return void client.destroy();
+      if (!proxy.isUp) {
+        proxy.refused++;
+        return void client.destroy();
+      }
       const upstream = connect(target.port, target.host);
       for (const s of [client, upstream]) {
         proxy.sockets.add(s);
