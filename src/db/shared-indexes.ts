@@ -4,13 +4,13 @@ import { ensureTrigramOps } from "./trigram";
 
 /**
  * A row's names lowercased in one string: what `/user <name>` searches with `LIKE '%word%'`
- * (queries/student-search.ts) and the trigram indexes below cover. The query spells the very
- * same expression, or PostgreSQL would not use them. lower() follows the database's locale
+ * (queries/student-search.ts) and the trigram index below covers. The query spells the very
+ * same expression, or PostgreSQL would not use it. lower() follows the database's locale
  * (C.UTF-8 on the embedded server: Cyrillic too). Words are split by spaces, so one never
- * matches across two fields.
+ * matches across two fields. Bookings need no such index: only the few students `users` lacks
+ * are searched there, by their user ids (queries/booked-only.ts).
  */
 export const USERS_NAME_TEXT = `lower(coalesce("first_name", '') || ' ' || coalesce("last_name", '') || ' ' || coalesce("username", ''))`;
-export const BOOKINGS_NAME_TEXT = `lower(coalesce("first_name", '') || ' ' || coalesce("username", ''))`;
 
 type SharedIndex = { name: string; table: string; why: string } & (
   | { columns: string }
@@ -43,9 +43,8 @@ export const SHARED_INDEXES: readonly SharedIndex[] = [
     columns: `(("details" ->> 'booking_id'), "id") WHERE "details" ? 'booking_id'`,
     why: "a booking's history (both bots' events)",
   },
-  // Expression indexes only, never unique: no value the real system writes can make them refuse a row.
+  // An expression index, never unique: no value the real system writes can make it refuse a row.
   { name: "idx_users_name_trgm", table: "users", trigram: USERS_NAME_TEXT, why: "/user <name>: any part of a first name, last name or username" },
-  { name: "idx_bookings_name_trgm", table: "bookings", trigram: BOOKINGS_NAME_TEXT, why: "/user <name> for students the users table lacks" },
 ];
 
 /**
@@ -90,9 +89,9 @@ async function state(client: Client, name: string): Promise<"missing" | "valid" 
 /**
  * Builds the missing ones (saying so first, with the table's estimated size, and how long it
  * took) unless the table has the same index already, rebuilds any left invalid by an
- * interrupted concurrent build, and drops the covered ones. The trigram indexes need pg_trgm:
- * without it (a managed server that refuses the extension) they are skipped, name search reads
- * the tables instead, and a migration note says so (trigram.ts). Runs on a client outside any
+ * interrupted concurrent build, and drops the covered ones. The trigram index needs pg_trgm:
+ * without it (a managed server that refuses the extension) it is skipped, name search reads
+ * the table instead, and a migration note says so (trigram.ts). Runs on a client outside any
  * transaction, under the caller's migration lock.
  */
 export async function ensureSharedIndexes(client: Client, logger?: Pick<Logger, "info">): Promise<void> {

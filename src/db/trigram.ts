@@ -38,7 +38,7 @@ export async function ensureTrigramOps(client: Client, logger?: Pick<Logger, "in
          ON CONFLICT (key) DO UPDATE SET level = excluded.level, detail = excluded.detail`,
         [NO_TRIGRAM_NOTE, reason],
       );
-      logger?.info({ note: NO_TRIGRAM_NOTE, reason }, `pg_trgm could not be created (${reason}): the name search indexes are skipped`);
+      logger?.info({ note: NO_TRIGRAM_NOTE, reason }, `pg_trgm could not be created (${reason}): the name search index is skipped`);
       return undefined;
     }
     schema = (await extensionSchema(client))!;

@@ -8,7 +8,7 @@ import { ADMIN } from "../helpers/updates";
 
 // `/user <name>`: the students whose names hold every word, from `users` (people who only
 // pressed /start too) and from `bookings` for students `users` lacks; best first.
-const VERA = 5101; // Вера Иванова @vera_iv, two bookings, active 01.11
+const VERA = 5101; // Вера Иванова @vera_iv: pressed /start on 01.11 and booked twice
 const VERA_P = 5102; // ВЕРА Петрова, no username, only pressed /start on 20.10
 const NIKA = 5103; // Вероника Иванова
 const LEGACY_VERA = 5104; // "Вера" @legacy_vera in bookings only, 01.09
@@ -30,7 +30,7 @@ const { h, database } = useBotFixture({
   seed: async ({ db }) => {
     const user = (userId: number, firstName: string, lastName: string | null, username: string | null, seen: string) =>
       addUser(db, { userId, firstName, lastName, username, firstSeenAt: at("2026-09-01"), updatedAt: at(seen) });
-    await user(VERA, "Вера", "Иванова", "vera_iv", "2026-10-01");
+    await user(VERA, "Вера", "Иванова", "vera_iv", "2026-11-01");
     await user(VERA_P, "ВЕРА", "Петрова", null, "2026-10-20");
     await user(NIKA, "Вероника", "Иванова", "nika", "2026-09-15");
     await user(IVA, "Ира", null, "iva", "2026-08-01");

@@ -5,6 +5,7 @@ import { inject } from "vitest";
 import { openPostgres, type Db } from "../../src/db/client";
 import { checkHealth } from "../../src/db/health";
 import { migrationsFolder, runMigrations } from "../../src/db/migrate";
+import { bookedOnlyStudents } from "../../src/db/queries/booked-only";
 import { searchStudents } from "../../src/db/queries/student-search";
 import * as schema from "../../src/db/schema";
 import { formatHealth } from "../../src/bot/format/health";
@@ -23,7 +24,7 @@ beforeAll(async () => {
 });
 afterAll(() => database?.dispose());
 
-const userIds = async (db: Db, words: string[]) => (await searchStudents(db, words, 20)).matches.map((m) => m.userId);
+const userIds = async (db: Db, words: string[]) => (await searchStudents(db, words, 20, [3])).matches.map((m) => m.userId);
 
 describe("this server's lower() and pg_trgm", () => {
   // The embedded server runs the builtin C.UTF-8 locale, the local one libc's C.UTF-8: both must
@@ -45,21 +46,54 @@ describe("this server's lower() and pg_trgm", () => {
 });
 
 describe("the search query", () => {
-  it("can use both trigram indexes (a tiny table is read whole unless the planner is told otherwise)", async () => {
+  it("can use the trigram index (a tiny table is read whole unless the planner is told otherwise)", async () => {
     const sent: Array<{ sql: string; params: unknown[] }> = [];
     const capturing = drizzle(database.pool, { schema, logger: { logQuery: (sql, params) => void sent.push({ sql, params }) } }) as unknown as Db;
-    await searchStudents(capturing, ["вера", "ёж"], 20);
+    await searchStudents(capturing, ["вера", "ёж"], 20, [3]);
     expect(sent).toHaveLength(1);
     const client = await database.pool.connect();
     try {
       await client.query("SET enable_seqscan = off");
       const plan = (await client.query(`EXPLAIN ${sent[0]!.sql}`, sent[0]!.params)).rows.map((r) => r["QUERY PLAN"]).join("\n");
       expect(plan).toContain("Bitmap Index Scan on idx_users_name_trgm");
-      expect(plan).toContain("Bitmap Index Scan on idx_bookings_name_trgm");
+      // The students users lacks: their own bookings, by user id.
+      expect(plan).toMatch(/Index Cond: \(user_id = ANY \('\{3\}'::bigint\[\]\)\)/);
     } finally {
       await client.query("RESET enable_seqscan");
       client.release();
     }
+  });
+});
+
+describe("students only bookings know", () => {
+  let own: TestDatabase;
+  beforeAll(async () => {
+    own = await createTestDatabase();
+    await addCourse(own.db);
+    await addUser(own.db, { userId: 2, firstName: "Анна", lastName: null, username: "anna" });
+    await addBookings(own.db, [{ userId: 2, firstName: "Анна" }, { userId: 3, firstName: "Ёжик", username: "old_hedgehog" }]);
+  });
+  afterAll(() => own?.dispose());
+
+  it("are walked once, then only the bookings added since, and in full again after an hour", async () => {
+    let now = 0;
+    const list = bookedOnlyStudents(own.db, () => now);
+    expect(await list()).toEqual([3]);
+    // Two searches at once share one walk.
+    expect(await Promise.all([list(), list()])).toEqual([[3], [3]]);
+
+    await addBookings(own.db, [{ userId: 4, firstName: "Новый" }, { userId: 2, firstName: "Анна" }]);
+    expect(await list()).toEqual([3, 4]);
+    // Once 4 presses /start, `users` finds them, and the bookings do not list them again.
+    await addUser(own.db, { userId: 4, firstName: "Новый", lastName: null, username: null });
+    const found = await searchStudents(own.db, ["новый"], 20, await list());
+    expect(found.matches.map((m) => m.userId)).toEqual([4]);
+
+    // A `users` row deleted meanwhile shows at the next full walk.
+    await rawExec(own, "DELETE FROM users WHERE user_id = 2");
+    expect(await list()).toEqual([3, 4]);
+    now += 60 * 60_000;
+    expect(await list()).toEqual([2, 3]);
   });
 });
 
@@ -102,17 +136,17 @@ describe("a database that refuses pg_trgm", () => {
     const report = await checkHealth(restricted.db, { migrationsFolder: migrationsFolder() });
     expect(report.ok).toBe(true);
     const note = report.notes.find((n) => n.key === "search-without-trigram-index");
-    expect(note).toMatchObject({ level: "warning", advice: "run CREATE EXTENSION pg_trgm as a superuser or the database owner; the next start builds the search indexes" });
-    expect(note!.message).toMatch(/^pg_trgm could not be created \(permission denied to create extension "pg_trgm"\): \/user <name> reads the whole users and bookings tables/);
+    expect(note).toMatchObject({ level: "warning", advice: "run CREATE EXTENSION pg_trgm as a superuser or the database owner; the next start builds the search index" });
+    expect(note!.message).toMatch(/^pg_trgm could not be created \(permission denied to create extension "pg_trgm"\): \/user <name> reads the whole users table/);
     expect(formatHealth(report, ru)).toContain(
-      '⚠️ Расширение pg_trgm не установлено (permission denied to create extension "pg_trgm"): поиск /user по имени читает таблицы целиком',
+      '⚠️ Расширение pg_trgm не установлено (permission denied to create extension "pg_trgm"): поиск /user по имени читает таблицу users целиком',
     );
   });
 
   it("builds them and drops the note once a start may create the extension", async () => {
     await runMigrations(database);
     const indexes = await rawQuery(database, "SELECT indexname FROM pg_indexes WHERE indexname LIKE '%_name_trgm' ORDER BY 1");
-    expect(indexes.map((r) => r.indexname)).toEqual(["idx_bookings_name_trgm", "idx_users_name_trgm"]);
+    expect(indexes.map((r) => r.indexname)).toEqual(["idx_users_name_trgm"]);
     expect(await rawQuery(database, "SELECT key FROM migration_notes WHERE key = 'search-without-trigram-index'")).toEqual([]);
   });
 });

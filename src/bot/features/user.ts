@@ -1,5 +1,6 @@
 import { Composer } from "grammy";
 import { createConversation, type Conversation } from "@grammyjs/conversations";
+import { bookedOnlyStudents } from "../../db/queries/booked-only";
 import { searchStudents } from "../../db/queries/student-search";
 import { findStudent } from "../../db/queries/students";
 import { parseStudentPick } from "../callback-data";
@@ -27,9 +28,10 @@ type Found = Exclude<StudentQuery, { kind: "bad" }>;
  */
 export function userFeature(deps: Deps): Feature {
   const studentList = (userId: number, t: Texts) => loadList(deps, firstPageOf("all", userId), t);
+  const bookedOnly = bookedOnlyStudents(deps.db, () => deps.clock().getTime());
 
   async function search(words: string[], t: Texts): Promise<ListScreen | undefined> {
-    const found = await searchStudents(deps.db, words, SEARCH_LIMIT);
+    const found = await searchStudents(deps.db, words, SEARCH_LIMIT, await bookedOnly());
     if (found.total === 0) return undefined;
     if (found.total === 1) return studentList(found.matches[0]!.userId, t);
     return formatStudentSearch(words.join(" "), found, t);

@@ -337,7 +337,7 @@ export const en: Texts = {
       "duplicate-live-bookings": (n) =>
         `${n} student(s) have two live bookings in one stream (made outside this bot). Find them with /user and cancel the extra ones.`,
       "search-without-trigram-index": (_n, reasonHtml) =>
-        `The pg_trgm extension is not installed (${reasonHtml}): /user by name reads whole tables — same answers, slower. Run CREATE EXTENSION pg_trgm as the database owner and restart the bot.`,
+        `The pg_trgm extension is not installed (${reasonHtml}): /user by name reads the whole users table — same answers, slower. Run CREATE EXTENSION pg_trgm as the database owner and restart the bot.`,
     },
   },
   export: {

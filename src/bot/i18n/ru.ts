@@ -347,7 +347,7 @@ export const ru = {
       "duplicate-live-bookings": (n: number) =>
         `Студентов с двумя живыми заявками на один поток: ${n} (созданы не этим ботом). Найдите их через /user и отмените лишние.`,
       "search-without-trigram-index": (_n: number, reasonHtml: string) =>
-        `Расширение pg_trgm не установлено (${reasonHtml}): поиск /user по имени читает таблицы целиком — ответы те же, но медленнее. Выполните CREATE EXTENSION pg_trgm от имени владельца базы и перезапустите бота.`,
+        `Расширение pg_trgm не установлено (${reasonHtml}): поиск /user по имени читает таблицу users целиком — ответы те же, но медленнее. Выполните CREATE EXTENSION pg_trgm от имени владельца базы и перезапустите бота.`,
     } as Record<string, (n: number, detailHtml: string) => string>,
   },
   export: {
