@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { drizzle } from "drizzle-orm/node-postgres";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { inject } from "vitest";
 import { openPostgres, type Db } from "../../src/db/client";
 import { checkHealth } from "../../src/db/health";
@@ -75,7 +75,7 @@ describe("students only bookings know", () => {
   });
   afterAll(() => own?.dispose());
 
-  it("are walked once, then only the bookings added since, and in full again after an hour", async () => {
+  it("are walked once, then only the bookings added since, and in full again every hour", async () => {
     let now = 0;
     const list = bookedOnlyStudents(own.db, () => now);
     expect(await list()).toEqual([3]);
@@ -89,11 +89,13 @@ describe("students only bookings know", () => {
     const found = await searchStudents(own.db, ["новый"], 20, await list());
     expect(found.matches.map((m) => m.userId)).toEqual([4]);
 
-    // A `users` row deleted meanwhile shows at the next full walk.
+    // A `users` row deleted meanwhile shows after the next full walk, which runs beside the searches.
     await rawExec(own, "DELETE FROM users WHERE user_id = 2");
     expect(await list()).toEqual([3, 4]);
     now += 60 * 60_000;
-    expect(await list()).toEqual([2, 3]);
+    // This search does not wait for that walk (on a table this small it may be done already).
+    expect([[3, 4], [2, 3]]).toContainEqual(await list());
+    await vi.waitFor(async () => expect(await list()).toEqual([2, 3]));
   });
 });
 

@@ -35,27 +35,33 @@ async function walkSince(db: Db, last: number): Promise<{ ids: number[]; last: n
 /**
  * Students only `bookings` knows (no `users` row): older rows of the real system, whose bot now
  * records everyone at /start. Finding them means a walk over every student's bookings, too slow
- * for each search, so this keeps their ids: the whole walk once and then every `fullEveryMs`
- * (for `users` rows deleted meanwhile), in between only the bookings added since. Ids that have
- * since got a `users` row stay in the list; the search checks `users` itself.
+ * for each search, so this keeps their ids: the whole walk at the first search, and again every
+ * `fullEveryMs` (for `users` rows deleted meanwhile) beside the searches, which use what is known
+ * until it ends; each search adds only the bookings since. Ids that have since got a `users` row
+ * stay in the list: the search checks `users` itself.
  */
 export function bookedOnlyStudents(db: Db, now: () => number, fullEveryMs = 60 * 60_000): () => Promise<number[]> {
   let known: { ids: Set<number>; last: number; at: number } | undefined;
+  let first: Promise<void> | undefined;
+  let again: Promise<void> | undefined;
   let pending: Promise<number[]> | undefined;
 
-  async function refresh(): Promise<number[]> {
-    if (!known || now() - known.at >= fullEveryMs) {
-      const at = now();
-      const all = await walkAll(db);
-      known = { ids: new Set(all.ids), last: all.last, at };
-    } else {
-      const added = await walkSince(db, known.last);
-      for (const id of added.ids) known.ids.add(id);
-      known.last = added.last;
-    }
-    return [...known.ids];
+  async function walk(): Promise<void> {
+    const at = now();
+    const all = await walkAll(db);
+    known = { ids: new Set(all.ids), last: all.last, at };
   }
 
-  // Searches at the same moment share one walk; a failed one is tried again by the next search.
-  return () => (pending ??= refresh().finally(() => (pending = undefined)));
+  async function current(): Promise<number[]> {
+    if (!known) await (first ??= walk().finally(() => (first = undefined)));
+    // A failed walk in the background is simply tried again by a later search.
+    if (now() - known!.at >= fullEveryMs) again ??= walk().catch(() => {}).finally(() => (again = undefined));
+    const added = await walkSince(db, known!.last);
+    for (const id of added.ids) known!.ids.add(id);
+    known!.last = Math.max(known!.last, added.last);
+    return [...known!.ids];
+  }
+
+  // Searches at the same moment share one query; a failed one is tried again by the next search.
+  return () => (pending ??= current().finally(() => (pending = undefined)));
 }
