@@ -65,6 +65,24 @@ describe("the search query", () => {
   });
 });
 
+describe("the trigram index on users", () => {
+  // The real bot's upsert, as it writes every /start: whatever the names, the index takes the row.
+  const upsert = `INSERT INTO users (user_id, username, first_name, last_name, language_code) VALUES ($1, $2, $3, $4, 'ru')
+    ON CONFLICT (user_id) DO UPDATE SET username = excluded.username, first_name = excluded.first_name,
+      last_name = excluded.last_name, language_code = excluded.language_code, updated_at = NOW()`;
+
+  it.each([
+    ["no names at all", [null, null, null]],
+    ["a name of 100,000 characters", [null, "Я".repeat(100_000), null]],
+    ["emoji, right-to-left and combining marks", ["x_1", "👨‍👩‍👧‍👦 מרים", "e\u0301\u202e"]],
+    ["LIKE's own characters", ["a_b", "100%", "\\"]],
+  ])("refuses no row of the real bot's: %s", async (_, [username, first, last]) => {
+    await rawQuery(database, upsert, [900, username, first, last]);
+    await rawQuery(database, upsert, [900, username, first, last]);
+    expect(await rawQuery(database, "SELECT count(*)::int AS n FROM users WHERE user_id = 900")).toEqual([{ n: 1 }]);
+  });
+});
+
 describe("students only bookings know", () => {
   let own: TestDatabase;
   beforeAll(async () => {
