@@ -2,9 +2,13 @@ import { createBenchBot, measureBrowsing, measureStats, pageThrough } from "./br
 import { checkPage, pageIds } from "./pages";
 import { compareOffsetKeyset, explainListQueries, measureAppendOrdered } from "./sql";
 import { int, mb, memory, ms, summarize, timingTable } from "./stats";
+import { reportOutlier } from "./outlier";
+import { reportSearch } from "./search";
 import { benchTarget, setUp } from "./targets";
 
 const HEAVY_BOOKINGS = 2000;
+/** Issue 17's outlier: this many bookings of one student, scattered over `outlierRows`. */
+const OUTLIER_BOOKINGS = 20_000;
 /** Issue 12's goal for the /stats chart at 1,000,000 bookings, end to end. */
 const STATS_GOAL_MS = 300;
 /** Paging through the whole table of a large seed would take long and say nothing new. */
@@ -13,7 +17,16 @@ const PG_PAGE_THROUGH = 2000;
 const progress = (text: string) => process.stderr.write(`  … ${text}\n`);
 
 /** Runs every case on a throwaway database; `head` gets the server's version before the first figure. */
-export async function runTarget(options: { rows: number; repeat: number; out: (line?: string) => void; head: (postgres: string) => void }): Promise<void> {
+export async function runTarget(options: {
+  rows: number;
+  repeat: number;
+  /** Students (users rows) the seed makes. */
+  users: number;
+  /** Bookings the table grows to for the outlier's case at the end; 0 leaves it out. */
+  outlierRows: number;
+  out: (line?: string) => void;
+  head: (postgres: string) => void;
+}): Promise<void> {
   const { rows, repeat, out } = options;
   const start = memory();
   const target = await benchTarget();
@@ -26,7 +39,7 @@ export async function runTarget(options: { rows: number; repeat: number; out: (l
     options.head(target.name);
     out(`== ${int(rows)} bookings ==`);
     progress(`seeding ${int(rows)} bookings`);
-    const setup = await setUp(database, rows, HEAVY_BOOKINGS);
+    const setup = await setUp(database, rows, HEAVY_BOOKINGS, options.users);
     const inserted = rows + setup.students;
     out(
       `setup: migrate ${ms(setup.migrateMs)} ms · seed ${int(rows)} bookings + ${int(setup.students)} students in ${(setup.seedMs / 1000).toFixed(1)} s ` +
@@ -85,6 +98,9 @@ export async function runTarget(options: { rows: number; repeat: number; out: (l
         " — the PostgreSQL server's memory is not (npm run bench:memory measures it)",
     );
 
+    progress("/user <name>");
+    await reportSearch(b, database, repeat, out);
+
     progress("heap in time order (CLUSTER)");
     const pages = [2, 50, deepPage];
     const ordered = await measureAppendOrdered(database, { repeat, pageSize: b.pageSize, pages });
@@ -105,6 +121,10 @@ export async function runTarget(options: { rows: number; repeat: number; out: (l
     );
     out(timingTable("case", [{ label: 'bot: press "Старше ▶" → page 2', samples: page2 }, ...ordered.rows]));
     if (ordered.plan) out(ordered.plan);
+    if (options.outlierRows > 0) {
+      progress(`growing the table to ${int(options.outlierRows)} bookings with an outlier of ${int(OUTLIER_BOOKINGS)}`);
+      await reportOutlier(b, database, { rows: options.outlierRows, bookings: OUTLIER_BOOKINGS, repeat }, out);
+    }
     await b.api.close();
   } finally {
     process.off("SIGINT", onSignal).off("SIGTERM", onSignal);

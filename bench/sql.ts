@@ -67,7 +67,7 @@ export async function explainListQueries(
 ): Promise<string> {
   const { pageSize, heavy } = options;
   const deepAnchor = await anchorOf(database, options.deepPage, pageSize);
-  const cases: Array<{ label: string; run: (db: Db) => Promise<unknown> }> = [
+  const cases: ExplainCase[] = [
     { label: "first page, all", run: (db) => listBookingsPage(db, {}, { dir: "first" }, pageSize) },
     { label: "first page, status 1 (pending)", run: (db) => listBookingsPage(db, { status: 1 }, { dir: "first" }, pageSize) },
     {
@@ -82,13 +82,20 @@ export async function explainListQueries(
     { label: "status counts, all", run: (db) => countBookingsByStatus(db, {}) },
     { label: "status counts, one student", run: (db) => countBookingsByStatus(db, { userId: heavy.userId }) },
   ];
+  return explainCases(database, cases, ["page", "has-newer check"]);
+}
+
+export type ExplainCase = { label: string; run: (db: Db) => Promise<unknown> };
+
+/** EXPLAIN ANALYZE of every statement each case sends, condensed; a case of several statements names them by `names`. */
+export async function explainCases(database: Database, cases: ExplainCase[], names: string[] = []): Promise<string> {
   const out: string[] = [];
   for (const c of cases) {
     const captured: Captured[] = [];
     await c.run(capturingDb(database, captured));
     for (const [i, q] of captured.entries()) {
       const plan = await database.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS OFF) ${q.sql}`, q.params);
-      const suffix = captured.length > 1 ? ` [${i + 1}/${captured.length}: ${i === 0 ? "page" : "has-newer check"}]` : "";
+      const suffix = captured.length > 1 ? ` [${i + 1}/${captured.length}${names[i] ? `: ${names[i]}` : ""}]` : "";
       out.push(`-- ${c.label}${suffix}`);
       out.push(...condense(plan.map((r) => r["QUERY PLAN"])));
     }
@@ -100,7 +107,7 @@ function condense(lines: string[]): string[] {
   const keep: string[] = [];
   for (const line of lines) {
     const trimmed = line.trim();
-    if (/^(Index Cond|Recheck Cond|Filter|Hash Cond|Join Filter):/.test(trimmed) || /^(->|[A-Z][A-Za-z ]+ (on|using)|Limit|Aggregate|Sort|Hash|Nested Loop|Seq Scan|Finalize|Gather|Result|InitPlan|SubPlan|HashAggregate|GroupAggregate)/.test(trimmed)) {
+    if (/^(Index Cond|Recheck Cond|Filter|Hash Cond|Join Filter):/.test(trimmed) || /^(->|[A-Z][A-Za-z ]+ (on|using)|Limit|Aggregate|Sort|Hash|Nested Loop|Seq Scan|Finalize|Gather|Result|InitPlan|SubPlan|HashAggregate|GroupAggregate|WindowAgg|Unique|Append|Incremental Sort)/.test(trimmed)) {
       keep.push(
         "   " +
           line
@@ -110,7 +117,7 @@ function condense(lines: string[]): string[] {
             .replace(/::(timestamp with time zone|text|integer|bigint)/g, "")
             .slice(0, 150),
       );
-    } else if (/^Rows Removed by Filter:/.test(trimmed)) {
+    } else if (/^(Rows Removed by Filter|Rows Removed by Index Recheck|Heap Fetches|Heap Blocks):/.test(trimmed)) {
       keep.push("   " + line.slice(0, 150));
     } else if (/^Execution Time:/.test(trimmed)) {
       keep.push(`   ${trimmed}`);

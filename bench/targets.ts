@@ -73,12 +73,12 @@ export type Setup = {
  * table is then vacuumed and analysed, the state autovacuum reaches on a live server soon after
  * such a load.
  */
-export async function setUp(database: Database, rows: number, heavyBookings: number): Promise<Setup> {
+export async function setUp(database: Database, rows: number, heavyBookings: number, students?: number): Promise<Setup> {
   let t = now();
   await runMigrations(database);
   const migrateMs = now() - t;
 
-  const { seeded, seedMs } = await seed(database, rows);
+  const { seeded, seedMs } = await seed(database, rows, students);
 
   t = now();
   const heavy = await addHeavyStudent(database, heavyBookings);
@@ -93,9 +93,9 @@ export async function setUp(database: Database, rows: number, heavyBookings: num
 
 const SEED_OPTIONS = { seed: 42, now: new Date("2026-11-01T09:00:00Z") };
 
-async function seed(database: Database, rows: number) {
+async function seed(database: Database, rows: number, students?: number) {
   const t = now();
-  const seeded = await seedDemoData(database, { ...SEED_OPTIONS, bookings: rows });
+  const seeded = await seedDemoData(database, { ...SEED_OPTIONS, bookings: rows, ...(students === undefined ? {} : { students }) });
   return { seeded, seedMs: now() - t };
 }
 

@@ -56,6 +56,17 @@ export function parseList(data: string): ListCallback | undefined {
   return state;
 }
 
+// ── Name search: `us:<user id>` opens a student found by `/user <name>` (as a new message) ──
+// Telegram user ids up to 2^53 - 1: at most 14 bytes.
+
+export const packStudentPick = (userId: number): string => `us:${userId.toString(36)}`;
+
+export function parseStudentPick(data: string): { userId: number } | undefined {
+  const m = /^us:([1-9a-z][0-9a-z]{0,10})$/.exec(data);
+  const userId = m ? parseInt(m[1]!, 36) : NaN;
+  return Number.isSafeInteger(userId) ? { userId } : undefined;
+}
+
 // ── Booking card: `c:s:<id>` show, `c:a:<action>:<id>:<seen>` ask, `c:d:…` do, `c:w:<id>:<seen>` reason ──
 
 export type CardAction = "confirm" | "pending" | "cancel" | "restore";

@@ -36,6 +36,40 @@ export function parseStudentRef(arg: string): StudentRef | undefined {
   return username ? { username } : undefined;
 }
 
+/** Longest name search: Telegram's first and last names are at most 64 characters each. */
+export const MAX_QUERY_LENGTH = 64;
+
+/**
+ * What `/user <text>` asks for: an id, an exact `@username` (as before name search existed), or
+ * the words of a name search; or why it is none of them.
+ */
+export type StudentQuery =
+  | { kind: "id"; userId: number }
+  | { kind: "username"; username: string }
+  | { kind: "name"; words: string[] }
+  | { kind: "bad"; problem: "no-letters" | "too-long" };
+
+/**
+ * Digits are an id and `@name` an exact username, as they always were; any other text is a
+ * name search. A bare Latin word is searched too (an exact username then ranks first), so
+ * `/user iva` finds `@ivan_petrov`. Words are split on spaces and commas, a leading "@" is
+ * dropped, and a word without a letter or digit ("-", "%") is left out: it says nothing about whom to find.
+ */
+export function parseStudentQuery(arg: string): StudentQuery {
+  const text = arg.trim();
+  const ref = parseStudentRef(text);
+  if (ref && "userId" in ref) return { kind: "id", userId: ref.userId };
+  if (ref && text.startsWith("@")) return { kind: "username", username: ref.username };
+  const words = text
+    // Control characters (which Telegram's clients never send) separate words like spaces do.
+    .split(/[\s,;\p{Cc}]+/u)
+    .map((word) => word.replace(/^@+/, ""))
+    .filter((word) => /[\p{L}\p{N}]/u.test(word));
+  if (words.length === 0) return { kind: "bad", problem: "no-letters" };
+  if (words.join(" ").length > MAX_QUERY_LENGTH) return { kind: "bad", problem: "too-long" };
+  return { kind: "name", words };
+}
+
 /** Booking ids are PostgreSQL `serial`s: 1 … 2^31-1. */
 export function parseBookingId(arg: string): number | undefined {
   const text = arg.trim().replace(/^#/, "");

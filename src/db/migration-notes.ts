@@ -31,6 +31,10 @@ const TEXTS: Record<string, NoteText> = {
   "bookings-unknown-course": (n) => ({
     message: `${n} booking(s) point at a course that does not exist; they show as "Course #<id>"`,
   }),
+  "search-without-trigram-index": (_n, reason) => ({
+    message: `pg_trgm could not be created (${reason ?? "?"}): /user <name> reads the whole users table (same answers, slower on a large one)`,
+    advice: "run CREATE EXTENSION pg_trgm as a superuser or the database owner; the next start builds the search index",
+  }),
   "duplicate-live-bookings": (n) => ({
     message: `${n} student(s) hold more than one live booking in one course stream (made outside this bot)`,
     advice: "find them with /user and cancel the extra ones; this bot never adds such a booking",

@@ -33,10 +33,18 @@ export const DEMO_COURSES = [
   { id: 3, name: "Промпт-инжиниринг для команд", price: 19_900, start: "по готовности группы" },
 ];
 
-export type SeedOptions = { bookings: number; seed?: number; now?: Date; days?: number; batchSize?: number };
+export type SeedOptions = {
+  bookings: number;
+  /** How many students (users rows) share them; about one per 1.5 bookings unless told. */
+  students?: number;
+  seed?: number;
+  now?: Date;
+  days?: number;
+  batchSize?: number;
+};
 
 /**
- * Fills a database with demo data: the courses above, about one student per 1.5 bookings,
+ * Fills a database with demo data: the courses above, about one student per 1.5 bookings (or `students`),
  * and bookings in every status spread over the last `days` days. Bulk inserts go through
  * `unnest` of arrays, one statement per batch, so a million rows take seconds, not minutes.
  */
@@ -82,7 +90,7 @@ export async function seedDemoData(database: Database, options: SeedOptions): Pr
     `SELECT coalesce(max(user_id), 7000000000) AS base FROM users`,
   );
   const firstUserId = Number(base) + 1;
-  const studentCount = Math.max(1, Math.ceil(options.bookings / 1.5));
+  const studentCount = Math.max(1, options.students ?? Math.ceil(options.bookings / 1.5));
   const students = Array.from({ length: studentCount }, (_, i) => {
     const n = Math.floor(rand() * FIRST_NAMES.length);
     const hasUsername = rand() > 0.1;

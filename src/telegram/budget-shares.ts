@@ -74,7 +74,9 @@ export function startBudgetShares(options: BudgetSharesOptions) {
         staleMs,
         decide(peers) {
           const recorded = peers.reduce((sum, p) => sum + p.share, 0);
-          const share = Math.max(0, Math.min(allocateShare(total, demand, peers, floor), total - recorded));
+          // Whole messages a second: a process counts whole sends in its second, so a share of
+          // 14.9 would send 14 and waste the rest; rounded, the shares still add up to the total at most.
+          const share = Math.max(0, Math.min(Math.round(allocateShare(total, demand, peers, floor)), Math.floor(total - recorded + 1e-9)));
           if (share < budget.rate()) budget.setRate(share);
           return { demand: demand.map((d) => Math.round(d)), share };
         },

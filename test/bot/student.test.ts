@@ -96,18 +96,19 @@ describe("/user", () => {
   it("says clearly when nobody matches", async () => {
     expect((await h.send("/user 123"))[0]!.payload.text).toBe("Нет заявок для id 123.");
     expect((await h.send("/user @nobody_here"))[0]!.payload.text).toBe("Нет заявок для @nobody_here.");
-    expect((await h.send("/user what is this"))[0]!.payload.text).toBe(
-      "Укажите id студента или @username, например: /user 123456789 или /user @ivan_petrov",
+    expect((await h.send("/user what is this"))[0]!.payload.text).toBe("Никого не нашлось по запросу «what is this».");
+    expect((await h.send("/user ?!"))[0]!.payload.text).toBe(
+      "Укажите id студента, @username или имя, например: /user 123456789, /user @ivan_petrov или /user Иван Петров",
     );
   });
 
   describe("without an argument", () => {
     it("asks for the student and accepts the answer", async () => {
       const ask = await h.send("/user");
-      expect(ask[0]!.payload.text).toBe("Пришлите id студента или его @username. /cancel — отмена.");
-      const wrong = await h.send("who?");
+      expect(ask[0]!.payload.text).toBe("Пришлите id студента, его @username или имя. /cancel — отмена.");
+      const wrong = await h.send("??");
       expect(wrong[0]!.payload.text).toBe(
-        "Не похоже на id или @username. Пример: 123456789 или @ivan_petrov. /cancel — отмена.",
+        "Не похоже на id, @username или имя. Пример: 123456789, @ivan_petrov или Иван Петров. /cancel — отмена.",
       );
       const answer = await h.send("@Maria_iv");
       expect(answer.map((c) => c.method)).toEqual(["sendMessage"]);

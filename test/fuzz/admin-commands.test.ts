@@ -48,7 +48,8 @@ const unknownCommand = fc
 const HINTS: Record<string, string[]> = {
   bookings: ["new", "NEW", "pending", " Confirmed ", "cancelled", "canceled", "все", "ОТМЕНЁННЫЕ", "подтвержденные", "all all", "constructor", "__proto__"],
   export: ["new", "confirmed", "отменённые", "all", "everything", "__proto__", "toString"],
-  user: ["777000111", "@ira_student", "IRA_STUDENT", "5001", "@under_score", "under%", "user_1", "@user_1", "9007199254740991", "9007199254740992", "0", "-5", "@a", " "],
+  user: ["777000111", "@ira_student", "IRA_STUDENT", "5001", "@under_score", "under%", "user_1", "@user_1", "9007199254740991", "9007199254740992", "0", "-5", "@a", " ",
+    "ира", "ИРА СТУДЕНТ", "студ", "a%n", "o_t", "%", "_", "%%%", "\\", "@ира", "и", "я".repeat(64), "я".repeat(65)],
   booking: ["1", "#1", "2", "16", "17", "0", "-1", "2147483647", "2147483648", "1.0", "1e1", "0x10", "#", "１"],
   lang: ["ru", "en", "EN", " en ", "de", "english", "ру", "en ru"],
   start: ["PROMO", "PROMO<10>", "a".repeat(64), "a".repeat(65), "-", "ref_1"],

@@ -9,12 +9,14 @@ import {
   packBroadcastStatus,
   packList,
   packListEdge,
+  packStudentPick,
   parseCard,
   parseCoupons,
   parseCourses,
   parseList,
   parseProof,
   parseStudent,
+  parseStudentPick,
   templateResetMenu,
 } from "../../src/bot/callback-data";
 import { TEMPLATE_KINDS } from "../../src/bookings/templates";
@@ -248,5 +250,17 @@ describe("ids at the top of PostgreSQL's serial range (2^31 − 1)", () => {
   ];
   it.each(past)("%s(%s) refuses one more", (parser, data) => {
     expect(parsers[parser](data)).toBeUndefined();
+  });
+});
+
+describe("a name search's result buttons", () => {
+  it("pack the user id in base 36 and read it back, the largest within 64 bytes", () => {
+    expect(packStudentPick(777000111)).toBe("us:cult4f");
+    expect(parseStudentPick(packStudentPick(Number.MAX_SAFE_INTEGER))).toEqual({ userId: Number.MAX_SAFE_INTEGER });
+    expect(Buffer.byteLength(packStudentPick(Number.MAX_SAFE_INTEGER))).toBeLessThanOrEqual(64);
+  });
+
+  it.each(["us:", "us:0", "us:01", "us:-1", "us:zzzzzzzzzzz", "us:1a/", "us:A", "us:1 ", "s:1", "l:u1.a"])("refuse %j", (data) => {
+    expect(parseStudentPick(data)).toBeUndefined();
   });
 });

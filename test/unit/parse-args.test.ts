@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseBookingId, parseFilterArg, parseStudentRef } from "../../src/bot/parse-args";
+import { parseBookingId, parseFilterArg, parseStudentQuery, parseStudentRef } from "../../src/bot/parse-args";
 
 describe("parseFilterArg", () => {
   it("treats an empty argument as all", () => {
@@ -80,6 +80,40 @@ describe("parseStudentRef", () => {
   // Guards against 17+ digits falling through to the username pattern (usernames start with a letter).
   it("rejects an id of more than 16 digits", () => {
     expect(parseStudentRef("12345678901234567")).toBeUndefined();
+  });
+});
+
+describe("parseStudentQuery", () => {
+  it("keeps an id and an exact @username as they were", () => {
+    expect(parseStudentQuery(" 123456789 ")).toEqual({ kind: "id", userId: 123456789 });
+    expect(parseStudentQuery("@Ivan_Petrov")).toEqual({ kind: "username", username: "Ivan_Petrov" });
+  });
+
+  it.each([
+    ["a bare Latin word (part of a username)", "iva", ["iva"]],
+    ["Cyrillic words", "  Вера   Иванова ", ["Вера", "Иванова"]],
+    ["commas and semicolons as spaces", "вера,иванова; петровна", ["вера", "иванова", "петровна"]],
+    ["a leading @ on one of several words", "@ivan петров", ["ivan", "петров"]],
+    ["wildcards kept for the query to escape", "a%n o_t", ["a%n", "o_t"]],
+    ["punctuation-only words left out", "вера - иванова", ["вера", "иванова"]],
+    ["an id with too many digits", "12345678901234567", ["12345678901234567"]],
+    ["control characters as spaces", "вера\u0000иванова", ["вера", "иванова"]],
+  ])("searches %s", (_, text, words) => {
+    expect(parseStudentQuery(text)).toEqual({ kind: "name", words });
+  });
+
+  it.each([
+    ["no-letters", "%"],
+    ["no-letters", "_ - !"],
+    ["no-letters", "@"],
+    ["too-long", "я".repeat(65)],
+    ["too-long", "вера ".repeat(20)],
+  ])("refuses (%s) %j", (problem, text) => {
+    expect(parseStudentQuery(text)).toEqual({ kind: "bad", problem });
+  });
+
+  it("takes 64 characters", () => {
+    expect(parseStudentQuery("я".repeat(64))).toEqual({ kind: "name", words: ["я".repeat(64)] });
   });
 });
 

@@ -1,29 +1,59 @@
 import { Composer } from "grammy";
 import { createConversation, type Conversation } from "@grammyjs/conversations";
-import { findStudent, type StudentRef } from "../../db/queries/students";
+import { bookedOnlyStudents } from "../../db/queries/booked-only";
+import { searchStudents } from "../../db/queries/student-search";
+import { findStudent } from "../../db/queries/students";
+import { parseStudentPick } from "../callback-data";
 import type { BotContext, Deps, Feature, InnerContext } from "../context";
+import { formatStudentSearch } from "../format/student-search";
+import type { Texts } from "../i18n";
 import { firstPageOf } from "../list-state";
 import { nextInput } from "../conversation-input";
 import { enterConversation } from "../edit";
 import { conversationPlugins } from "../middleware";
-import { parseStudentRef } from "../parse-args";
-import { loadList, sendList } from "./bookings";
+import { MAX_QUERY_LENGTH, parseStudentQuery, type StudentQuery } from "../parse-args";
+import { loadList, sendList, type ListScreen } from "./bookings";
 
 const ASK_STUDENT = "ask-student";
 const ANSWER_TIMEOUT_MS = 10 * 60_000;
+/** Matches a search shows at most; the rest are counted ("and 37 more: refine the search"). */
+const SEARCH_LIMIT = 20;
 
-const describeRef = (ref: StudentRef) => ("userId" in ref ? `id ${ref.userId}` : `@${ref.username}`);
+type Found = Exclude<StudentQuery, { kind: "bad" }>;
 
 /**
- * `/user <id | @username>`, `/u123` links, and `/user` alone, which asks for the student: the
- * student's own list, whose buttons the bookings feature answers like any list's.
+ * `/user <id | @username | name>`, `/u123` links, and `/user` alone, which asks: the student's
+ * own list (whose buttons the bookings feature answers like any list's), or the students a name
+ * search found, each a button that opens them; a single match opens at once.
  */
 export function userFeature(deps: Deps): Feature {
-  async function showStudent(ctx: InnerContext, ref: StudentRef) {
-    const student = await findStudent(deps.db, ref);
-    if (!student) return ctx.reply(ctx.t.student.noBookingsFor(describeRef(ref)));
-    await sendList(ctx, await loadList(deps, firstPageOf("all", student.userId), ctx.t), "reply");
+  const studentList = (userId: number, t: Texts) => loadList(deps, firstPageOf("all", userId), t);
+  const bookedOnly = bookedOnlyStudents(deps.db, () => deps.clock().getTime());
+
+  async function search(words: string[], t: Texts): Promise<ListScreen | undefined> {
+    const found = await searchStudents(deps.db, words, SEARCH_LIMIT, await bookedOnly());
+    if (found.total === 0) return undefined;
+    if (found.total === 1) return studentList(found.matches[0]!.userId, t);
+    return formatStudentSearch(words.join(" "), found, t);
   }
+
+  /** An exact @username opens that student, as before name search; one nobody has is searched for as a part of names. */
+  async function screenFor(query: Found, t: Texts): Promise<ListScreen> {
+    switch (query.kind) {
+      case "id":
+        return studentList(query.userId, t);
+      case "username": {
+        const student = await findStudent(deps.db, { username: query.username });
+        if (student) return studentList(student.userId, t);
+        return (await search([query.username], t)) ?? { text: t.student.noBookingsFor(`@${query.username}`) };
+      }
+      case "name":
+        return (await search(query.words, t)) ?? { text: t.student.notFound(query.words.join(" ")) };
+    }
+  }
+
+  const problem = (query: Extract<StudentQuery, { kind: "bad" }>, t: Texts, inConversation: boolean) =>
+    query.problem === "too-long" ? t.student.tooLong(MAX_QUERY_LENGTH) : inConversation ? t.student.badRef : t.student.usage;
 
   /**
    * Replayed from the top on every update: the database is touched only through `external`,
@@ -35,16 +65,12 @@ export function userFeature(deps: Deps): Feature {
       const input = await nextInput(conversation, { timeoutMs: ANSWER_TIMEOUT_MS });
       const answer = input.ctx;
       if (input.kind !== "text") return answer.reply(ctx.t.cancelled);
-      const ref = parseStudentRef(input.text);
-      if (!ref) {
-        await answer.reply(ctx.t.student.badRef);
+      const query = parseStudentQuery(input.text);
+      if (query.kind === "bad") {
+        await answer.reply(problem(query, ctx.t, true));
         continue;
       }
-      const screen = await conversation.external(async () => {
-        const student = await findStudent(deps.db, ref);
-        return student ? loadList(deps, firstPageOf("all", student.userId), ctx.t) : null;
-      });
-      if (screen === null) return answer.reply(ctx.t.student.noBookingsFor(describeRef(ref)));
+      const screen = await conversation.external(() => screenFor(query, ctx.t));
       return sendList(answer, screen, "reply");
     }
   }
@@ -54,14 +80,22 @@ export function userFeature(deps: Deps): Feature {
   const feature = new Composer<BotContext>();
   feature.command("user", async (ctx) => {
     if (ctx.match.trim() === "") return enterConversation(ctx, ASK_STUDENT);
-    const ref = parseStudentRef(ctx.match);
-    if (!ref) return ctx.reply(ctx.t.student.usage);
-    await showStudent(ctx, ref);
+    const query = parseStudentQuery(ctx.match);
+    if (query.kind === "bad") return ctx.reply(problem(query, ctx.t, false));
+    await sendList(ctx, await screenFor(query, ctx.t), "reply");
   });
   feature.hears(/^\/u(\d{1,16})(?:@\w+)?$/, async (ctx) => {
-    const ref = parseStudentRef(ctx.match[1]!);
-    if (!ref) return ctx.reply(ctx.t.student.usage);
-    await showStudent(ctx, ref);
+    const query = parseStudentQuery(ctx.match[1]!);
+    if (query.kind !== "id") return ctx.reply(ctx.t.student.usage);
+    await sendList(ctx, await screenFor(query, ctx.t), "reply");
+  });
+  // A search result's button: the student's list as a new message, so the results stay to pick another.
+  feature.callbackQuery(/^us:/, async (ctx) => {
+    const pick = parseStudentPick(ctx.callbackQuery.data);
+    const screen = pick && (await studentList(pick.userId, ctx.t));
+    if (!screen?.keyboard) return ctx.answerCallbackQuery({ text: ctx.t.student.staleButton });
+    await sendList(ctx, screen, "reply");
+    await ctx.answerCallbackQuery();
   });
   return { conversations: [conversation], composer: feature };
 }

@@ -48,12 +48,21 @@ export type ListMessageInput = {
   timeZone: string;
 };
 
-function studentHeader(student: Student, counts: StatusCounts, timeZone: string, t: Texts): string[] {
+/** "Заявок: 3 — ⚪ 0 · 🟡 1 · 🟢 1 · 🔴 1": one student's bookings per status. */
+export function studentTotals(counts: StatusCounts, t: Texts): string {
   const perStatus = ([0, 1, 2, -1] as const).map((s) => `${STATUS_BADGE[s]} ${formatCount(counts[s], t)}`).join(" · ");
+  return t.list.total(formatCount(counts.all, t), perStatus);
+}
+
+/** Name · @username · id, the way a student is named on their own screen and in search results. */
+export const studentLine = (student: Pick<Student, "userId" | "username" | "firstName" | "lastName">): string =>
+  `<b>${displayName(student.firstName, student.lastName)}</b> · ${displayUsername(student.username)} · id <code>${student.userId}</code>`;
+
+function studentHeader(student: Student, counts: StatusCounts, timeZone: string, t: Texts): string[] {
   return [
-    `👤 <b>${displayName(student.firstName, student.lastName)}</b> · ${displayUsername(student.username)} · id <code>${student.userId}</code>`,
+    `👤 ${studentLine(student)}`,
     student.firstSeenAt ? t.list.firstSeen(formatDateTime(student.firstSeenAt, timeZone)) : undefined,
-    t.list.total(formatCount(counts.all, t), perStatus),
+    studentTotals(counts, t),
   ].filter((line): line is string => line !== undefined);
 }
 

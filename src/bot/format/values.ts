@@ -1,6 +1,6 @@
 import type { BookingStatus } from "../../db/schema";
 import type { Texts } from "../i18n";
-import type { PluralForms } from "../i18n/plural";
+import { plural, type PluralForms } from "../i18n/plural";
 import { streamNumber } from "../../bookings/stream-rules";
 import { escapeHtml, truncate } from "./html";
 
@@ -24,12 +24,9 @@ export function formatCount(n: number, t: Texts): string {
   return format.format(n);
 }
 
-const pluralRules = new Map<string, Intl.PluralRules>();
 /** A number with its noun in the reader's language: "1 регистрация", "5 регистраций", "21 регистрация"; "2 registrations". */
 export function countNoun(n: number, forms: PluralForms, t: Texts): string {
-  let rules = pluralRules.get(t.locale);
-  if (!rules) pluralRules.set(t.locale, (rules = new Intl.PluralRules(t.locale)));
-  return `${formatCount(n, t)} ${forms[rules.select(n)] ?? forms.other}`;
+  return `${formatCount(n, t)} ${plural(t.locale, n, forms)}`;
 }
 
 // Telegram caps first names at 64 characters and usernames at 32; legacy rows may hold anything,

@@ -1,4 +1,7 @@
+import { plural } from "./plural";
 import type { Texts } from "./ru";
+
+const students = (n: number) => plural("en", n, { one: "student", other: "students" });
 
 export const en: Texts = {
   locale: "en-US",
@@ -27,7 +30,7 @@ export const en: Texts = {
     "/bookings — the newest bookings, with status filters and paging",
     "/bookings pending — straight to a filter (new, pending, confirmed, cancelled)",
     "/queue — receipts to review: one by one, confirm or skip",
-    "/user 123456789 or /user @username — all bookings of a student",
+    "/user 123456789, /user @username — all bookings of a student; /user Vera Ivanova — search by name or part of a @username",
     "/booking 123 — a booking's card (or /b123 from a list): confirm, cancel, restore",
     "/export, /export confirmed — bookings as CSV (for Excel and Google Sheets)",
     "/stats — statistics: statuses, courses and streams, conversion, delivery",
@@ -45,7 +48,7 @@ export const en: Texts = {
   commands: {
     bookings: "Newest bookings: filters and paging",
     queue: "Receipts to review: one by one, confirm or skip",
-    user: "A student's bookings by id or @username",
+    user: "A student by id, @username or name",
     booking: "A booking's card by number",
     stats: "Bookings and delivery statistics",
     export: "Bookings as CSV",
@@ -272,10 +275,16 @@ export const en: Texts = {
     badFilter: "Unknown filter. Try: /bookings, /bookings new, /bookings pending, /bookings confirmed, /bookings cancelled",
   },
   student: {
-    ask: "Send the student's id or @username. /cancel to stop.",
-    usage: "Give a student id or @username, e.g. /user 123456789 or /user @ivan_petrov",
-    badRef: "That doesn't look like an id or @username. E.g. 123456789 or @ivan_petrov. /cancel to stop.",
+    ask: "Send the student's id, @username or name. /cancel to stop.",
+    usage: "Give a student id, @username or name, e.g. /user 123456789, /user @ivan_petrov or /user Ivan Petrov",
+    badRef: "That doesn't look like an id, @username or name. E.g. 123456789, @ivan_petrov or Ivan Petrov. /cancel to stop.",
     noBookingsFor: (who) => `No bookings for ${who}.`,
+    tooLong: (max) => `That search is too long: ${max} ${plural("en", max, { one: "character", other: "characters" })} at most.`,
+    notFound: (query) => `Nobody found for “${query}”.`,
+    found: (queryHtml, n, count) => `🔎 “${queryHtml}” — ${count} ${students(n)}:`,
+    more: (n, count) => `…and ${count} more ${students(n)}: refine the search.`,
+    noBookings: "No bookings",
+    staleButton: "This button is outdated. Search for the student again: /user",
   },
   card: {
     title: (id) => `<b>Booking #${id}</b>`,
@@ -360,6 +369,8 @@ export const en: Texts = {
       "bookings-unknown-course": (n) => `${n} booking(s) point at a course that does not exist.`,
       "duplicate-live-bookings": (n) =>
         `${n} student(s) have two live bookings in one stream (made outside this bot). Find them with /user and cancel the extra ones.`,
+      "search-without-trigram-index": (_n, reasonHtml) =>
+        `The pg_trgm extension is not installed (${reasonHtml}): /user by name reads the whole users table — same answers, slower. Run CREATE EXTENSION pg_trgm as the database owner and restart the bot.`,
     },
   },
   export: {

@@ -1,10 +1,12 @@
-import type { PluralForms } from "./plural";
+import { plural, type PluralForms } from "./plural";
 
 /**
  * Every phrase the bot shows, in Russian (the default, like the original dashboard). en.ts has
  * the same shape; the type checker makes sure no phrase is missing there. Values are escaped by
  * the caller where they go into HTML.
  */
+const students = (n: number) => plural("ru", n, { one: "студент", few: "студента", many: "студентов", other: "студента" });
+
 export const ru = {
   locale: "ru-RU",
   status: { 0: "Новая заявка", 1: "В ожидании", 2: "Подтверждено", [-1]: "Отменено" } as Record<number, string>,
@@ -32,7 +34,7 @@ export const ru = {
     "/bookings — последние заявки, с фильтрами по статусу и листанием",
     "/bookings pending — сразу с фильтром (new, pending, confirmed, cancelled)",
     "/queue — чеки на проверке: по одному, подтвердить или пропустить",
-    "/user 123456789 или /user @username — все заявки студента",
+    "/user 123456789, /user @username — все заявки студента; /user Вера Иванова — поиск по имени или части @username",
     "/booking 123 — карточка заявки (или /b123 из списка): подтвердить, отменить, восстановить",
     "/export, /export confirmed — выгрузка заявок в CSV (для Excel и Google Таблиц)",
     "/stats — статистика: статусы, курсы и потоки, конверсия, доставка",
@@ -50,7 +52,7 @@ export const ru = {
   commands: {
     bookings: "Последние заявки: фильтры и листание",
     queue: "Чеки на проверке: по одному, подтвердить или пропустить",
-    user: "Заявки студента по id или @username",
+    user: "Студент по id, @username или имени",
     booking: "Карточка заявки по номеру",
     stats: "Статистика заявок и доставки",
     export: "Выгрузка заявок в CSV",
@@ -282,10 +284,17 @@ export const ru = {
     badFilter: "Неизвестный фильтр. Можно: /bookings, /bookings new, /bookings pending, /bookings confirmed, /bookings cancelled",
   },
   student: {
-    ask: "Пришлите id студента или его @username. /cancel — отмена.",
-    usage: "Укажите id студента или @username, например: /user 123456789 или /user @ivan_petrov",
-    badRef: "Не похоже на id или @username. Пример: 123456789 или @ivan_petrov. /cancel — отмена.",
+    ask: "Пришлите id студента, его @username или имя. /cancel — отмена.",
+    usage: "Укажите id студента, @username или имя, например: /user 123456789, /user @ivan_petrov или /user Иван Петров",
+    badRef: "Не похоже на id, @username или имя. Пример: 123456789, @ivan_petrov или Иван Петров. /cancel — отмена.",
     noBookingsFor: (who: string) => `Нет заявок для ${who}.`,
+    // "не больше N символов": the genitive, whose singular is for 1, 21, 31…
+    tooLong: (max: number) => `Слишком длинный запрос: не больше ${max} ${plural("ru", max, { one: "символа", other: "символов" })}.`,
+    notFound: (query: string) => `Никого не нашлось по запросу «${query}».`,
+    found: (queryHtml: string, n: number, count: string) => `🔎 «${queryHtml}» — ${count} ${students(n)}:`,
+    more: (n: number, count: string) => `…и ещё ${count} ${students(n)}: уточните запрос.`,
+    noBookings: "Заявок нет",
+    staleButton: "Эта кнопка устарела. Найдите студента заново: /user",
   },
   card: {
     title: (id: number) => `<b>Заявка #${id}</b>`,
@@ -372,6 +381,8 @@ export const ru = {
       "bookings-unknown-course": (n: number) => `Заявок на несуществующий курс: ${n}.`,
       "duplicate-live-bookings": (n: number) =>
         `Студентов с двумя живыми заявками на один поток: ${n} (созданы не этим ботом). Найдите их через /user и отмените лишние.`,
+      "search-without-trigram-index": (_n: number, reasonHtml: string) =>
+        `Расширение pg_trgm не установлено (${reasonHtml}): поиск /user по имени читает таблицу users целиком — ответы те же, но медленнее. Выполните CREATE EXTENSION pg_trgm от имени владельца базы и перезапустите бота.`,
     } as Record<string, (n: number, detailHtml: string) => string>,
   },
   export: {
