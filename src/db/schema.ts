@@ -357,6 +357,21 @@ export const bookingStatusCounts = pgTable("booking_status_counts", {
 });
 
 /**
+ * Each student's bookings per status, kept exact by the same kind of statement-level triggers
+ * (migration 0010): a student's screen reads at most four rows, however many bookings they have
+ * and however long since the table was last vacuumed.
+ */
+export const studentStatusCounts = pgTable(
+  "student_status_counts",
+  {
+    userId: bigint("user_id", { mode: "number" }).notNull(),
+    status: integer("status").notNull(),
+    n: bigint("n", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.status] })],
+);
+
+/**
  * Conversation state (an admin half-way through /user, /broadcast, a template edit), kept in the
  * database so a restart or another instance behind the same webhook picks it up.
  */

@@ -83,10 +83,11 @@ export async function searchStudents(db: Db, words: readonly string[], limit: nu
     SELECT r.user_id, r.username, r.first_name, r.last_name, r.total::int AS total, c.*
     FROM ranked r
     CROSS JOIN LATERAL (
-      SELECT count(*) FILTER (WHERE b.confirmed = 0)::int AS n0, count(*) FILTER (WHERE b.confirmed = 1)::int AS n1,
-             count(*) FILTER (WHERE b.confirmed = 2)::int AS n2, count(*) FILTER (WHERE b.confirmed = -1)::int AS n_cancelled,
-             count(*)::int AS n_all
-      FROM bookings b WHERE b.user_id = r.user_id
+      -- The trigger-kept counters (migration 0010): four rows a student, however many bookings.
+      SELECT coalesce(sum(s.n) FILTER (WHERE s.status = 0), 0)::int AS n0, coalesce(sum(s.n) FILTER (WHERE s.status = 1), 0)::int AS n1,
+             coalesce(sum(s.n) FILTER (WHERE s.status = 2), 0)::int AS n2, coalesce(sum(s.n) FILTER (WHERE s.status = -1), 0)::int AS n_cancelled,
+             coalesce(sum(s.n), 0)::int AS n_all
+      FROM student_status_counts s WHERE s.user_id = r.user_id
     ) c
     ORDER BY r.rank, r.active DESC NULLS LAST, r.user_id`);
   const rows = (result as unknown as { rows: Row[] }).rows;
