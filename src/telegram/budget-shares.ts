@@ -4,25 +4,31 @@ import type { Logger } from "../logger";
 import { systemClock, type Clock } from "./clock";
 import { PRIORITY_COUNT, type SendBudget } from "./send-budget";
 
+/** A priority counts as waiting from this much on (what waits is smoothed, so fractions occur). */
+const WAITING = 0.5;
+
+/** The most urgent priority with something waiting (Infinity: nothing waits). */
+const topPriority = (demand: readonly number[]) => {
+  const p = demand.findIndex((n) => n >= WAITING);
+  return p < 0 ? Number.POSITIVE_INFINITY : p;
+};
+
 /**
- * This process's share of `total` given what every process has waiting, per priority: each gets a
- * small floor (a process that was idle can answer at once), then the waiting calls are served
- * priority by priority across all processes (a reply waiting anywhere comes before a broadcast
- * anywhere), each process in proportion to what it has waiting at that priority; what is left
- * is split evenly.
+ * This process's share of `total`, given what every process has waiting per priority: each gets
+ * a small floor (a process that was idle can answer at once), and the rest is split evenly among
+ * the processes whose most urgent waiting work is the most urgent anywhere — a reply waiting in
+ * one process comes before a broadcast in another; two processes both answering people split the
+ * rate in half. Not in proportion to how much waits: that jitters from one exchange to the next,
+ * and a share that follows every jitter arrives late and wastes the rate meanwhile.
  */
 export function allocateShare(total: number, mine: readonly number[], peers: ReadonlyArray<Pick<PeerShare, "demand">>, floor: number): number {
   const all = [mine, ...peers.map((p) => p.demand)];
-  const give = all.map(() => Math.min(floor, total / all.length));
-  let left = total - give.reduce((a, b) => a + b, 0);
-  for (let p = 0; p < PRIORITY_COUNT && left > 0; p++) {
-    const need = all.reduce((sum, d) => sum + Math.max(0, d[p] ?? 0), 0);
-    if (need === 0) continue;
-    const take = Math.min(need, left);
-    all.forEach((d, i) => (give[i]! += (take * Math.max(0, d[p] ?? 0)) / need));
-    left -= take;
-  }
-  return give[0]! + left / all.length;
+  const base = Math.min(floor, total / all.length);
+  const tops = all.map(topPriority);
+  const best = Math.min(...tops);
+  const winners = tops.filter((p) => p === best).length;
+  const rest = total - base * all.length;
+  return base + (tops[0] === best ? rest / winners : 0);
 }
 
 export type BudgetSharesOptions = {

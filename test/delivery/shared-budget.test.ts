@@ -18,18 +18,18 @@ beforeAll(async () => {
 afterAll(() => database?.dispose());
 
 describe("allocating the rate", () => {
-  it("serves waiting calls priority by priority across processes, then splits what is left", () => {
+  it("gives the rate to the processes with the most urgent work waiting, split evenly among them", () => {
     // Alone: everything.
     expect(allocateShare(30, [0, 0, 0, 0, 5], [], 1)).toBe(30);
     // Two idle processes: half each.
     expect(allocateShare(30, [0, 0, 0, 0, 0], [{ demand: [0, 0, 0, 0, 0] }], 1)).toBe(15);
-    // Replies waiting here, a broadcast there: the replies first, the rest shared.
-    const mine = allocateShare(30, [0, 10, 0, 0, 0], [{ demand: [0, 0, 0, 0, 100] }], 1);
-    const theirs = allocateShare(30, [0, 0, 0, 0, 100], [{ demand: [0, 10, 0, 0, 0] }], 1);
-    expect(mine).toBeCloseTo(11);
-    expect(mine + theirs).toBeCloseTo(30);
-    // More replies waiting than the rate: they share it by how many each has.
-    expect(allocateShare(30, [0, 40, 0, 0, 0], [{ demand: [0, 20, 0, 0, 0] }], 1)).toBeCloseTo(1 + 28 * (40 / 60));
+    // Replies waiting here, a broadcast there: the replies get all but the other's floor.
+    expect(allocateShare(30, [0, 10, 0, 0, 0], [{ demand: [0, 0, 0, 0, 100] }], 1)).toBe(29);
+    expect(allocateShare(30, [0, 0, 0, 0, 100], [{ demand: [0, 10, 0, 0, 0] }], 1)).toBe(1);
+    // Both answering people: half each, however many wait in each (no jitter with the counts).
+    expect(allocateShare(30, [0, 40, 0, 0, 0], [{ demand: [0, 20, 0, 3, 0] }], 1)).toBe(15);
+    // An admin's screen waiting anywhere comes first.
+    expect(allocateShare(30, [1, 0, 0, 0, 0], [{ demand: [0, 30, 0, 0, 0] }, { demand: [0, 0, 0, 0, 9] }], 1)).toBe(28);
   });
 });
 
