@@ -15,6 +15,7 @@ import { PRIORITY } from "./db/schema";
 import { startBudgetShares } from "./telegram/budget-shares";
 import { createSendBudget } from "./telegram/send-budget";
 import { registerAdminCommands } from "./bot/commands";
+import { ADMIN_COMMANDS } from "./bot/features";
 import { TEXTS } from "./bot/i18n";
 import { adminLang, languageStore } from "./bot/language";
 import { broadcastWords } from "./bot/broadcast-words";
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
     await initBot(bot, { apiRoot: config.telegramApiRoot ?? "https://api.telegram.org", logger, signal: stopping.signal });
     if (stopping.signal.aborted) return;
     const languages = languageStore(database.db);
-    await registerAdminCommands(bot.api, config.adminIds, logger, async (id) => TEXTS[await adminLang(languages, id)]);
+    await registerAdminCommands(bot.api, config.adminIds, logger, async (id) => TEXTS[await adminLang(languages, id)], ADMIN_COMMANDS);
     if (stopping.signal.aborted) return;
     const failureNotices = failedDeliveryNotices(config);
     const finishBroadcast = finishBroadcastOnLastRecipient(broadcastWords);

@@ -3,14 +3,14 @@ import type { BotCommand } from "grammy/types";
 import type { Logger } from "../logger";
 import type { Texts } from "./i18n";
 
-const ADMIN_COMMAND_NAMES = ["bookings", "queue", "user", "booking", "stats", "export", "templates", "health", "broadcast", "courses", "coupons", "workshops", "lang", "help"] as const;
+type Command = keyof Texts["commands"];
 
-export const adminCommands = (t: Texts): BotCommand[] =>
-  ADMIN_COMMAND_NAMES.map((command) => ({ command, description: t.commands[command] }));
+/** The command menu: the admin commands (features/index.ts lists them), described in the admin's language. */
+export const adminCommands = (commands: readonly Command[], t: Texts): BotCommand[] => commands.map((command) => ({ command, description: t.commands[command] }));
 
 /** Shows one admin the admin commands, in their language, in their private chat's menu only. */
-export async function setAdminCommands(api: Api, chatId: number, t: Texts): Promise<void> {
-  await api.setMyCommands(adminCommands(t), { scope: { type: "chat", chat_id: chatId } });
+export async function setAdminCommands(api: Api, chatId: number, t: Texts, commands: readonly Command[]): Promise<void> {
+  await api.setMyCommands(adminCommands(commands, t), { scope: { type: "chat", chat_id: chatId } });
 }
 
 /**
@@ -22,11 +22,12 @@ export async function registerAdminCommands(
   adminIds: readonly number[],
   logger: Logger,
   textsFor: (adminId: number) => Promise<Texts>,
+  commands: readonly Command[],
 ): Promise<void> {
   await api.deleteMyCommands().catch((err) => logger.warn({ err }, "could not clear default commands"));
   for (const chatId of adminIds) {
     try {
-      await setAdminCommands(api, chatId, await textsFor(chatId));
+      await setAdminCommands(api, chatId, await textsFor(chatId), commands);
     } catch (err) {
       logger.warn({ err, chat_id: chatId }, "could not set admin commands (has this admin opened the bot?)");
     }

@@ -4,23 +4,9 @@ import { sequentialize } from "@grammyjs/runner";
 import type { BotContext, Deps, Feature } from "./context";
 import { botStateStorage } from "../db/queries/bot-state";
 import { createErrorHandler } from "./errors";
-import { bookingFeature } from "./features/booking";
-import { bookingsFeature } from "./features/bookings";
-import { broadcastFeature } from "./features/broadcast";
-import { couponsFeature } from "./features/coupons";
-import { coursesFeature } from "./features/courses";
-import { exportFeature } from "./features/export";
-import { healthFeature } from "./features/health";
-import { helpFeature } from "./features/help";
-import { langFeature } from "./features/lang";
-import { paymentProofFeature } from "./features/payment-proof";
-import { queueFeature } from "./features/queue";
-import { statsFeature } from "./features/stats";
-import { studentSide } from "./features/student-side";
-import { templatesFeature } from "./features/templates";
+import { ADMIN_COMMANDS, ADMIN_FEATURES } from "./features";
+import { studentsFeature } from "./features/students";
 import { unhandledFeature } from "./features/unhandled";
-import { userFeature } from "./features/user";
-import { workshopsFeature } from "./features/workshops";
 import { parseCard } from "./callback-data";
 import { languageStore, withLanguage } from "./language";
 import { withUpdateLogger } from "./middleware";
@@ -77,34 +63,19 @@ export function createBot(deps: Deps, options: BotOptions = {}): Bot<BotContext>
   const guarded = bot.errorBoundary(createErrorHandler(logger));
 
   const admin = guarded.chatType("private").filter((ctx) => admins.has(ctx.from.id));
+  const created = ADMIN_FEATURES.map((entry) => ({ ...entry, feature: entry.create(deps) }));
   // Need no conversation state, so they answer even while the database is down.
-  install(admin, [healthFeature(deps), langFeature(deps)]);
+  install(admin, created.filter((f) => f.stateless).map((f) => f.feature));
   // Conversation state lives in the database: a restart, or another instance behind the same
   // webhook, carries on where the admin was.
   admin.use(conversations({ storage: { type: "key", prefix: "conv:", adapter: botStateStorage(deps.db) } }));
-  const booking = bookingFeature(deps);
-  const proofs = paymentProofFeature(deps);
-  install(admin, [
-    bookingsFeature(deps),
-    queueFeature(deps),
-    booking,
-    proofs,
-    userFeature(deps),
-    templatesFeature(deps),
-    broadcastFeature(deps),
-    coursesFeature(deps),
-    couponsFeature(deps),
-    workshopsFeature(deps),
-    statsFeature(deps),
-    exportFeature(deps),
-    helpFeature(),
-    unhandledFeature(),
-  ]);
+  install(admin, [...created.filter((f) => !f.stateless).map((f) => f.feature), unhandledFeature()]);
 
-  guarded
-    .chatType("private")
-    .filter((ctx) => !admins.has(ctx.from.id))
-    .use(studentSide(deps).composer);
+  // Everyone else is a student, installed the same way (their conversations or menus would come first too).
+  install(
+    guarded.chatType("private").filter((ctx) => !admins.has(ctx.from.id)),
+    [studentsFeature(deps, ADMIN_COMMANDS)],
+  );
 
   // The admin group gets notices with the card's buttons: admins press them there like in their
   // own chat, anyone else is refused, and nothing else in any group is answered.
@@ -118,7 +89,7 @@ export function createBot(deps: Deps, options: BotOptions = {}): Bot<BotContext>
     groupAdmin
       .filter((ctx) => parseCard(ctx.callbackQuery.data)?.op === "reason")
       .use((ctx) => ctx.answerCallbackQuery({ text: ctx.t.card.reasonInPrivate(parseCard(ctx.callbackQuery.data)!.id), show_alert: true }));
-    groupAdmin.use(booking.composer, proofs.composer);
+    groupAdmin.use(created.find((f) => f.command === "booking")!.feature.composer);
     groupAdmin.use((ctx) => ctx.answerCallbackQuery({ text: ctx.t.staleButton }));
     presses.use((ctx) => ctx.answerCallbackQuery({ text: ctx.t.notAdminButton }));
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { adminCommands } from "../../src/bot/commands";
+import { ADMIN_COMMANDS } from "../../src/bot/features";
 import { TEXTS, ru as t } from "../../src/bot/i18n";
 import { ADMIN } from "../helpers/updates";
 import { expectAcceptableCalls, logWatch } from "./answers";
@@ -58,7 +59,7 @@ const HINTS: Record<string, string[]> = {
 // Every command in the admins' menu (a new one is fuzzed as soon as it is listed there), /start,
 // /cancel with nothing to cancel, the /b123 and /u123 links, unknown commands and plain text.
 const FAMILIES: Array<[string, fc.Arbitrary<string>]> = [
-  ...[...adminCommands(t).map((c) => c.command), "start", "cancel"].map((name): [string, fc.Arbitrary<string>] => [`/${name}`, command(name, HINTS[name])]),
+  ...[...adminCommands(ADMIN_COMMANDS, t).map((c) => c.command), "start", "cancel"].map((name): [string, fc.Arbitrary<string>] => [`/${name}`, command(name, HINTS[name])]),
   ["/b<digits>", link("b")],
   ["/u<digits>", link("u")],
   ["unknown /commands", unknownCommand],

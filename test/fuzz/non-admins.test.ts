@@ -3,6 +3,7 @@ import fc from "fast-check";
 import type { Update, User } from "grammy/types";
 import { parseStudent } from "../../src/bot/callback-data";
 import { adminCommands } from "../../src/bot/commands";
+import { ADMIN_COMMANDS } from "../../src/bot/features";
 import { TEXTS, pickLang, ru } from "../../src/bot/i18n";
 import { useBotWithoutDatabase } from "../helpers/bot-fixture";
 import { ADMIN, messageUpdate } from "../helpers/updates";
@@ -32,7 +33,7 @@ const nonAdmin: fc.Arbitrary<User> = fc
   })
   .map((u) => ({ is_bot: false, ...u }) as User);
 
-const REFUSED_COMMANDS = adminCommands(ru).map((c) => c.command).filter((c) => c !== "help");
+const REFUSED_COMMANDS = adminCommands(ADMIN_COMMANDS, ru).map((c) => c.command).filter((c) => c !== "help");
 const args = fc.oneof(fc.constant(""), anyText, fc.constantFrom(...NASTY));
 
 /** Non-admins are answered in their Telegram language, with no database read to find it. */

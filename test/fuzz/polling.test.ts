@@ -78,7 +78,7 @@ async function expectBurstAnsweredOnce(since: number) {
   const sentinel = (chatId: number, text: (reply: string) => boolean) => repliesTo(chatId).some((c) => c.at >= since && text(String(c.payload.text)));
   await waitFor("the chats' next answers", () => sentinel(ADMIN.id, (r) => r === t.lang.set) && users.every((u) => sentinel(u.id, (r) => r.startsWith("Здравствуйте"))));
   const admin = repliesTo(ADMIN.id).filter((c) => c.at >= since && c.payload.text !== t.lang.set);
-  expect(admin.map((c) => c.payload.text!.split("\n")[0])).toEqual([t.help.split("\n")[0]]);
+  expect(admin.map((c) => c.payload.text!.split("\n")[0])).toEqual([t.help.title]);
   for (const u of users) expect(repliesTo(u.id).filter((c) => c.at >= since && c.payload.text === t.students.hint)).toHaveLength(3);
 }
 

@@ -6,7 +6,7 @@ import { CAPTION_LIMIT, formatFailedDelivery, formatProofCaption } from "../../s
 import { askTemplateText, describeTemplateProblem } from "../../src/bot/format/templates";
 import { en, ru } from "../../src/bot/i18n";
 import { TEMPLATE_KINDS, templateProblem } from "../../src/bookings/templates";
-import { proofFileOf } from "../../src/bot/features/payment-proof";
+import { proofFileOf } from "../../src/bot/features/students/proofs";
 import { telegramLimitProblems } from "../helpers/fake-telegram";
 import { bookingRow } from "./rows";
 

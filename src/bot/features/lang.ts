@@ -1,11 +1,11 @@
 import { Composer } from "grammy";
 import { setAdminCommands } from "../commands";
 import type { BotContext, Deps, Feature } from "../context";
-import { LANGS, TEXTS, type Lang } from "../i18n";
+import { LANGS, TEXTS, type Lang, type Texts } from "../i18n";
 import { languageStore } from "../language";
 
 /** `/lang ru|en` — the admin's interface language, remembered; their command menu follows. */
-export function langFeature(deps: Deps): Feature {
+export function langFeature(deps: Deps, commands: readonly (keyof Texts["commands"])[]): Feature {
   const store = languageStore(deps.db);
   const feature = new Composer<BotContext>();
   feature.command("lang", async (ctx) => {
@@ -17,7 +17,7 @@ export function langFeature(deps: Deps): Feature {
     ctx.t = TEXTS[lang];
     ctx.log.info({ lang }, "interface language chosen");
     await ctx.reply(ctx.t.lang.set);
-    await setAdminCommands(ctx.api, ctx.from!.id, ctx.t).catch((err) => ctx.log.warn({ err }, "could not update the command menu"));
+    await setAdminCommands(ctx.api, ctx.from!.id, ctx.t, commands).catch((err) => ctx.log.warn({ err }, "could not update the command menu"));
   });
   return { composer: feature };
 }

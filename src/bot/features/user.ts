@@ -12,7 +12,7 @@ import { nextInput } from "../conversation-input";
 import { enterConversation } from "../edit";
 import { conversationPlugins } from "../middleware";
 import { MAX_QUERY_LENGTH, parseStudentQuery, type StudentQuery } from "../parse-args";
-import { loadList, sendList, type ListScreen } from "./bookings";
+import { loadList, sendList, type ListScreen } from "../list-screen";
 
 const ASK_STUDENT = "ask-student";
 const ANSWER_TIMEOUT_MS = 10 * 60_000;

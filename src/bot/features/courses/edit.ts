@@ -1,23 +1,19 @@
 import { InlineKeyboard } from "grammy";
 import { createConversation, type Conversation } from "@grammyjs/conversations";
-import { MAX_COURSE_NAME, MAX_STREAM_TITLE, STREAM_CODE, checkTitle, parseStartDate, suggestNextStream, titleForCode, type TitleProblem } from "../../bookings/stream-rules";
-import { createStream, renameCourse, renameStream, setStreamStart } from "../../bookings/courses";
-import { getCourse, getStream, listStreamCodes } from "../../db/queries/courses";
-import { COURSES_CHOICE } from "../callback-data";
-import type { BotContext, Deps, InnerContext } from "../context";
-import { answerStep, type Checked } from "../conversation-answer";
-import { courseLabel, streamLabel } from "../format/courses";
-import { plainScreen, type Screen } from "../format/question";
-import { escapeHtml } from "../format/html";
-import { formatDateTime } from "../format/values";
-import type { Texts } from "../i18n";
-import { conversationPlugins } from "../middleware";
+import { MAX_COURSE_NAME, MAX_STREAM_TITLE, STREAM_CODE, checkTitle, parseStartDate, suggestNextStream, titleForCode, type TitleProblem } from "../../../bookings/stream-rules";
+import { createStream, renameCourse, renameStream, setStreamStart } from "../../../bookings/courses";
+import { getCourse, getStream, listStreamCodes } from "../../../db/queries/courses";
+import { COURSES_CHOICE } from "../../callback-data";
+import type { BotContext, Deps, InnerContext } from "../../context";
+import { answerStep, type Checked } from "../../conversation-answer";
+import { courseLabel, streamLabel } from "../../format/courses";
+import { plainScreen, type Screen } from "../../format/question";
+import { escapeHtml } from "../../format/html";
+import { formatDateTime } from "../../format/values";
+import type { Texts } from "../../i18n";
+import { conversationPlugins } from "../../middleware";
+import { courseScreens } from "./screens";
 
-/** The screens a change ends on, from ./courses.ts. */
-export type CourseScreens = {
-  course(courseId: number, t: Texts, notice?: string): Promise<Screen | undefined>;
-  stream(code: string, t: Texts, notice?: string): Promise<Screen | undefined>;
-};
 
 type EditKind = "rename-course" | "rename-stream" | "start-date";
 export const COURSE_CONVERSATIONS = {
@@ -39,7 +35,8 @@ const yesNo = (yes: string, t: Texts) => new InlineKeyboard().text(yes, COURSES_
  * then "add and open" or "add closed"). Database calls run in `conversation.external`, and what
  * they return is plain JSON, as the conversation's stored log needs.
  */
-export function courseConversations(deps: Deps, screens: CourseScreens) {
+export function courseConversations(deps: Deps) {
+  const screens = courseScreens(deps);
   const tz = deps.config.timeZone;
   const now = (conversation: Convo) => conversation.external(() => deps.clock().getTime());
   const actorOf = (ctx: InnerContext) => ({ id: ctx.from!.id, name: ctx.from!.first_name });

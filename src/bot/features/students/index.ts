@@ -1,19 +1,19 @@
 import { Composer, InlineKeyboard } from "grammy";
-import { changeBookingStatus } from "../../bookings/change-status";
-import { createStudentBooking, registerStudent, type StudentProfile } from "../../bookings/student-booking";
-import { listOpenStreams, listOwnBookings } from "../../db/queries/student-bookings";
-import { getBooking } from "../../db/queries/bookings";
-import { packStudent, parseStudent } from "../callback-data";
-import type { BotContext, Deps, Feature } from "../context";
-import { languageStore } from "../language";
-import { newBookingNotices, noticeTargets } from "../notices";
-import { formatBookingAccepted, formatOwnBookings, formatWelcome } from "../format/student";
-import { studentPaymentProofs } from "./payment-proof";
-import type { Payment } from "../../bookings/payment-instructions";
-import type { BookingRow } from "../../db/queries/bookings";
-import type { OutgoingMessage } from "../../db/queries/outbox";
-import type { Texts } from "../i18n";
-import { courseTitle, streamTitle } from "../format/values";
+import { changeBookingStatus } from "../../../bookings/change-status";
+import { createStudentBooking, registerStudent, type StudentProfile } from "../../../bookings/student-booking";
+import { listOpenStreams, listOwnBookings } from "../../../db/queries/student-bookings";
+import { getBooking } from "../../../db/queries/bookings";
+import { packStudent, parseStudent } from "../../callback-data";
+import type { BotContext, Deps, Feature } from "../../context";
+import { languageStore } from "../../language";
+import { newBookingNotices, noticeTargets } from "../../notices";
+import { formatBookingAccepted, formatOwnBookings, formatWelcome } from "../../format/student";
+import { studentPaymentProofs } from "./proofs";
+import type { Payment } from "../../../bookings/payment-instructions";
+import type { BookingRow } from "../../../db/queries/bookings";
+import type { OutgoingMessage } from "../../../db/queries/outbox";
+import type { Texts } from "../../i18n";
+import { courseTitle, streamTitle } from "../../format/values";
 
 /** The student's answer to a booking, as outbox rows at the priority of a reply to a person who just acted. */
 function bookingAccepted(row: BookingRow, payment: Payment, t: Texts): OutgoingMessage[] {
@@ -43,7 +43,7 @@ const profileOf = (ctx: BotContext): StudentProfile => ({
  * and, when STUDENT_BOOKING is on, offers the open streams, "my bookings", and cancelling a
  * booking that is not confirmed yet. Admin commands and buttons are refused without a query.
  */
-export function studentSide(deps: Deps): Feature {
+export function studentsFeature(deps: Deps, adminCommands: readonly string[]): Feature {
   const feature = new Composer<BotContext>();
   const { config } = deps;
   const languages = languageStore(deps.db);
@@ -57,7 +57,11 @@ export function studentSide(deps: Deps): Feature {
     await ctx.reply(welcome.text, { parse_mode: "HTML", reply_markup: welcome.keyboard });
   });
 
-  feature.command(["bookings", "queue", "user", "booking", "templates", "broadcast", "stats", "export", "health", "lang", "courses", "coupons", "workshops"], (ctx) => ctx.reply(ctx.t.notAdmin));
+  // The admins' commands, refused without a query; /help is the students' own (the hint below).
+  feature.command(
+    adminCommands.filter((c) => c !== "help"),
+    (ctx) => ctx.reply(ctx.t.notAdmin),
+  );
   feature.hears(/^\/[bu]\d+(@\w+)?$/, (ctx) => ctx.reply(ctx.t.notAdmin));
 
   feature.callbackQuery(/^s:/, async (ctx) => {

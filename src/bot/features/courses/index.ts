@@ -1,46 +1,22 @@
 import { Composer } from "grammy";
-import { setCourseActive, setStreamOpen } from "../../bookings/courses";
-import { getCourse, getStream, listCourses, listStreams } from "../../db/queries/courses";
-import { packCourses, parseCourses, type CoursesCallback } from "../callback-data";
-import type { BotContext, Deps, Feature, InnerContext } from "../context";
-import { editInPlace, enterConversation } from "../edit";
-import { courseLabel, formatCourseScreen, formatCoursesOverview, formatStreamScreen, streamLabel } from "../format/courses";
-import { withQuestion, type Screen } from "../format/question";
-import type { Texts } from "../i18n";
-import { COURSE_CONVERSATIONS, courseConversations, type CourseScreens } from "./courses-edit";
+import { setCourseActive, setStreamOpen } from "../../../bookings/courses";
+import { packCourses, parseCourses, type CoursesCallback } from "../../callback-data";
+import type { BotContext, Deps, Feature, InnerContext } from "../../context";
+import { editInPlace, enterConversation } from "../../edit";
+import { courseLabel, streamLabel } from "../../format/courses";
+import { withQuestion, type Screen } from "../../format/question";
+import type { Texts } from "../../i18n";
+import { COURSE_CONVERSATIONS, courseConversations } from "./edit";
+import { courseScreens } from "./screens";
 
 /**
  * `/courses`: every course with its streams and live bookings; a course's and a stream's own
  * screens; open or close enrolment, activate or deactivate a course (each asks for one more
- * press); renames, start dates and new streams are typed in ./courses-edit.ts. Every change is
+ * press); renames, start dates and new streams are typed in ./edit.ts. Every change is
  * audited and shows in the students' /start at once.
  */
 export function coursesFeature(deps: Deps): Feature {
-  const tz = deps.config.timeZone;
-
-  async function loadStream(code: string) {
-    const stream = await getStream(deps.db, code);
-    const course = stream?.courseId == null ? undefined : await getCourse(deps.db, stream.courseId);
-    return stream && { stream, course, screen: (t: Texts, notice?: string) => formatStreamScreen(stream, course, tz, t, notice) };
-  }
-
-  /** Course 0: the streams of no known course. */
-  async function loadCourse(courseId: number) {
-    const course = courseId === 0 ? undefined : await getCourse(deps.db, courseId);
-    if (courseId !== 0 && !course) return undefined;
-    const streams = await listStreams(deps.db, course ? { courseId } : { shared: true });
-    return { course, screen: (t: Texts, notice?: string) => formatCourseScreen(course, streams, tz, t, notice) };
-  }
-
-  const screens: CourseScreens = {
-    course: async (courseId, t, notice) => (await loadCourse(courseId))?.screen(t, notice),
-    stream: async (code, t, notice) => (await loadStream(code))?.screen(t, notice),
-  };
-
-  async function overview(t: Texts): Promise<Screen> {
-    const [courses, streams] = await Promise.all([listCourses(deps.db), listStreams(deps.db, { all: true })]);
-    return formatCoursesOverview(courses, streams, tz, t);
-  }
+  const { loadStream, loadCourse, overview, ...screens } = courseScreens(deps);
 
   type Shown = { screen: Screen; toast?: string } | undefined;
   /** An open/close or activate/deactivate press, asked or done. */
@@ -104,5 +80,5 @@ export function coursesFeature(deps: Deps): Feature {
     await editInPlace(ctx, shown.screen.text, { parse_mode: "HTML", reply_markup: shown.screen.keyboard });
     await ctx.answerCallbackQuery(shown.toast ? { text: shown.toast } : {});
   });
-  return { conversations: courseConversations(deps, screens), composer: feature };
+  return { conversations: courseConversations(deps), composer: feature };
 }

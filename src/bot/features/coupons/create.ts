@@ -7,18 +7,19 @@ import {
   generateCouponCode,
   normalizeCouponCode,
   parseCustomCoupon,
-} from "../../bookings/coupon-rules";
-import { checkTitle } from "../../bookings/stream-rules";
-import { createCoupon } from "../../bookings/coupons";
-import { couponCodeTaken } from "../../db/queries/coupons";
-import { COUPONS_CHOICE } from "../callback-data";
-import type { BotContext, Deps, InnerContext } from "../context";
-import { answerStep, type Checked } from "../conversation-answer";
-import { escapeHtml } from "../format/html";
-import { plainScreen, type Screen } from "../format/question";
-import { formatCount } from "../format/values";
-import type { Texts } from "../i18n";
-import { conversationPlugins } from "../middleware";
+} from "../../../bookings/coupon-rules";
+import { checkTitle } from "../../../bookings/stream-rules";
+import { createCoupon } from "../../../bookings/coupons";
+import { couponCodeTaken } from "../../../db/queries/coupons";
+import { COUPONS_CHOICE } from "../../callback-data";
+import type { BotContext, Deps, InnerContext } from "../../context";
+import { answerStep, type Checked } from "../../conversation-answer";
+import { escapeHtml } from "../../format/html";
+import { plainScreen, type Screen } from "../../format/question";
+import { formatCount } from "../../format/values";
+import type { Texts } from "../../i18n";
+import { conversationPlugins } from "../../middleware";
+import { couponCard } from "./card";
 
 export const CREATE_COUPON = "create-coupon";
 const TIMEOUT_MS = 30 * 60_000;
@@ -27,7 +28,6 @@ const GENERATE_TRIES = 20;
 
 type Convo = Conversation<BotContext, InnerContext>;
 type Terms = { percent: number; activations: number };
-type CouponCardOf = (ctx: InnerContext, id: number, back: number, notice?: string) => Promise<Screen | undefined>;
 
 function readTerms(text: string, t: Texts): Checked<Terms> {
   const parsed = parseCustomCoupon(text);
@@ -41,7 +41,8 @@ function readTerms(text: string, t: Texts): Checked<Terms> {
  * name, a typed or generated code (8 × A–Z 0–9, unique in any case), then one "create" press.
  * The insert is the real bot's; a code taken meanwhile asks for another one.
  */
-export function couponConversation(deps: Deps, card: CouponCardOf) {
+export function couponConversation(deps: Deps) {
+  const card = couponCard(deps);
   async function create(conversation: Convo, ctx: InnerContext) {
     const t = ctx.t;
     const step = { timeoutMs: TIMEOUT_MS, cancelled: t.cancelled, useButtons: t.coupons.useButtons, cancel: COUPONS_CHOICE.no };

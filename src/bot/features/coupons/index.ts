@@ -1,31 +1,25 @@
 import { Composer } from "grammy";
-import { couponLink } from "../../bookings/coupon-rules";
-import { setCouponActive } from "../../bookings/coupons";
-import { getCoupon, listCouponsPage } from "../../db/queries/coupons";
-import { packCoupons, parseCoupons, type CouponsCallback } from "../callback-data";
-import type { BotContext, Deps, Feature, InnerContext } from "../context";
-import { editInPlace, enterConversation } from "../edit";
-import { formatCouponCard, formatCouponList } from "../format/coupons";
-import { escapeHtml } from "../format/html";
-import { withQuestion, type Screen } from "../format/question";
-import type { Texts } from "../i18n";
-import { CREATE_COUPON, couponConversation } from "./coupons-create";
+import { setCouponActive } from "../../../bookings/coupons";
+import { getCoupon, listCouponsPage } from "../../../db/queries/coupons";
+import { couponCard } from "./card";
+import { packCoupons, parseCoupons, type CouponsCallback } from "../../callback-data";
+import type { BotContext, Deps, Feature, InnerContext } from "../../context";
+import { editInPlace, enterConversation } from "../../edit";
+import { formatCouponList } from "../../format/coupons";
+import { escapeHtml } from "../../format/html";
+import { withQuestion, type Screen } from "../../format/question";
+import type { Texts } from "../../i18n";
+import { CREATE_COUPON, couponConversation } from "./create";
 
 export const COUPON_PAGE_SIZE = 10;
 
 /**
  * `/coupons`: the real system's referral coupons, newest first, ◀ ▶ in place; a coupon's card
  * with its `t.me/<bot>?start=ref_<CODE>` link and bookings; switching it off or on again after
- * one more press (audited); "➕ New coupon" is a conversation (./coupons-create.ts).
+ * one more press (audited); "➕ New coupon" is a conversation (./create.ts).
  */
 export function couponsFeature(deps: Deps): Feature {
-  const tz = deps.config.timeZone;
-
-  /** A coupon's card, with a notice on top; undefined when the coupon is gone. */
-  async function card(ctx: InnerContext, id: number, back: number, notice?: string): Promise<Screen | undefined> {
-    const coupon = await getCoupon(deps.db, id);
-    return coupon && formatCouponCard(coupon, couponLink(ctx.me.username, coupon.code), back, tz, ctx.t, notice);
-  }
+  const card = couponCard(deps);
 
   const list = async (t: Texts, anchor: Extract<CouponsCallback, { op: "page" }>["anchor"]) =>
     formatCouponList(await listCouponsPage(deps.db, anchor, COUPON_PAGE_SIZE), t);
@@ -50,7 +44,8 @@ export function couponsFeature(deps: Deps): Feature {
     if (!coupon) return undefined;
     // Already so (another admin, an old message): the card says it instead of asking.
     if (coupon.isActive === (data.action === "reactivate")) return { screen: (await card(ctx, data.id, data.back, t.coupons.unchanged[data.action]))! };
-    const screen = formatCouponCard(coupon, couponLink(ctx.me.username, coupon.code), data.back, tz, t);
+    const screen = await card(ctx, data.id, data.back);
+    if (!screen) return undefined;
     return {
       screen: withQuestion(
         screen,
@@ -78,5 +73,5 @@ export function couponsFeature(deps: Deps): Feature {
     await editInPlace(ctx, shown.screen.text, { parse_mode: "HTML", reply_markup: shown.screen.keyboard });
     await ctx.answerCallbackQuery(shown.toast ? { text: shown.toast } : {});
   });
-  return { conversations: [couponConversation(deps, card)], composer: feature };
+  return { conversations: [couponConversation(deps)], composer: feature };
 }

@@ -1,24 +1,25 @@
 import { Composer } from "grammy";
 import { createConversation, type Conversation } from "@grammyjs/conversations";
 import type { InlineKeyboardMarkup } from "grammy/types";
-import { changeBookingStatus, isActionAllowed, type Actor, type ChangeResult } from "../../bookings/change-status";
-import { bookingHistory, unnamedAdmins } from "../../bookings/history";
-import { listBookingMessages } from "../../db/queries/booking-history";
-import { getBooking, type BookingRow } from "../../db/queries/bookings";
-import { listBookingEvents } from "../../db/queries/events";
-import { countProofs } from "../../db/queries/payment-proofs";
-import { findStudent, findUserNames } from "../../db/queries/students";
-import type { BookingStatus } from "../../db/schema";
-import { REASON_PREVIEW, parseCard, type CardAction } from "../callback-data";
-import type { BotContext, Deps, Feature, InnerContext } from "../context";
-import { confirmedText } from "../conversation-input";
-import { editInPlace, enterConversation } from "../edit";
-import { cardKeyboard, confirmQuestion, formatCardMessage, type CardData } from "../format/card";
-import { escapeHtml, truncate } from "../format/html";
-import { statusText } from "../format/values";
-import type { Texts } from "../i18n";
-import { conversationPlugins } from "../middleware";
-import { parseBookingId } from "../parse-args";
+import { changeBookingStatus, isActionAllowed, type Actor, type ChangeResult } from "../../../bookings/change-status";
+import { bookingHistory, unnamedAdmins } from "../../../bookings/history";
+import { listBookingMessages } from "../../../db/queries/booking-history";
+import { getBooking, type BookingRow } from "../../../db/queries/bookings";
+import { listBookingEvents } from "../../../db/queries/events";
+import { countProofs } from "../../../db/queries/payment-proofs";
+import { findStudent, findUserNames } from "../../../db/queries/students";
+import type { BookingStatus } from "../../../db/schema";
+import { REASON_PREVIEW, parseCard, type CardAction } from "../../callback-data";
+import type { BotContext, Deps, Feature, InnerContext } from "../../context";
+import { confirmedText } from "../../conversation-input";
+import { editInPlace, enterConversation } from "../../edit";
+import { cardKeyboard, confirmQuestion, formatCardMessage, type CardData } from "../../format/card";
+import { escapeHtml, truncate } from "../../format/html";
+import { statusText } from "../../format/values";
+import type { Texts } from "../../i18n";
+import { conversationPlugins } from "../../middleware";
+import { parseBookingId } from "../../parse-args";
+import { proofButtons } from "./proofs";
 
 /** A card ready to send: plain data, so a conversation can keep it between replays. */
 type CardMessage = { text: string; reply_markup: InlineKeyboardMarkup; toast?: string };
@@ -180,5 +181,6 @@ export function bookingFeature(deps: Deps): Feature {
     await ctx.answerCallbackQuery();
     return enterConversation(ctx, CANCEL_REASON, data.id, data.seen);
   });
+  feature.use(proofButtons(deps));
   return { conversations: [cancelReasonConversation(deps)], composer: feature };
 }
