@@ -139,6 +139,10 @@ async function launch(adminUrl: string, run: Run): Promise<{ lines: string[]; pa
     const meanShare = shareSamples.reduce((a, b) => a + b, 0) / Math.max(1, shareSamples.length);
     const logLines = bots.flatMap((b) => b.output().split("\n")).filter((l) => l.startsWith("{"));
     const errorLines = logLines.filter((l) => Number((JSON.parse(l) as { level?: number }).level) >= 50);
+    const roundTrips = logLines.flatMap((l) => {
+      const line = JSON.parse(l) as { msg?: string; mean_round_trip_ms?: number };
+      return line.msg === "stopped" && line.mean_round_trip_ms !== undefined ? [line.mean_round_trip_ms] : [];
+    });
     const waited429 = logLines.filter((l) => {
       const line = JSON.parse(l) as { msg?: string; error_code?: number };
       return line.error_code === 429 || line.msg?.startsWith("429 ");
@@ -169,7 +173,8 @@ async function launch(adminUrl: string, run: Run): Promise<{ lines: string[]; pa
       "",
       `${int(run.students)} arrived over ${CROWD_MS / 1000} s; ${int(photos)} sent a receipt; the queue was walked in ${walkedS.toFixed(0)} s by ${ADMINS.length} admins; ` +
         `${int(counted.length)} counted calls reached the Bot API (${int(counted.filter((c) => Number(c.payload.chat_id) === GROUP).length)} to the group); ` +
-        `while the crowd came, ${inCrowd.toFixed(1)} a second, with ${meanShare.toFixed(1)} a second in force (the processes' shares, mean). ` +
+        `while the crowd came, ${inCrowd.toFixed(1)} a second, with ${meanShare.toFixed(1)} a second in force (the processes' shares, mean; ` +
+        `a call's mean round trip ${roundTrips.map((r) => `${r} ms`).join(" / ")}). ` +
         `Answers per kind (p50 / p95): ${perKind.join(" · ")}.`,
       "",
       table(["figure", "measured", "goal", ""], rows),

@@ -66,7 +66,10 @@ async function main(): Promise<void> {
   const stopping = new AbortController();
   let runner: RunnerHandle | undefined;
   let worker: DeliveryWorker | undefined;
+  /** What the send budget did, for the last line of the log. */
+  let sent: { calls: number; meanWireMs: number } | undefined;
   const background: Array<{ stop(): Promise<void> }> = [];
+  let budgetStats: (() => { calls: number; meanWireMs: number }) | undefined;
   // Kept while the embedded server may still be starting: a stop then waits for it and stops it too.
   let opening: Promise<OpenedDatabase> | undefined;
 
@@ -77,8 +80,9 @@ async function main(): Promise<void> {
     try {
       // Both need the database until they are done: sends already on the wire are recorded.
       await Promise.all([runner?.isRunning() ? runner.stop() : undefined, worker?.stop(), ...background.map((b) => b.stop())]);
+      sent = budgetStats?.();
       await (await opening?.catch(() => undefined))?.close();
-      logger.info("stopped");
+      logger.info({ calls: sent?.calls, mean_round_trip_ms: sent && Math.round(sent.meanWireMs) }, "stopped");
       process.exit(0);
     } catch (err) {
       logger.error({ err }, "unclean stop");
@@ -105,6 +109,7 @@ async function main(): Promise<void> {
     // One budget for every call this process makes, its share of the bot's rate agreed with the
     // other processes on this database (none sent before the first agreement).
     const budget = createSendBudget({ ratePerSecond: 0 });
+    budgetStats = budget.stats;
     const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
     const shares = startBudgetShares({ db: database.db, budget, total: config.delivery.ratePerSecond, owner, logger: logger.child({ component: "budget" }) });
     await shares.start();

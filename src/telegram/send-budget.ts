@@ -77,6 +77,9 @@ export function createSendBudget(options: SendBudgetOptions) {
   const waiters: Waiter[] = [];
   let seq = 0;
   let timer: { at: number; stop: AbortController } | undefined;
+  /** Calls answered, and their time on the wire in all: what a second's slots cost, for the log. */
+  let granted = 0;
+  let wireMs = 0;
 
   function setRate(perSecond: number): void {
     rate = Math.max(0, perSecond);
@@ -164,6 +167,8 @@ export function createSendBudget(options: SendBudgetOptions) {
         if (!open) return;
         open = false;
         const t = clock.now();
+        granted++;
+        wireMs += t - now;
         onWire = Math.max(0, onWire - 1);
         answers.push(t);
         if (counted) {
@@ -249,6 +254,9 @@ export function createSendBudget(options: SendBudgetOptions) {
     rate: () => rate,
     /** A group's interval, for pacing it across processes too. */
     groupIntervalMs: groupInterval,
+
+    /** Calls answered so far, and their mean time from start to answer. */
+    stats: () => ({ calls: granted, meanWireMs: granted ? wireMs / granted : 0 }),
 
     /** Calls waiting for a slot, per priority (what this process would send if it could). */
     waiting(): number[] {
