@@ -29,13 +29,21 @@ export async function adminLang(store: LanguageStore, userId: number, languageCo
 }
 
 /**
+ * The language students are addressed in, from their first answer to their last message: the
+ * language of the messages admins write for them (the templates, Russian), whatever their
+ * Telegram's own. (Many Russian speakers run Telegram in English; a welcome in English followed
+ * by payment instructions in Russian read as two bots.)
+ */
+export const STUDENT_LANG: Lang = "ru";
+
+/**
  * Sets `ctx.lang` and `ctx.t`. Admins' choices are looked up (one primary-key read); everyone
- * else gets their Telegram language, with no database access at all.
+ * else is a student, addressed in STUDENT_LANG with no database access at all.
  */
 export function withLanguage(store: LanguageStore, admins: ReadonlySet<number>): MiddlewareFn<InnerContext> {
   return async (ctx, next) => {
     const from = ctx.from;
-    ctx.lang = from && admins.has(from.id) ? await adminLang(store, from.id, from.language_code) : pickLang(from?.language_code);
+    ctx.lang = from && admins.has(from.id) ? await adminLang(store, from.id, from.language_code) : STUDENT_LANG;
     ctx.t = TEXTS[ctx.lang];
     return next();
   };

@@ -167,10 +167,10 @@ describe("the admin group", () => {
     await h.send("/lang en");
     try {
       await h.send("/start", SAM);
-      await h.press(h.lastSent(SAM.id), "Вайб кодинг · 7-й поток · starts 01.12", SAM);
+      await h.press(h.lastSent(SAM.id), "Вайб кодинг · 7-й поток · старт 01.12", SAM);
       await deliverAll(worker);
       const notice = inGroup().at(-1)!;
-      expect(notice.text).toMatch(/^🆕 <b>New booking #\d+<\/b>\nSam · no_username · id <code>424202<\/code>\nВайб кодинг · 7-й поток$/);
+      expect(notice.text).toMatch(/^🆕 <b>New booking #\d+<\/b>\nSam · no @username · id <code>424202<\/code>\nВайб кодинг · 7-й поток$/);
       expect(buttonRows(notice.reply_markup)).toEqual([["🟢 Confirm", "🟡 Pending", "🔴 Cancel"], ["↻ Refresh"]]);
     } finally {
       await h.send("/lang ru");
@@ -189,8 +189,8 @@ describe("without ADMIN_CHAT_ID", () => {
       await deliverAll(soloWorker);
       const notices = solo.api.delivered().filter((d) => d.chatId === ADMIN.id || d.chatId === ADMIN_2.id);
       expect(notices.map((d) => [d.chatId, d.text])).toEqual([
-        [ADMIN.id, `⚠️ <b>Не доставлено</b>: Напоминание · заявка #${row!.id} · Ира · no_username\n400: Bad Request: chat not found`],
-        [ADMIN_2.id, `⚠️ <b>Не доставлено</b>: Напоминание · заявка #${row!.id} · Ира · no_username\n400: Bad Request: chat not found`],
+        [ADMIN.id, `⚠️ <b>Не доставлено</b>: Напоминание · заявка #${row!.id} · Ира · без @username\n400: Bad Request: chat not found`],
+        [ADMIN_2.id, `⚠️ <b>Не доставлено</b>: Напоминание · заявка #${row!.id} · Ира · без @username\n400: Bad Request: chat not found`],
       ]);
       const before = solo.api.calls.length;
       await solo.bot.handleUpdate(groupMessageUpdate("/bookings", ADMIN, GROUP));

@@ -48,7 +48,7 @@ describe("/broadcast", () => {
 
     const preview = await h.send("Привет! Занятие переносится на <среду> & время то же.");
     expect(preview[0]!.payload.text).toBe(
-      "Получателей: 2 (ещё 1 заблокировали бота — им не отправим). Так увидят студенты:\n\nПривет! Занятие переносится на <среду> & время то же.",
+      "Получателей: 2 (ещё 1 заблокировал бота — ему не отправим). Так увидят студенты:\n\nПривет! Занятие переносится на <среду> & время то же.",
     );
     expect(buttonRows(preview[0]!.payload.reply_markup)).toEqual([["📨 Отправить 2", "✖️ Отмена"]]);
     expect(await rawQuery(database, "SELECT id FROM message_history")).toEqual([]);

@@ -36,7 +36,7 @@ describe("new bookings in the admin group", () => {
     expect(toGroup[0]!.payload.text).toBe(
       [
         "🆕 <b>Новые заявки: 5</b> — нажмите номер, чтобы открыть карточку",
-        ...ids.map((id, i) => `#${id} · Студент${i + 1} ${i % 2 ? "no_username" : `@s${i + 1}`} · 7-й поток`),
+        ...ids.map((id, i) => `#${id} · Студент${i + 1} ${i % 2 ? "без @username" : `@s${i + 1}`} · 7-й поток`),
       ].join("\n"),
     );
     expect(toGroup[0]!.payload.reply_markup!.inline_keyboard).toEqual([ids.map((id) => ({ text: `#${id}`, url: `https://t.me/${BOT_INFO.username}?start=b${id}` }))]);

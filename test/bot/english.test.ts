@@ -42,7 +42,7 @@ describe("in English", () => {
         "",
         "⚪ New request · /b3 · 01.11.2026 12:02\nCid · @cid · id <code>3</code>\nВайб кодинг · 3-й поток",
         "",
-        "🟡 Pending · /b2 · 01.11.2026 12:01\nBob · no_username · id <code>2</code>\nВайб кодинг · Stream 9",
+        "🟡 Pending · /b2 · 01.11.2026 12:01\nBob · no @username · id <code>2</code>\nВайб кодинг · Stream 9",
       ].join("\n"),
     );
     expect(buttonRows(calls[0]!.payload.reply_markup)).toEqual([
@@ -58,7 +58,7 @@ describe("in English", () => {
     await h.send("/booking 2");
     const card = h.lastSent();
     expect(card.text).toBe(
-      "<b>Booking #2</b>\n🟡 Pending\nCreated: 01.11.2026 12:01\n\n👤 Bob · no_username · id <code>2</code>\nFirst seen: 01.11.2026 12:01\nAll bookings of this student: /u2\n\n📚 Course: Вайб кодинг (#1)\n🗓 Stream: Stream 9 (<code>9th_stream</code>)\n💸 no discount",
+      "<b>Booking #2</b>\n🟡 Pending\nCreated: 01.11.2026 12:01\n\n👤 Bob · no @username · id <code>2</code>\nFirst seen: 01.11.2026 12:01\nAll bookings of this student: /u2\n\n📚 Course: Вайб кодинг (#1)\n🗓 Stream: Stream 9 (<code>9th_stream</code>)\n💸 no discount",
     );
     expect(buttonRows(card.reply_markup)).toEqual([["🟢 Confirm", "🔴 Cancel"], ["↻ Refresh"]]);
     await h.press(card, "🟢 Confirm");
@@ -84,11 +84,11 @@ describe("in English", () => {
     expect((await h.send("/help"))[0]!.payload.text).toMatch(/^<b>Что я умею<\/b>/);
   });
 
-  it("a student with English Telegram gets the student side in English", async () => {
+  it("a student with English Telegram is addressed in Russian, like the messages admins write for them", async () => {
     const student: User = { id: 5_001, is_bot: false, first_name: "Kate", language_code: "en" };
     const calls = await h.send("/start", student);
-    expect(calls[0]!.payload.text).toBe("Hello, Kate! 👋\nChoose a course and stream to book:");
-    expect(buttonRows(calls[0]!.payload.reply_markup)).toEqual([["Вайб кодинг · 8-й поток"], ["📋 My bookings"]]);
-    expect((await h.send("/bookings", student))[0]!.payload.text).toBe("⛔ This command is for admins only.");
+    expect(calls[0]!.payload.text).toBe("Здравствуйте, Kate! 👋\nВыберите курс и поток, чтобы оставить заявку:");
+    expect(buttonRows(calls[0]!.payload.reply_markup)).toEqual([["Вайб кодинг · 8-й поток"], ["📋 Мои заявки"]]);
+    expect((await h.send("/bookings", student))[0]!.payload.text).toBe("⛔ Эта команда только для администраторов.");
   });
 });

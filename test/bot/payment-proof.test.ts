@@ -238,25 +238,22 @@ describe("payment proof", () => {
   });
 });
 
-describe("payment proof in English", () => {
-  it("the student reads every step in English", async () => {
+describe("a student whose Telegram is in English", () => {
+  it("reads every step in one language, the templates' (Russian), from the offer to the last receipt", async () => {
     await h.send("/start", SAM);
-    const booked = await h.press(h.lastSent(SAM.id), "Вайб кодинг · 7-й поток · starts 01.12", SAM);
-    expect(booked).toEqual([{ method: "answerCallbackQuery", payload: expect.objectContaining({ text: "Booking received" }) }]);
+    const booked = await h.press(h.lastSent(SAM.id), "Вайб кодинг · 7-й поток · старт 01.12", SAM);
+    expect(booked).toEqual([{ method: "answerCallbackQuery", payload: expect.objectContaining({ text: "Заявка принята" }) }]);
     const id = Number((await rawQuery(database, "SELECT id FROM bookings WHERE user_id = $1", [SAM.id]))[0]!.id);
     await deliverAll(worker);
     expect(h.api.delivered().filter((d) => d.chatId === SAM.id).at(-1)!.text.split("\n").slice(0, 2)).toEqual([
-      `✅ Booking #${id} received: Вайб кодинг, 7-й поток.`,
-      "What's next: pay as written below and send a photo of the receipt or a PDF here. Status: “My bookings”.",
+      `✅ Заявка #${id} принята: Вайб кодинг, 7-й поток.`,
+      "Что дальше: оплатите, как написано ниже, и пришлите сюда фото чека или PDF-файл. Статус — в «Мои заявки».",
     ]);
-    expect((await h.send("done, paid", SAM))[0]!.payload.text).toBe(`To confirm booking #${id}, send a photo or screenshot of the receipt (or a PDF file) here after paying.`);
-    expect((await h.sendDocument(SAM, { mimeType: "text/plain" }))[0]!.payload.text).toBe("Please send the receipt as a photo or a PDF file.");
-    expect((await h.sendPhoto(SAM))[0]!.payload.text).toBe(
-      `📎 Thank you! We got the payment proof for booking #${id} (Вайб кодинг, 7-й поток). An admin will check the payment and confirm the booking — we will write to you.`,
-    );
-    expect((await h.sendPhoto(SAM))[0]!.payload.text).toBe(`📎 We got one more file for booking #${id} and passed it to an admin.`);
+    expect((await h.send("done, paid", SAM))[0]!.payload.text).toBe(`Чтобы подтвердить заявку #${id}, пришлите сюда фото или скриншот чека (или PDF-файл) после оплаты.`);
+    expect((await h.sendDocument(SAM, { mimeType: "text/plain" }))[0]!.payload.text).toBe("Пришлите чек фотографией или PDF-файлом.");
+    expect((await h.sendPhoto(SAM))[0]!.payload.text).toMatch(new RegExp(`^📎 Спасибо! Чек по заявке #${id} `));
     await rawExec(database, `UPDATE bookings SET confirmed = 2 WHERE id = ${id}`);
-    expect((await h.sendPhoto(SAM))[0]!.payload.text).toBe("You have no booking waiting for payment, so the file was not kept. To book: /start");
+    expect((await h.sendPhoto(SAM))[0]!.payload.text).toBe("У вас нет заявки, которая ждёт оплаты, поэтому файл не сохранён. Записаться: /start");
   });
 
   it("an English admin's card says 📎 Proof", async () => {

@@ -65,7 +65,7 @@ describe("/user <name>", () => {
         "",
         `1. <b>Вера Иванова</b> · @vera_iv · id <code>${VERA}</code>\nЗаявок: 2 — ⚪ 0 · 🟡 1 · 🟢 1 · 🔴 0`,
         "",
-        `2. <b>ВЕРА Петрова</b> · no_username · id <code>${VERA_P}</code>\nЗаявок нет`,
+        `2. <b>ВЕРА Петрова</b> · без @username · id <code>${VERA_P}</code>\nЗаявок нет`,
         "",
         `3. <b>Вера</b> · @legacy_vera · id <code>${LEGACY_VERA}</code>\nЗаявок: 1 — ⚪ 0 · 🟡 0 · 🟢 0 · 🔴 1`,
       ].join("\n"),
@@ -105,7 +105,7 @@ describe("/user <name>", () => {
     expect(calls.map((c) => c.method)).toEqual(["sendMessage"]);
     expect(calls[0]!.payload.text).toBe(
       [
-        `👤 <b>ВЕРА Петрова</b> · no_username · id <code>${VERA_P}</code>`,
+        `👤 <b>ВЕРА Петрова</b> · без @username · id <code>${VERA_P}</code>`,
         "Впервые в боте: 01.09.2026 12:00",
         "Заявок: 0 — ⚪ 0 · 🟡 0 · 🟢 0 · 🔴 0",
         "Фильтр: <b>Все</b>",
@@ -116,7 +116,7 @@ describe("/user <name>", () => {
   });
 
   it("takes % and _ literally", async () => {
-    expect(header(await h.send("/user и%н"))).toBe(`👤 <b>Ли%на</b> · no_username · id <code>${LI_PERCENT}</code>`);
+    expect(header(await h.send("/user и%н"))).toBe(`👤 <b>Ли%на</b> · без @username · id <code>${LI_PERCENT}</code>`);
     expect(header(await h.send("/user o_t"))).toBe(`👤 <b>Костя</b> · @ko_t · id <code>${KO_T}</code>`);
     expect(ids(await h.send("/user кост"))).toEqual([KOST, KO_T]);
   });
@@ -155,7 +155,7 @@ describe("a result's button", () => {
     const results = h.lastSent();
     const calls = await h.press(results, "2. ВЕРА Петрова");
     expect(calls.map((c) => c.method)).toEqual(["sendMessage", "answerCallbackQuery"]);
-    expect(header(calls)).toBe(`👤 <b>ВЕРА Петрова</b> · no_username · id <code>${VERA_P}</code>`);
+    expect(header(calls)).toBe(`👤 <b>ВЕРА Петрова</b> · без @username · id <code>${VERA_P}</code>`);
     const third = await h.press(results, "3. Вера · @legacy_vera");
     expect(header(third)).toBe(`👤 <b>Вера</b> · @legacy_vera · id <code>${LEGACY_VERA}</code>`);
   });

@@ -125,7 +125,7 @@ describe("/workshops", () => {
         "🎓 <b>Воркшоп по Cursor</b> · 📅 без даты",
         "2 регистрации · 1–2",
         "",
-        '=HYPERLINK("x") · no_username · <code>ann;x@example.com</code> · 25.10.2025 12:00',
+        '=HYPERLINK("x") · без @username · <code>ann;x@example.com</code> · 25.10.2025 12:00',
         "Ира · @ira · <code>ira@example.com</code> · время не записано",
       ].join("\n"),
     );

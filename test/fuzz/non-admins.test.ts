@@ -4,7 +4,8 @@ import type { Update, User } from "grammy/types";
 import { parseStudent } from "../../src/bot/callback-data";
 import { adminCommands } from "../../src/bot/commands";
 import { ADMIN_COMMANDS } from "../../src/bot/features";
-import { TEXTS, pickLang, ru } from "../../src/bot/i18n";
+import { TEXTS, ru } from "../../src/bot/i18n";
+import { STUDENT_LANG } from "../../src/bot/language";
 import { useBotWithoutDatabase } from "../helpers/bot-fixture";
 import { ADMIN, messageUpdate } from "../helpers/updates";
 import { expectAcceptableCalls, logWatch } from "./answers";
@@ -36,8 +37,8 @@ const nonAdmin: fc.Arbitrary<User> = fc
 const REFUSED_COMMANDS = adminCommands(ADMIN_COMMANDS, ru).map((c) => c.command).filter((c) => c !== "help");
 const args = fc.oneof(fc.constant(""), anyText, fc.constantFrom(...NASTY));
 
-/** Non-admins are answered in their Telegram language, with no database read to find it. */
-const t = (user: User) => TEXTS[pickLang(user.language_code)];
+/** Non-admins are answered in the students' language (Russian, whatever their Telegram's), with no database read to find it. */
+const t = (_user: User) => TEXTS[STUDENT_LANG];
 const notAdmin = (user: User) => [{ method: "sendMessage", payload: { chat_id: user.id, text: t(user).notAdmin } }];
 const hint = (user: User) => [{ method: "sendMessage", payload: { chat_id: user.id, text: t(user).students.hint } }];
 

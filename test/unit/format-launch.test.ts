@@ -11,7 +11,7 @@ describe("formatBookingDigest", () => {
   it("lists each booking on a line with a button that opens its card in the private chat", () => {
     const digest = formatBookingDigest([bookingRow({ id: 7 }), bookingRow({ id: 8, firstName: HOSTILE, username: null, courseStream: null })], ru, "my_bot");
     expect(digest.text).toBe(
-      ["🆕 <b>Новые заявки: 2</b> — нажмите номер, чтобы открыть карточку", "#7 · Иван @ivan_petrov · 3-й поток", `#8 · ${ESCAPED} no_username · Вайб кодинг`].join("\n"),
+      ["🆕 <b>Новые заявки: 2</b> — нажмите номер, чтобы открыть карточку", "#7 · Иван @ivan_petrov · 3-й поток", `#8 · ${ESCAPED} без @username · Вайб кодинг`].join("\n"),
     );
     expect(digest.keyboard.inline_keyboard).toEqual([
       [

@@ -23,7 +23,7 @@ const lineA = [
 ].join("\n");
 const lineB = [
   "🟡 В ожидании · /b123 · 01.11.2026 12:00",
-  "Анна · no_username · id <code>555</code>",
+  "Анна · без @username · id <code>555</code>",
   "Вайб кодинг · 11-й поток",
 ].join("\n");
 
@@ -66,7 +66,7 @@ describe("formatListEntry", () => {
       referralCode: null,
     });
     expect(formatListEntry(row, MSK, ru, true)).toBe(
-      ["⚪ Новая заявка · /b123 · 01.11.2026 12:00", "Unknown · no_username · id <code>987654321</code>", "— · —"].join("\n"),
+      ["⚪ Новая заявка · /b123 · 01.11.2026 12:00", "Без имени · без @username · id <code>987654321</code>", "— · —"].join("\n"),
     );
   });
 
@@ -144,7 +144,7 @@ describe("formatListMessage", () => {
     );
     expect(text).toBe(
       [
-        "👤 <b>&lt;i&gt;</b> · no_username · id <code>42</code>",
+        "👤 <b>&lt;i&gt;</b> · без @username · id <code>42</code>",
         `Заявок: 1${NBSP}200 — ⚪ 0 · 🟡 0 · 🟢 1${NBSP}200 · 🔴 0`,
         "Фильтр: <b>Отменённые</b>",
         "",

@@ -26,7 +26,7 @@ describe("formatStudentSearch", () => {
       [
         `🔎 «${ESCAPED} иван» — 2 студента:`,
         "1. <b>Иван Петров</b> · @ivan_petrov · id <code>987654321</code>\nЗаявок: 3 — ⚪ 0 · 🟡 1 · 🟢 1 · 🔴 1",
-        `2. <b>${ESCAPED}</b> · no_username · id <code>5</code>\nЗаявок нет`,
+        `2. <b>${ESCAPED}</b> · без @username · id <code>5</code>\nЗаявок нет`,
       ].join("\n\n"),
     );
     expect(rows(keyboard)).toEqual([["1. Иван Петров · @ivan_petrov"], [`2. ${HOSTILE}`]]);

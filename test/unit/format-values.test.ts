@@ -112,58 +112,58 @@ describe("courseTitle", () => {
 
 describe("displayName", () => {
   it("joins first and last name", () => {
-    expect(displayName("Иван")).toBe("Иван");
-    expect(displayName("Иван", "Петров")).toBe("Иван Петров");
-    expect(displayName(null, "Петров")).toBe("Петров");
-    expect(displayName("", "Петров")).toBe("Петров");
+    expect(displayName(ru, "Иван")).toBe("Иван");
+    expect(displayName(ru, "Иван", "Петров")).toBe("Иван Петров");
+    expect(displayName(ru, null, "Петров")).toBe("Петров");
+    expect(displayName(ru, "", "Петров")).toBe("Петров");
   });
 
-  it("says Unknown when there is no name", () => {
-    expect(displayName(null)).toBe("Unknown");
-    expect(displayName(undefined)).toBe("Unknown");
-    expect(displayName(null, null)).toBe("Unknown");
-    expect(displayName("   ", " ")).toBe("Unknown");
+  it("says so, in the reader's language, when there is no name", () => {
+    expect(displayName(ru, null)).toBe("Без имени");
+    expect(displayName(ru, undefined)).toBe("Без имени");
+    expect(displayName(ru, null, null)).toBe("Без имени");
+    expect(displayName(ru, "   ", " ")).toBe("Без имени");
   });
 
   it("keeps 64 characters and cuts longer names to 63 plus an ellipsis", () => {
-    expect(displayName("a".repeat(64))).toBe("a".repeat(64));
-    expect(displayName("a".repeat(65))).toBe(`${"a".repeat(63)}…`);
-    expect(displayName("a".repeat(40), "b".repeat(40))).toBe(`${"a".repeat(40)} ${"b".repeat(22)}…`);
+    expect(displayName(ru, "a".repeat(64))).toBe("a".repeat(64));
+    expect(displayName(ru, "a".repeat(65))).toBe(`${"a".repeat(63)}…`);
+    expect(displayName(ru, "a".repeat(40), "b".repeat(40))).toBe(`${"a".repeat(40)} ${"b".repeat(22)}…`);
   });
 
   it("never cuts an emoji in half", () => {
-    expect(displayName("😀".repeat(65))).toBe(`${"😀".repeat(63)}…`);
+    expect(displayName(ru, "😀".repeat(65))).toBe(`${"😀".repeat(63)}…`);
   });
 
   it("escapes <, > and &", () => {
-    expect(displayName("<b>Tom & Jerry</b>")).toBe("&lt;b&gt;Tom &amp; Jerry&lt;/b&gt;");
-    expect(displayName("<script>&", "</b>")).toBe("&lt;script&gt;&amp; &lt;/b&gt;");
+    expect(displayName(ru, "<b>Tom & Jerry</b>")).toBe("&lt;b&gt;Tom &amp; Jerry&lt;/b&gt;");
+    expect(displayName(ru, "<script>&", "</b>")).toBe("&lt;script&gt;&amp; &lt;/b&gt;");
   });
 
   it("cuts before escaping, so an entity is never split", () => {
-    expect(displayName("&".repeat(100))).toBe(`${"&amp;".repeat(63)}…`);
+    expect(displayName(ru, "&".repeat(100))).toBe(`${"&amp;".repeat(63)}…`);
   });
 });
 
 describe("displayUsername", () => {
   it("prefixes @", () => {
-    expect(displayUsername("ivan_petrov")).toBe("@ivan_petrov");
+    expect(displayUsername(ru, "ivan_petrov")).toBe("@ivan_petrov");
   });
 
-  it("says no_username when there is none", () => {
-    expect(displayUsername(null)).toBe("no_username");
-    expect(displayUsername(undefined)).toBe("no_username");
-    expect(displayUsername("")).toBe("no_username");
+  it("says so, in the reader's language, when there is none", () => {
+    expect(displayUsername(ru, null)).toBe("без @username");
+    expect(displayUsername(ru, undefined)).toBe("без @username");
+    expect(displayUsername(ru, "")).toBe("без @username");
   });
 
   it("keeps 32 characters and cuts longer ones", () => {
-    expect(displayUsername("u".repeat(32))).toBe(`@${"u".repeat(32)}`);
-    expect(displayUsername("u".repeat(33))).toBe(`@${"u".repeat(31)}…`);
+    expect(displayUsername(ru, "u".repeat(32))).toBe(`@${"u".repeat(32)}`);
+    expect(displayUsername(ru, "u".repeat(33))).toBe(`@${"u".repeat(31)}…`);
   });
 
   it("escapes legacy usernames", () => {
-    expect(displayUsername("<script>&")).toBe("@&lt;script&gt;&amp;");
-    expect(displayUsername("<".repeat(40))).toBe(`@${"&lt;".repeat(31)}…`);
+    expect(displayUsername(ru, "<script>&")).toBe("@&lt;script&gt;&amp;");
+    expect(displayUsername(ru, "<".repeat(40))).toBe(`@${"&lt;".repeat(31)}…`);
   });
 });
 

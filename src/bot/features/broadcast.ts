@@ -101,7 +101,7 @@ export function broadcastFeature(deps: Deps): Feature {
         const counted = await conversation.external(() => countAudience(deps.db, group.audience));
         if (counted.recipients === 0) return { end: t.broadcast.nobody };
         const recipients = n(counted.recipients);
-        const skipped = counted.unreachable > 0 ? t.broadcast.skipped(n(counted.unreachable)) : "";
+        const skipped = counted.unreachable > 0 ? t.broadcast.skipped(counted.unreachable) : "";
         return { text: t.broadcast.preview(recipients, skipped, text), confirm: t.broadcast.send(recipients), drop: t.broadcast.cancel };
       },
       left: t.cancelled,

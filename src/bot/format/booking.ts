@@ -21,7 +21,7 @@ export function formatBookingCard(row: BookingRow, student: Student | undefined,
     statusText(row.confirmed, t),
     t.card.created(formatDateTime(row.createdAt, timeZone)),
     "",
-    `👤 ${displayName(row.firstName, lastName)} · ${displayUsername(row.username)} · id <code>${row.userId}</code>`,
+    `👤 ${displayName(t, row.firstName, lastName)} · ${displayUsername(t, row.username)} · id <code>${row.userId}</code>`,
   ];
   if (student?.firstSeenAt) lines.push(t.list.firstSeen(formatDateTime(student.firstSeenAt, timeZone)));
   lines.push(

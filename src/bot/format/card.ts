@@ -29,7 +29,7 @@ function actorText(actor: HistoryActor | undefined, adminNames: ReadonlyMap<numb
   if (!actor) return undefined;
   if (actor.role === "student") return t.card.byStudent;
   const name = actor.name ?? (actor.id === undefined ? undefined : adminNames.get(actor.id));
-  return t.card.byAdmin(name ? displayName(name) : actor.id === undefined ? "?" : `id ${actor.id}`);
+  return t.card.byAdmin(name ? displayName(t, name) : actor.id === undefined ? "?" : `id ${actor.id}`);
 }
 
 function historyLines(card: CardData, timeZone: string, t: Texts): string[] {

@@ -20,9 +20,9 @@ export function formatBookingDigest(rows: readonly BookingRow[], t: Texts, botUs
   const lines = [t.notice.digest(rows.length)];
   let shown = 0;
   for (const row of rows) {
-    const name = displayName(row.firstName ? row.firstName.slice(0, NAME) : row.firstName);
+    const name = displayName(t, row.firstName ? row.firstName.slice(0, NAME) : row.firstName);
     const where = row.courseStream || row.streamTitle ? safe(streamName(row.courseStream, row.streamTitle, t), STREAM) : courseTitle(row.courseId, row.courseName, t);
-    const line = `#${row.id} · ${name} ${displayUsername(row.username)} · ${where}`;
+    const line = `#${row.id} · ${name} ${displayUsername(t, row.username)} · ${where}`;
     if (lines.join("\n").length + line.length + 1 > LIMIT - 100) break;
     lines.push(line);
     shown++;

@@ -30,7 +30,7 @@ export function formatListEntry(row: BookingRow, timeZone: string, t: Texts, wit
   const discount = discountText(row.discountPercent, row.referralCode, t);
   return [
     `${statusText(row.confirmed, t)} · /b${row.id} · ${formatDateTime(row.createdAt, timeZone)}`,
-    withStudent ? `${displayName(row.firstName)} · ${displayUsername(row.username)} · id <code>${row.userId}</code>` : undefined,
+    withStudent ? `${displayName(t, row.firstName)} · ${displayUsername(t, row.username)} · id <code>${row.userId}</code>` : undefined,
     [courseTitle(row.courseId, row.courseName, t), streamTitle(row.courseStream, row.streamTitle, t), discount]
       .filter(Boolean)
       .join(" · "),
@@ -55,12 +55,12 @@ export function studentTotals(counts: StatusCounts, t: Texts): string {
 }
 
 /** Name · @username · id, the way a student is named on their own screen and in search results. */
-export const studentLine = (student: Pick<Student, "userId" | "username" | "firstName" | "lastName">): string =>
-  `<b>${displayName(student.firstName, student.lastName)}</b> · ${displayUsername(student.username)} · id <code>${student.userId}</code>`;
+export const studentLine = (student: Pick<Student, "userId" | "username" | "firstName" | "lastName">, t: Texts): string =>
+  `<b>${displayName(t, student.firstName, student.lastName)}</b> · ${displayUsername(t, student.username)} · id <code>${student.userId}</code>`;
 
 function studentHeader(student: Student, counts: StatusCounts, timeZone: string, t: Texts): string[] {
   return [
-    `👤 ${studentLine(student)}`,
+    `👤 ${studentLine(student, t)}`,
     student.firstSeenAt ? t.list.firstSeen(formatDateTime(student.firstSeenAt, timeZone)) : undefined,
     studentTotals(counts, t),
   ].filter((line): line is string => line !== undefined);

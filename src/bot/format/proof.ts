@@ -7,7 +7,7 @@ import { courseTitle, discountText, displayName, displayUsername, formatCount, f
 /** Telegram's limit for a photo's or document's caption. */
 export const CAPTION_LIMIT = 1024;
 
-const studentLine = (row: BookingRow) => `${displayName(row.firstName)} · ${displayUsername(row.username)} · id <code>${row.userId}</code>`;
+const studentLine = (row: BookingRow, t: Texts) => `${displayName(t, row.firstName)} · ${displayUsername(t, row.username)} · id <code>${row.userId}</code>`;
 
 /**
  * The caption of a proof re-sent to the admins (HTML): which booking, whose, what it is for and
@@ -19,7 +19,7 @@ export function formatProofCaption(notice: ProofNotice, t: Texts): string {
   const title = moved ? t.proof.title(row.id, statusText(0, t), statusText(1, t)) : t.proof.another(row.id, statusText(row.confirmed, t));
   const full = [
     title,
-    studentLine(row),
+    studentLine(row, t),
     [courseTitle(row.courseId, row.courseName, t), streamTitle(row.courseStream, row.streamTitle, t), discountText(row.discountPercent, row.referralCode, t)]
       .filter(Boolean)
       .join(" · "),
@@ -34,7 +34,7 @@ export function formatProofCaption(notice: ProofNotice, t: Texts): string {
 /** A message to a student that failed for good, for the admins (HTML). */
 export function formatFailedDelivery(failed: { kind: string; bookingId: number; error: string }, row: BookingRow | undefined, t: Texts): string {
   const kind = t.card.kind[failed.kind] ?? failed.kind;
-  const who = row ? `${displayName(row.firstName)} · ${displayUsername(row.username)}` : "—";
+  const who = row ? `${displayName(t, row.firstName)} · ${displayUsername(t, row.username)}` : "—";
   return t.proof.failed(kind, failed.bookingId, who, safe(failed.error, 300));
 }
 
@@ -47,7 +47,7 @@ export function formatQueueCaption(item: { booking: BookingRow; price: Price; se
   const title = t.queue.caption(row.id, formatCount(Math.max(0, item.waiting - 1), t));
   const full = [
     title,
-    studentLine(row),
+    studentLine(row, t),
     [courseTitle(row.courseId, row.courseName, t), streamTitle(row.courseStream, row.streamTitle, t), discountText(row.discountPercent, row.referralCode, t)]
       .filter(Boolean)
       .join(" · "),

@@ -7,12 +7,12 @@ import { studentLine, studentTotals } from "./list";
 import { MAX_NAME, MAX_USERNAME, formatCount } from "./values";
 
 function entry(match: StudentMatch, i: number, t: Texts): string {
-  return `${i}. ${studentLine(match)}\n${match.counts.all === 0 ? t.student.noBookings : studentTotals(match.counts, t)}`;
+  return `${i}. ${studentLine(match, t)}\n${match.counts.all === 0 ? t.student.noBookings : studentTotals(match.counts, t)}`;
 }
 
 /** A button's label is plain text: the name and username as they are, cut, not escaped. */
-function label(match: StudentMatch, i: number): string {
-  const name = [match.firstName, match.lastName].filter((s) => s?.trim()).join(" ") || "Unknown";
+function label(match: StudentMatch, i: number, t: Texts): string {
+  const name = [match.firstName, match.lastName].filter((s) => s?.trim()).join(" ") || t.noName;
   const username = match.username?.trim() ? ` · @${truncate(match.username.trim(), MAX_USERNAME)}` : "";
   return `${i}. ${truncate(name, MAX_NAME)}${username}`;
 }
@@ -35,7 +35,7 @@ export function formatStudentSearch(query: string, search: StudentSearch, t: Tex
     length += text.length + 2;
     entries.push(text);
     if (k > 0) keyboard.row();
-    keyboard.text(label(match, k + 1), packStudentPick(match.userId));
+    keyboard.text(label(match, k + 1, t), packStudentPick(match.userId));
   }
   const rest = search.total - entries.length;
   const text = [head, ...entries, ...(rest > 0 ? [t.student.more(rest, n(rest))] : [])].join("\n\n");

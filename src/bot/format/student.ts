@@ -87,7 +87,7 @@ export function formatNewBookingNotice(row: BookingRow, t: Texts): string {
   const discount = discountText(row.discountPercent, row.referralCode, t);
   return [
     t.notice.newBooking(row.id),
-    `${displayName(row.firstName)} · ${displayUsername(row.username)} · id <code>${row.userId}</code>`,
+    `${displayName(t, row.firstName)} · ${displayUsername(t, row.username)} · id <code>${row.userId}</code>`,
     [courseTitle(row.courseId, row.courseName, t), streamTitle(row.courseStream, row.streamTitle, t), discount].filter(Boolean).join(" · "),
   ].join("\n");
 }

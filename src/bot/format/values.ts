@@ -56,13 +56,14 @@ export function courseTitle(courseId: number | null, name: string | null, t: Tex
   return courseId === null ? "—" : t.courseNumber(courseId);
 }
 
-export function displayName(firstName: string | null | undefined, lastName?: string | null): string {
+/** The student's name as stored, cut and escaped; "Без имени" in the reader's language when there is none. */
+export function displayName(t: Texts, firstName: string | null | undefined, lastName?: string | null): string {
   const full = [firstName, lastName].filter((s) => s && s.trim()).join(" ");
-  return full ? safe(full, MAX_NAME) : "Unknown";
+  return full ? safe(full, MAX_NAME) : t.noName;
 }
 
-export function displayUsername(username: string | null | undefined): string {
-  return username?.trim() ? `@${safe(username.trim(), MAX_USERNAME)}` : "no_username";
+export function displayUsername(t: Texts, username: string | null | undefined): string {
+  return username?.trim() ? `@${safe(username.trim(), MAX_USERNAME)}` : t.noUsername;
 }
 
 export function discountText(percent: number | null, referralCode: string | null, t: Texts): string | undefined {

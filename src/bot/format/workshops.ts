@@ -72,7 +72,7 @@ export function formatLessons(overview: LessonsOverview, t: Texts): WorkshopsScr
 /** One registration: name, @username, email, when (in TZ_DISPLAY). */
 export function formatRegistration(row: RegistrationRow, timeZone: string, t: Texts): string {
   const when = row.registeredAt ? formatDateTime(row.registeredAt, timeZone) : t.workshops.noTime;
-  return t.workshops.line(displayName(row.firstName), displayUsername(row.username), safe(row.email, MAX_EMAIL), when);
+  return t.workshops.line(displayName(t, row.firstName), displayUsername(t, row.username), safe(row.email, MAX_EMAIL), when);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { plural } from "./plural";
 import type { Texts } from "./ru";
 
+const count = new Intl.NumberFormat("en-US").format;
 const students = (n: number) => plural("en", n, { one: "student", other: "students" });
 
 export const en: Texts = {
@@ -13,6 +14,8 @@ export const en: Texts = {
   discount: (percent, codeHtml) => `${percent}% off (<code>${codeHtml}</code>)`,
   discountOnly: (percent) => `${percent}% off`,
   referralOnly: (codeHtml) => `code <code>${codeHtml}</code>`,
+  noName: "No name",
+  noUsername: "no @username",
   noDiscount: "no discount",
 
   notAdmin: "⛔ This command is for admins only.",
@@ -363,12 +366,12 @@ export const en: Texts = {
     notes: "<b>Database adoption</b>",
     note: {
       "referral-codes-not-moved": (n, codesHtml) =>
-        `${n} old referral code(s) were not moved: a coupon with that code exists (${codesHtml}). Check those coupons.`,
-      "bookings-unknown-status": (n) => `${n} booking(s) have an unknown status: they show under “All” only. Set their status in the dashboard.`,
-      "bookings-dated-1970": (n) => `${n} booking(s) had no date: shown as 01.01.1970, at the end of the list.`,
-      "bookings-unknown-course": (n) => `${n} booking(s) point at a course that does not exist.`,
+        `${n} old referral ${plural("en", n, { one: "code was", other: "codes were" })} not moved: a coupon with that code exists (${codesHtml}). Check those coupons.`,
+      "bookings-unknown-status": (n) => `${n} ${plural("en", n, { one: "booking has", other: "bookings have" })} an unknown status: they show under “All” only. Set their status in the dashboard.`,
+      "bookings-dated-1970": (n) => `${n} ${plural("en", n, { one: "booking", other: "bookings" })} had no date: shown as 01.01.1970, at the end of the list.`,
+      "bookings-unknown-course": (n) => `${n} ${plural("en", n, { one: "booking points", other: "bookings point" })} at a course that does not exist.`,
       "duplicate-live-bookings": (n) =>
-        `${n} student(s) have two live bookings in one stream (made outside this bot). Find them with /user and cancel the extra ones.`,
+        `${n} ${plural("en", n, { one: "student has", other: "students have" })} two live bookings in one stream (made outside this bot). Find them with /user and cancel the extra ones.`,
       "search-without-trigram-index": (_n, reasonHtml) =>
         `The pg_trgm extension is not installed (${reasonHtml}): /user by name reads the whole users table — same answers, slower. Run CREATE EXTENSION pg_trgm as the database owner and restart the bot.`,
     },
@@ -415,7 +418,7 @@ export const en: Texts = {
     askText: (max) => `Send the broadcast text in one message (up to ${max} characters). /cancel to stop.`,
     tooLong: (max, n) => `The text is longer than ${max} characters (${n}). Shorten it and send again.`,
     nobody: "Nobody to send to: no reachable students in this group. /broadcast to start over.",
-    skipped: (n) => ` (${n} more blocked the bot and will be skipped)`,
+    skipped: (n) => ` (${count(n)} more blocked the bot and will be skipped)`,
     preview: (n, skipped, text) => `Recipients: ${n}${skipped}. The students will see:\n\n${text}`,
     send: (n) => `📨 Send to ${n}`,
     queued: "The broadcast is queued",

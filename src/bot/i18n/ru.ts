@@ -5,6 +5,10 @@ import { plural, type PluralForms } from "./plural";
  * the same shape; the type checker makes sure no phrase is missing there. Values are escaped by
  * the caller where they go into HTML.
  */
+const count = new Intl.NumberFormat("ru-RU").format;
+
+/** "до 1 символа", "до 2 символов", "длиннее 21 символа": after до/длиннее the genitive, singular for one. */
+const chars = (n: number) => `${n} ${plural("ru", n, { one: "символа", other: "символов" })}`;
 const students = (n: number) => plural("ru", n, { one: "студент", few: "студента", many: "студентов", other: "студента" });
 
 export const ru = {
@@ -18,6 +22,8 @@ export const ru = {
   discountOnly: (percent: number) => `скидка ${percent}%`,
   referralOnly: (codeHtml: string) => `промокод <code>${codeHtml}</code>`,
   noDiscount: "без скидки",
+  noName: "Без имени",
+  noUsername: "без @username",
 
   notAdmin: "⛔ Эта команда только для администраторов.",
   notAdminButton: "⛔ Нет доступа",
@@ -133,12 +139,12 @@ export const ru = {
     streamGone: "Такого потока больше нет. Откройте заново: /courses",
     courseGone: "Такого курса больше нет. Откройте заново: /courses",
     staleButton: "Эта кнопка устарела. Откройте заново: /courses",
-    askCourseName: (nameHtml: string, max: number) => `Пришлите новое название курса «${nameHtml}» (до ${max} символов). /cancel — отмена.`,
-    askStreamTitle: (titleHtml: string, max: number) => `Пришлите новое название потока «${titleHtml}» (до ${max} символов). /cancel — отмена.`,
+    askCourseName: (nameHtml: string, max: number) => `Пришлите новое название курса «${nameHtml}» (до ${chars(max)}). /cancel — отмена.`,
+    askStreamTitle: (titleHtml: string, max: number) => `Пришлите новое название потока «${titleHtml}» (до ${chars(max)}). /cancel — отмена.`,
     askDate: (titleHtml: string, now: string) =>
       `Пришлите дату старта потока «${titleHtml}»: ДД.ММ.ГГГГ, например 15.01.2027 (можно со временем: 15.01.2027 19:00). Сейчас: ${now}. /cancel — отмена.`,
     emptyTitle: "Название пустое.",
-    tooLong: (max: number, n: number) => `Название длиннее ${max} символов (сейчас ${n}).`,
+    tooLong: (max: number, n: number) => `Название длиннее ${chars(max)} (сейчас ${n}).`,
     badDate: {
       format: "Не понял дату: нужно ДД.ММ.ГГГГ, например 15.01.2027.",
       "no-such-date": "Такой даты нет в календаре.",
@@ -162,8 +168,8 @@ export const ru = {
       `➕ Новый поток курса «${courseHtml}».\nКод: предлагаю <code>${codeHtml}</code> — нажмите кнопку или пришлите свой (латиница, цифры, _ и -, до 50 символов). /cancel — отмена.`,
     askTitle: (suggestedHtml: string | undefined, max: number) =>
       suggestedHtml
-        ? `Название: предлагаю «${suggestedHtml}» — нажмите кнопку или пришлите своё (до ${max} символов).`
-        : `Пришлите название потока (до ${max} символов).`,
+        ? `Название: предлагаю «${suggestedHtml}» — нажмите кнопку или пришлите своё (до ${chars(max)}).`
+        : `Пришлите название потока (до ${chars(max)}).`,
     askNewDate: "Дата старта: ДД.ММ.ГГГГ, например 15.01.2027 (можно со временем: 15.01.2027 19:00).",
     confirmNew: (codeHtml: string, titleHtml: string, courseHtml: string, date: string) =>
       `Добавить поток <code>${codeHtml}</code> «${titleHtml}» к курсу «${courseHtml}», старт ${date}?`,
@@ -221,9 +227,9 @@ export const ru = {
       percent: "Скидка — от 1 до 100 %.",
       activations: (max: string) => `Число активаций — от 1 до ${max}.`,
     },
-    askName: (max: number) => `Название (для кого промокод) — пришлите текстом, до ${max} символов, или нажмите «Без названия».`,
+    askName: (max: number) => `Название (для кого промокод) — пришлите текстом, до ${chars(max)}, или нажмите «Без названия».`,
     withoutName: "Без названия",
-    nameTooLong: (max: number, n: number) => `Название длиннее ${max} символов (сейчас ${n}).`,
+    nameTooLong: (max: number, n: number) => `Название длиннее ${chars(max)} (сейчас ${n}).`,
     askCode: "Код: 8 символов, латинские буквы A–Z и цифры 0–9. Пришлите свой или нажмите «Сгенерировать».",
     generate: "🎲 Сгенерировать",
     badCode: "Код — ровно 8 символов: латинские буквы A–Z и цифры 0–9.",
@@ -289,7 +295,7 @@ export const ru = {
     badRef: "Не похоже на id, @username или имя. Пример: 123456789, @ivan_petrov или Иван Петров. /cancel — отмена.",
     noBookingsFor: (who: string) => `Нет заявок для ${who}.`,
     // "не больше N символов": the genitive, whose singular is for 1, 21, 31…
-    tooLong: (max: number) => `Слишком длинный запрос: не больше ${max} ${plural("ru", max, { one: "символа", other: "символов" })}.`,
+    tooLong: (max: number) => `Слишком длинный запрос: не больше ${chars(max)}.`,
     notFound: (query: string) => `Никого не нашлось по запросу «${query}».`,
     found: (queryHtml: string, n: number, count: string) => `🔎 «${queryHtml}» — ${count} ${students(n)}:`,
     more: (n: number, count: string) => `…и ещё ${count} ${students(n)}: уточните запрос.`,
@@ -404,8 +410,8 @@ export const ru = {
     reset: "↺ По умолчанию",
     ask: (name: string, placeholders: string) => `Пришлите новый текст сообщения «${name}». Подстановки: ${placeholders}. /cancel — отмена.`,
     empty: "Текст пустой.",
-    tooLong: (max: number) => `Текст длиннее ${max} символов.`,
-    tooLongFilled: (max: number) => `С подставленными значениями текст может выйти длиннее ${max} символов — сократите его или уберите часть подстановок.`,
+    tooLong: (max: number) => `Текст длиннее ${chars(max)}.`,
+    tooLongFilled: (max: number) => `С подставленными значениями текст может выйти длиннее ${chars(max)} — сократите его или уберите часть подстановок.`,
     unknownPlaceholders: (unknown: string, allowed: string) => `Неизвестные подстановки: ${unknown}. Можно: ${allowed}.`,
     askPlain: (name: string) => `Пришлите новый текст сообщения «${name}». /cancel — отмена.`,
     noPlaceholders: (unknown: string) => `В этом тексте подстановок не бывает, а в нём есть ${unknown}. Уберите фигурные скобки.`,
@@ -430,10 +436,10 @@ export const ru = {
     stream: (course: string, stream: string, n: string) => `${course} · ${stream} (${n})`,
     where: (audience: string) => `📨 Рассылка: ${audience}. Каким курсам или потокам?`,
     chosen: (audience: string, group: string) => `📨 Рассылка: ${audience} · ${group}.`,
-    askText: (max: number) => `Пришлите текст рассылки одним сообщением (до ${max} символов). /cancel — отмена.`,
-    tooLong: (max: number, n: number) => `Текст длиннее ${max} символов (${n}). Сократите и пришлите снова.`,
+    askText: (max: number) => `Пришлите текст рассылки одним сообщением (до ${chars(max)}). /cancel — отмена.`,
+    tooLong: (max: number, n: number) => `Текст длиннее ${chars(max)} (${n}). Сократите и пришлите снова.`,
     nobody: "Некому отправлять: в этой группе нет студентов, до которых можно достучаться. /broadcast — начать заново.",
-    skipped: (n: string) => ` (ещё ${n} заблокировали бота — им не отправим)`,
+    skipped: (n: number) => plural("ru", n, { one: ` (ещё ${count(n)} заблокировал бота — ему не отправим)`, other: ` (ещё ${count(n)} заблокировали бота — им не отправим)` }),
     preview: (n: string, skipped: string, text: string) => `Получателей: ${n}${skipped}. Так увидят студенты:\n\n${text}`,
     send: (n: string) => `📨 Отправить ${n}`,
     queued: "Рассылка поставлена в очередь",
