@@ -19,7 +19,8 @@ import { ADMIN_COMMANDS } from "./bot/features";
 import { TEXTS } from "./bot/i18n";
 import { adminLang, languageStore } from "./bot/language";
 import { broadcastWords } from "./bot/broadcast-words";
-import { boardChats, failedDeliveryNotices, reviewBoardView } from "./bot/notices";
+import { boardChats, failedDeliveryNotices, relayCountText, reviewBoardView } from "./bot/notices";
+import { createRelayCounts } from "./delivery/relay-counts";
 import { createReviewBoard } from "./delivery/review-board";
 import { listenForQueued } from "./db/queries/outbox-wakeups";
 import { startHttpServer } from "./http/server";
@@ -163,6 +164,9 @@ async function main(): Promise<void> {
     });
     board.start();
     background.push(board);
+    const relayCounts = createRelayCounts({ db: database.db, api: backgroundApi, logger: logger.child({ component: "relays" }), render: relayCountText(config, languages) });
+    relayCounts.start();
+    background.push(relayCounts);
     if (config.webhook) {
       const server = createWebhookServer(bot, config.webhook, logger);
       await new Promise<void>((resolve) => server.listen(config.webhook!.port, resolve));

@@ -71,3 +71,28 @@ export function paymentProofEvent(booking: EventBooking, proof: { id: number; ki
     details: { booking_id: booking.id, proof_id: proof.id, file_kind: proof.kind, ...studentFields(booking), source: "admin_bot" },
   };
 }
+
+/**
+ * The real bot's event for any other message from a student with a live booking:
+ * `student_response` once it is confirmed, `alternative_payment_proof` before; its details
+ * `{message_type, booking_status, message_text}`, ours also with the booking and the source.
+ */
+export function studentMessageEvent(
+  student: { id: number; username?: string | null | undefined; firstName?: string | null | undefined },
+  booking: { id: number; confirmed: number },
+  message: { type: string; text: string | null },
+): NewEvent {
+  return {
+    userId: student.id,
+    eventType: booking.confirmed === 2 ? "student_response" : "alternative_payment_proof",
+    details: {
+      message_type: message.type,
+      booking_status: booking.confirmed,
+      message_text: message.text,
+      booking_id: booking.id,
+      ...(student.username ? { username: student.username } : {}),
+      ...(student.firstName ? { first_name: student.firstName } : {}),
+      source: "admin_bot",
+    },
+  };
+}

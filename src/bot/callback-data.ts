@@ -189,6 +189,54 @@ export function parseQueue(data: string): QueueCallback | undefined {
   return { op: m[2] === "c" ? "confirm" : "skip", id };
 }
 
+// ── People: `m:w:<student>` write to (or answer) a student, `m:o:<student>` open them, ──
+// `m:s:<student>:<message>` send the admin's message (a copy of it, from the chat pressed in), `m:x` don't
+
+export type MessagesCallback = { op: "write" | "open"; userId: number } | { op: "send"; userId: number; messageId: number } | { op: "drop" };
+
+export function packMessages(data: MessagesCallback): string {
+  if (data.op === "drop") return "m:x";
+  if (data.op === "send") return `m:s:${data.userId.toString(36)}:${data.messageId.toString(36)}`;
+  return `m:${data.op === "write" ? "w" : "o"}:${data.userId.toString(36)}`;
+}
+
+const USER36 = "[1-9a-z][0-9a-z]{0,12}";
+const MESSAGES = new RegExp(`^m:(?:(x)|([wo]):(${USER36})|s:(${USER36}):([1-9a-z][0-9a-z]{0,6}))$`);
+
+export function parseMessages(data: string): MessagesCallback | undefined {
+  const m = MESSAGES.exec(data);
+  if (!m) return undefined;
+  if (m[1]) return { op: "drop" };
+  const userId = parseInt(m[3] ?? m[4]!, 36);
+  if (!Number.isSafeInteger(userId)) return undefined;
+  if (m[2]) return { op: m[2] === "w" ? "write" : "open", userId };
+  const messageId = parseInt(m[5]!, 36);
+  if (messageId > MAX_SERIAL) return undefined;
+  return { op: "send", userId, messageId };
+}
+
+// ── A student's thread: `th:<student>[.o|n.<message id>]` a page, newest first ──
+
+export type ThreadCallback = { userId: number; anchor: { dir: "first" } | { dir: "older" | "newer"; id: number } };
+
+export function packThread(data: ThreadCallback): string {
+  const anchor = data.anchor.dir === "first" ? "" : `.${data.anchor.dir === "older" ? "o" : "n"}.${data.anchor.id.toString(36)}`;
+  return `th:${data.userId.toString(36)}${anchor}`;
+}
+
+const THREAD = new RegExp(`^th:(${USER36})(?:\\.([on])\\.([1-9a-z][0-9a-z]{0,12}))?$`);
+
+export function parseThread(data: string): ThreadCallback | undefined {
+  const m = THREAD.exec(data);
+  if (!m) return undefined;
+  const userId = parseInt(m[1]!, 36);
+  if (!Number.isSafeInteger(userId)) return undefined;
+  if (!m[2]) return { userId, anchor: { dir: "first" } };
+  const id = parseInt(m[3]!, 36);
+  if (!Number.isSafeInteger(id)) return undefined;
+  return { userId, anchor: { dir: m[2] === "o" ? "older" : "newer", id } };
+}
+
 // ── Courses: `cs:h` all, `cs:c:<course|0>` a course, `cs:s:<code>` a stream; ask in lower case, do in upper ──
 // Streams: `cs:o`/`cs:O` open, `cs:x`/`cs:X` close, `cs:t` rename, `cs:w` start date, each `:<code>`.
 // Courses: `cs:e`/`cs:E` activate, `cs:d`/`cs:D` deactivate, `cs:r` rename, `cs:n` new stream, each `:<id>`.

@@ -41,4 +41,6 @@ export type Feature = {
   menus?: Array<Menu<BotContext>>;
   /** Its commands and buttons. */
   composer: Composer<BotContext>;
+  /** What it answers in the admin group (ADMIN_CHAT_ID), from admins only. */
+  group?: Composer<BotContext>;
 };

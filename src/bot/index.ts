@@ -80,18 +80,19 @@ export function createBot(deps: Deps, options: BotOptions = {}): Bot<BotContext>
   // The admin group gets notices with the card's buttons: admins press them there like in their
   // own chat, anyone else is refused, and nothing else in any group is answered.
   if (config.adminChatId !== undefined) {
-    const presses = guarded
-      .chatType(["group", "supergroup"])
-      .filter((ctx) => ctx.chat.id === config.adminChatId)
-      .on("callback_query:data");
-    const groupAdmin = presses.filter((ctx) => admins.has(ctx.from.id));
+    const inGroup = guarded.chatType(["group", "supergroup"]).filter((ctx) => ctx.chat.id === config.adminChatId);
+    const fromAdmin = inGroup.filter((ctx) => ctx.from !== undefined && admins.has(ctx.from.id));
+    // What features answer in the group: a preview's buttons, an admin's Telegram reply to a student's message.
+    fromAdmin.use(...created.flatMap((f) => (f.feature.group ? [f.feature.group] : [])));
+    const presses = fromAdmin.on("callback_query:data");
     // The reason is typed in a conversation, which lives in the admin's private chat.
-    groupAdmin
+    presses
       .filter((ctx) => parseCard(ctx.callbackQuery.data)?.op === "reason")
       .use((ctx) => ctx.answerCallbackQuery({ text: ctx.t.card.reasonInPrivate(parseCard(ctx.callbackQuery.data)!.id), show_alert: true }));
-    groupAdmin.use(created.find((f) => f.command === "booking")!.feature.composer);
-    groupAdmin.use((ctx) => ctx.answerCallbackQuery({ text: ctx.t.staleButton }));
-    presses.use((ctx) => ctx.answerCallbackQuery({ text: ctx.t.notAdminButton }));
+    // The card's buttons, as in a private chat (its commands are not answered here).
+    presses.use(created.find((f) => f.command === "booking")!.feature.composer);
+    presses.use((ctx) => ctx.answerCallbackQuery({ text: ctx.t.staleButton }));
+    inGroup.on("callback_query:data", (ctx) => ctx.answerCallbackQuery({ text: ctx.t.notAdminButton }));
   }
   return bot;
 }

@@ -1,5 +1,6 @@
 import type { InlineKeyboard } from "grammy";
 import { countBookingsByStatus, listBookingsPage } from "../db/queries/bookings";
+import { countStudentMessages } from "../db/queries/student-messages";
 import { findStudent } from "../db/queries/students";
 import type { Deps, InnerContext } from "./context";
 import { editInPlace } from "./edit";
@@ -19,10 +20,11 @@ export type ListScreen = { text: string; keyboard?: InlineKeyboard };
 export async function loadList(deps: Deps, requested: ListState, t: Texts): Promise<ListScreen> {
   const { db, config } = deps;
   const userId = requested.userId;
-  const [student, counts, page] = await Promise.all([
+  const [student, counts, page, messages] = await Promise.all([
     userId === undefined ? undefined : findStudent(db, { userId }),
     countBookingsByStatus(db, { userId }),
     listBookingsPage(db, scopeOf(requested), requested.anchor, config.pageSize),
+    userId === undefined ? undefined : countStudentMessages(db, userId),
   ]);
   if (userId !== undefined && !student) return { text: t.student.noBookingsFor(`id ${userId}`) };
   // An anchor that no longer leads anywhere lands on the first page: its buttons say so.
@@ -36,6 +38,7 @@ export async function loadList(deps: Deps, requested: ListState, t: Texts): Prom
       hasNewer: page.hasNewer,
       hasOlder: page.hasOlder || shown < page.rows.length,
       pageSize: config.pageSize,
+      ...(messages === undefined ? {} : { messages }),
     },
     t,
   );

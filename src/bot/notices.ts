@@ -4,10 +4,16 @@ import { getBooking, type BookingRow } from "../db/queries/bookings";
 import type { OutboxKind } from "../db/schema";
 import { enqueue, type OutgoingMessage } from "../db/queries/outbox";
 import type { OnOutcome } from "../delivery/worker";
-import { packCard, packQueue } from "./callback-data";
+import { packCard, packMessages, packQueue } from "./callback-data";
+import type { Db } from "../db/client";
+import { individualSender } from "../db/queries/student-messages";
+import { findStudent } from "../db/queries/students";
+import type { DeliveryOutcome } from "../delivery/worker";
+import { escapeHtml } from "./format/html";
+import { withMore } from "./format/people";
 import type { BoardView } from "../delivery/review-board";
 import { deepLink } from "./format/digest";
-import { formatCount } from "./format/values";
+import { displayName, formatCount } from "./format/values";
 import { cardKeyboard } from "./format/card";
 import { formatFailedDelivery } from "./format/proof";
 import { formatNewBookingNotice } from "./format/student";
@@ -62,6 +68,7 @@ const STUDENT_MESSAGES: ReadonlySet<OutboxKind> = new Set(["booking_accepted", "
  */
 export function failedDeliveryNotices(config: Pick<Config, "adminIds" | "adminChatId">): OnOutcome {
   return async (tx, row, outcome) => {
+    if (outcome.status === "failed" && row.kind === "student_reply" && row.recipientId !== null) return tellWriter(tx, row.id, row.recipientId, outcome);
     if (outcome.status !== "failed" || row.bookingId === null || row.recipientId !== null || !STUDENT_MESSAGES.has(row.kind)) return;
     const booking = await getBooking(tx, row.bookingId);
     const targets = await noticeTargets(config, languageStore(tx));
@@ -95,5 +102,32 @@ export function reviewBoardView(config: Pick<Config, "adminIds" | "adminChatId">
     if (waiting === 0) return { text: t.queue.boardEmpty, replyMarkup: { inline_keyboard: [] } };
     const open = chatId < 0 ? new InlineKeyboard().url(t.queue.open, deepLink(botUsername, "queue")) : new InlineKeyboard().text(t.queue.open, packQueue({ op: "next" }));
     return { text: t.queue.board(formatCount(waiting, t)), replyMarkup: markup(open) };
+  };
+}
+
+/** An admin's message to a student that failed for good: that admin hears it, in their language. */
+async function tellWriter(tx: Db, outboxId: number, recipientId: number, outcome: Extract<DeliveryOutcome, { status: "failed" }>): Promise<void> {
+  const sender = await individualSender(tx, recipientId);
+  if (!sender) return;
+  const t = TEXTS[await adminLang(languageStore(tx), sender.adminId)];
+  const student = await findStudent(tx, { userId: sender.userId });
+  const name = displayName(t, student?.firstName, student?.lastName);
+  await enqueue(tx, [
+    {
+      dedupeKey: `failed:${outboxId}:${sender.adminId}`,
+      kind: "admin_notice",
+      chatId: sender.adminId,
+      text: t.people.failed(name, outcome.unreachable ? t.people.blockedBot : escapeHtml(outcome.error)),
+      parseMode: "HTML",
+      replyMarkup: markup(new InlineKeyboard().text(t.people.write, packMessages({ op: "write", userId: sender.userId }))),
+    },
+  ]);
+}
+
+/** A relay's text with its running count, in the language the chat's notices are read in. */
+export function relayCountText(config: Pick<Config, "adminIds" | "adminChatId">, languages: LanguageStore) {
+  return async (chatId: number, baseText: string, more: number, userId: number): Promise<string> => {
+    const t = TEXTS[await adminLang(languages, chatId < 0 ? config.adminIds[0]! : chatId)];
+    return withMore(baseText, more, userId, t);
   };
 }

@@ -221,6 +221,8 @@ export const OUTBOX_KINDS = [
   "broadcast_report",
   "payment_instructions",
   "booking_accepted",
+  "student_relay",
+  "student_reply",
 ] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
@@ -236,6 +238,8 @@ export type Priority = (typeof PRIORITY)[keyof typeof PRIORITY];
 /** The priority a queued message gets by its kind, unless its sender says otherwise. */
 export const KIND_PRIORITY: Record<OutboxKind, Priority> = {
   booking_accepted: PRIORITY.student,
+  student_relay: PRIORITY.notice,
+  student_reply: PRIORITY.notice,
   admin_notice: PRIORITY.notice,
   broadcast_report: PRIORITY.notice,
   confirmation: PRIORITY.transactional,
@@ -283,6 +287,11 @@ export const outbox = pgTable(
     digest: text("digest"),
     /** The row whose digest carried this one (status `merged`). */
     mergedInto: bigint("merged_into", { mode: "number" }),
+    /** A message sent as a copy of another (`copyMessage`), `text` then its caption (empty: the original's). */
+    copyFromChatId: bigint("copy_from_chat_id", { mode: "number" }),
+    copyMessageId: bigint("copy_message_id", { mode: "number" }),
+    /** The student a relay to the admins shows (an admin's Telegram reply to it answers them). */
+    studentId: bigint("student_id", { mode: "number" }),
   },
   (t) => [
     check("outbox_status_check", sql`${t.status} IN ('queued', 'sent', 'failed', 'merged')`),
@@ -293,6 +302,8 @@ export const outbox = pgTable(
     // "The last delivery error" for health checks, without walking the whole outbox.
     index("idx_outbox_failed").on(t.id).where(sql`${t.status} = 'failed'`),
     index("idx_outbox_merged").on(t.mergedInto).where(sql`${t.mergedInto} IS NOT NULL`),
+    // An admin's Telegram reply to a student's message relayed to them: which message was it.
+    index("idx_outbox_relays").on(t.chatId, t.telegramMessageId).where(sql`${t.kind} = 'student_relay'`),
   ],
 );
 
@@ -470,3 +481,52 @@ export const reviewBoards = pgTable("review_boards", {
   shown: integer("shown").notNull().default(0),
   shownAt: timestamp("shown_at", { withTimezone: true }),
 });
+
+// ── The people side: students' messages to the admins and the admins' answers ──
+
+/**
+ * One thread per student: what they wrote to the bot (`in`, anything that was not a command, a
+ * button or a receipt) and what admins wrote to them (`out`, delivered through `outbox_id`).
+ * `relay_outbox_id`: the message that showed an `in` to the admins (none when it only counted).
+ */
+export const studentMessages = pgTable(
+  "student_messages",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+    userId: bigint("user_id", { mode: "number" }).notNull(),
+    direction: text("direction").$type<"in" | "out">().notNull(),
+    /** text, photo, document, voice, video, sticker, … */
+    kind: text("kind").notNull(),
+    /** The text, or the caption. */
+    text: text("text"),
+    telegramMessageId: bigint("telegram_message_id", { mode: "number" }),
+    adminId: bigint("admin_id", { mode: "number" }),
+    outboxId: bigint("outbox_id", { mode: "number" }),
+    relayOutboxId: bigint("relay_outbox_id", { mode: "number" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("idx_student_messages_user").on(t.userId, t.id)],
+);
+export type StudentMessage = typeof studentMessages.$inferSelect;
+
+/**
+ * The latest relay of a student's messages to one admin chat: later messages within its window
+ * only add to `more`, shown on the relay itself ("➕ 37 more"), so a student writing a hundred
+ * messages costs the admins one message and a few edits.
+ */
+export const studentRelays = pgTable(
+  "student_relays",
+  {
+    userId: bigint("user_id", { mode: "number" }).notNull(),
+    chatId: bigint("chat_id", { mode: "number" }).notNull(),
+    /** The relay message that carries the header (edited with the count), and how: its text or its caption. */
+    outboxId: bigint("outbox_id", { mode: "number" }).notNull(),
+    editAs: text("edit_as").$type<"text" | "caption">().notNull(),
+    baseText: text("base_text").notNull(),
+    more: integer("more").notNull().default(0),
+    shownMore: integer("shown_more").notNull().default(0),
+    relayedAt: timestamp("relayed_at", { withTimezone: true }).notNull().defaultNow(),
+    editedAt: timestamp("edited_at", { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.chatId] })],
+);

@@ -15,10 +15,14 @@ export type BroadcastWords = {
   report(db: Db, adminId: number, progress: BroadcastProgress): Promise<string>;
 };
 
-/** Marks a broadcast finished once no recipient is pending, and queues its report (once). */
+/**
+ * Marks a broadcast finished once no recipient is pending, and queues its report (once). A
+ * message to one student (`individual`) has no report: its admin hears only of a failure.
+ */
 export async function finishIfDone(tx: Db, messageId: number, words: BroadcastWords): Promise<boolean> {
   const done = await markBroadcastFinished(tx, messageId);
   if (!done) return false;
+  if (done.recipientType === "individual") return true;
   const progress = await broadcastProgress(tx, messageId);
   if (done.createdBy !== null && progress) {
     const text = await words.report(tx, done.createdBy, progress);

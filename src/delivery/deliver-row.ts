@@ -24,14 +24,14 @@ export type OnOutcome = (tx: Db, row: OutboxRow, outcome: DeliveryOutcome) => Pr
 export type SendResult = { ok: true; telegramMessageId: number } | { ok: false; failure: SendFailure };
 
 /** What the worker sends with: text, and photos or documents by Telegram file id. */
-export type SendApi = Pick<Api, "sendMessage" | "sendPhoto" | "sendDocument">;
+export type SendApi = Pick<Api, "sendMessage" | "sendPhoto" | "sendDocument" | "copyMessage">;
 
 /** What goes out: the row's own, or a digest of it and the rows folded into it. */
-export type Content = Pick<OutboxRow, "text" | "parseMode" | "replyMarkup" | "mediaKind" | "mediaFileId">;
+export type Content = Pick<OutboxRow, "text" | "parseMode" | "replyMarkup" | "mediaKind" | "mediaFileId" | "copyFromChatId" | "copyMessageId">;
 
 /**
  * One `sendMessage` — or, for a photo or document, `sendPhoto` / `sendDocument` by its file id
- * with the text as caption — to the row's chat, aborted after `timeoutMs` (the lease must
+ * with the text as caption, or `copyMessage` of another chat's message — to the row's chat, aborted after `timeoutMs` (the lease must
  * outlive the request). Errors are classified alike whichever method sent it.
  */
 export async function sendRow(api: SendApi, row: Pick<OutboxRow, "chatId">, content: Content, timeoutMs: number): Promise<SendResult> {
@@ -42,8 +42,12 @@ export async function sendRow(api: SendApi, row: Pick<OutboxRow, "chatId">, cont
   const markup = content.replyMarkup ? { reply_markup: content.replyMarkup as InlineKeyboardMarkup } : {};
   const parseMode = content.parseMode ? { parse_mode: content.parseMode } : {};
   try {
+    // A copy keeps the original's own caption unless the row gives one (text, then its caption).
+    const caption = content.text ? { caption: content.text, ...parseMode } : {};
     const message =
-      content.mediaKind === "photo" && content.mediaFileId
+      content.copyFromChatId != null && content.copyMessageId != null
+        ? await api.copyMessage(row.chatId, content.copyFromChatId, content.copyMessageId, { ...caption, ...markup }, signal)
+        : content.mediaKind === "photo" && content.mediaFileId
         ? await api.sendPhoto(row.chatId, content.mediaFileId, { caption: content.text, ...parseMode, ...markup }, signal)
         : content.mediaKind === "document" && content.mediaFileId
           ? await api.sendDocument(row.chatId, content.mediaFileId, { caption: content.text, ...parseMode, ...markup }, signal)

@@ -17,7 +17,12 @@ describe("non-admins", () => {
     },
   );
 
-  it.each(["hello", "/help", "/whatever"])("get a pointer to /start for %s", async (text) => {
+  it("hear that what they write cannot be passed on while the database is down", async () => {
+    const calls = await h.send("hello", STRANGER);
+    expect(calls).toEqual([{ method: "sendMessage", payload: { chat_id: STRANGER.id, text: "⚠️ База данных недоступна. Попробуйте через минуту." } }]);
+  });
+
+  it.each(["/help", "/whatever"])("get a pointer to /start for %s", async (text) => {
     const calls = await h.send(text, STRANGER);
     expect(calls).toEqual([
       {

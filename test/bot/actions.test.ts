@@ -35,7 +35,7 @@ async function openCard(from: User = ADMIN) {
 describe("actions on a booking card", () => {
   it("offers the actions its status allows", async () => {
     const card = await openCard();
-    expect(buttonRows(card.reply_markup)).toEqual([["🟢 Подтвердить", "🟡 В ожидание", "🔴 Отменить"], ["↻ Обновить"]]);
+    expect(buttonRows(card.reply_markup)).toEqual([["🟢 Подтвердить", "🟡 В ожидание", "🔴 Отменить"], ["↻ Обновить"], ["✉️ Написать"]]);
   });
 
   it("confirm asks once, then changes the status, writes the audit row and queues one message", async () => {
@@ -53,7 +53,7 @@ describe("actions on a booking card", () => {
     expect(text.split("\n")[0]).toBe("✅ Готово: ⚪ Новая заявка → 🟢 Подтверждено. Студенту отправляется сообщение.");
     expect(text).toMatch(/<b>История<\/b>\n\d\d\.\d\d\.\d{4} \d\d:\d\d · ⚪ → 🟢 · Анна \(админ\)/);
     expect(text).toContain("<b>Сообщения студенту</b>\n⏳ Подтверждение · в очереди");
-    expect(buttonRows(done[0]!.payload.reply_markup)).toEqual([["🔴 Отменить"], ["↻ Обновить"]]);
+    expect(buttonRows(done[0]!.payload.reply_markup)).toEqual([["🔴 Отменить"], ["↻ Обновить"], ["✉️ Написать"]]);
     expect(done[1]!.payload).toMatchObject({ text: "Готово" });
 
     expect(await eventsOf(id)).toEqual([{ actor_id: ADMIN.id, from_status: 0, to_status: 2, reason: null }]);
@@ -139,7 +139,7 @@ describe("actions on a booking card", () => {
     });
 
     const cancelled = h.lastSent();
-    expect(buttonRows(cancelled.reply_markup)).toEqual([["↩️ Восстановить"], ["↻ Обновить"]]);
+    expect(buttonRows(cancelled.reply_markup)).toEqual([["↩️ Восстановить"], ["↻ Обновить"], ["✉️ Написать"]]);
     await h.press(cancelled, "↩️ Восстановить");
     const restored = await h.press(h.api.message(cancelled.chat.id, cancelled.message_id)!, "✅ Да, восстановить");
     expect(restored[0]!.payload.text!.split("\n")[0]).toBe("✅ Готово: 🔴 Отменено → ⚪ Новая заявка.");

@@ -60,7 +60,7 @@ describe("in English", () => {
     expect(card.text).toBe(
       "<b>Booking #2</b>\n🟡 Pending\nCreated: 01.11.2026 12:01\n\n👤 Bob · no @username · id <code>2</code>\nFirst seen: 01.11.2026 12:01\nAll bookings of this student: /u2\n\n📚 Course: Вайб кодинг (#1)\n🗓 Stream: Stream 9 (<code>9th_stream</code>)\n💸 no discount",
     );
-    expect(buttonRows(card.reply_markup)).toEqual([["🟢 Confirm", "🔴 Cancel"], ["↻ Refresh"]]);
+    expect(buttonRows(card.reply_markup)).toEqual([["🟢 Confirm", "🔴 Cancel"], ["↻ Refresh"], ["✉️ Write"]]);
     await h.press(card, "🟢 Confirm");
     const done = await h.press(h.lastSent(), "✅ Yes, confirm");
     expect(done[0]!.payload.text!.split("\n")[0]).toBe("✅ Done: 🟡 Pending → 🟢 Confirmed. A message to the student is on its way.");

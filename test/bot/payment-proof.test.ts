@@ -97,9 +97,17 @@ describe("payment proof", () => {
     }
   });
 
-  it("text from a student waiting to pay gets a hint to send the receipt; commands still work", async () => {
+  it("text from a student waiting to pay reaches the admins, moves nothing, and brings a hint to send the receipt; commands still work", async () => {
     const hint = await h.send("я оплатила", IRA);
-    expect(hint.map((c) => c.payload.text)).toEqual([`Чтобы подтвердить заявку #${ira}, пришлите сюда фото или скриншот чека (или PDF-файл) после оплаты.`]);
+    expect(hint.filter((c) => c.payload.chat_id === IRA.id).map((c) => c.payload.text)).toEqual([
+      "✉️ Передали команде — ответ придёт сюда. Если вы уже оплатили, пришлите сюда фото или PDF чека: так заявка быстрее попадёт на проверку.",
+    ]);
+    // A text is no payment (the real bot would move the booking to 1 here; we do not).
+    expect(await statusOf(ira)).toBe(0);
+    expect((await eventsOf(ira)).at(-1)).toEqual({
+      event_type: "alternative_payment_proof",
+      details: { booking_id: ira, message_type: "text", booking_status: 0, message_text: "я оплатила", source: "admin_bot" },
+    });
     const start = await h.send("/start", IRA);
     expect(start[0]!.payload.text).toMatch(/^Здравствуйте, Ира! 👋/);
   });
@@ -122,6 +130,7 @@ describe("payment proof", () => {
     expect(proof).toMatchObject({ booking_id: ira, user_id: IRA.id, kind: "photo", file_id: "AgACAgIAAx-ira-receipt", file_unique_id: expect.stringMatching(/^large-/) });
     expect(await eventsOf(ira)).toEqual([
       { event_type: "booking_created", details: { booking_id: ira, course_id: 1, source: "admin_bot" } },
+      { event_type: "alternative_payment_proof", details: expect.objectContaining({ message_text: "я оплатила" }) },
       { event_type: "payment_proof_uploaded", details: { booking_id: ira, proof_id: proof!.id, file_kind: "photo", source: "admin_bot" } },
       {
         event_type: "booking_status_changed",
@@ -154,7 +163,7 @@ describe("payment proof", () => {
       { kind: "photo", file_id: "AgACAgIAAx-ira-receipt" },
       { kind: "document", file_id: "BQACAgIAAx-ira-pdf" },
     ]);
-    expect((await eventsOf(ira)).map((e) => e.event_type)).toEqual(["booking_created", "payment_proof_uploaded", "booking_status_changed", "payment_proof_uploaded"]);
+    expect((await eventsOf(ira)).map((e) => e.event_type)).toEqual(["booking_created", "alternative_payment_proof", "payment_proof_uploaded", "booking_status_changed", "payment_proof_uploaded"]);
     expect(await rawQuery(database, "SELECT booking_id FROM proof_queue")).toEqual([{ booking_id: ira }]);
   });
 
@@ -177,11 +186,12 @@ describe("payment proof", () => {
     expect(await statusOf(ira)).toBe(2);
     expect(await rawQuery(database, "SELECT booking_id FROM proof_queue")).toEqual([]);
     await h.send(`/b${ira}`);
+    const card = h.lastSent();
     await deliverAll(worker);
     expect(h.api.delivered().filter((d) => d.chatId === IRA.id).at(-1)!.text).toMatch(/^Ира, ваша заявка подтверждена! 🎉/);
 
     // 📎 sends both proofs again, oldest first, by their file ids.
-    const shown = await h.press(h.lastSent(), "📎 Чеки (2)");
+    const shown = await h.press(card, "📎 Чеки (2)");
     expect(shown.map((c) => [c.method, c.payload.photo ?? c.payload.document])).toEqual([
       ["answerCallbackQuery", undefined],
       ["sendPhoto", "AgACAgIAAx-ira-receipt"],
@@ -193,7 +203,7 @@ describe("payment proof", () => {
   it("a card without proofs has no 📎; a forged 📎 press answers without sending anything", async () => {
     const [other] = await rawQuery(database, "INSERT INTO bookings (user_id, course_id, course_stream) VALUES (5, 1, '8th_stream') RETURNING id");
     const card = await h.send(`/booking ${other!.id}`);
-    expect(buttonRows(card[0]!.payload.reply_markup)).toEqual([["🟢 Подтвердить", "🟡 В ожидание", "🔴 Отменить"], ["↻ Обновить"]]);
+    expect(buttonRows(card[0]!.payload.reply_markup)).toEqual([["🟢 Подтвердить", "🟡 В ожидание", "🔴 Отменить"], ["↻ Обновить"], ["✉️ Написать"]]);
     const none = await h.pressData(h.lastSent(), `p:${Number(other!.id).toString(36)}`);
     expect(none).toEqual([{ method: "answerCallbackQuery", payload: expect.objectContaining({ text: `К заявке #${other!.id} чеков нет.`, show_alert: true }) }]);
     for (const data of ["p:", "p:0", "p:01", "p:zzzzzzz", "p:1:2"]) {
@@ -202,13 +212,16 @@ describe("payment proof", () => {
     }
   });
 
-  it("a proof with no booking waiting for payment gets a clear answer and changes nothing", async () => {
-    const before = await counts();
+  it("a photo with nothing to pay for is no proof: it reaches the admins as a message, and no booking or proof changes", async () => {
+    await rawExec(database, "DELETE FROM student_relays");
+    const before = await rawQuery(database, "SELECT (SELECT count(*) FROM payment_proofs)::int AS proofs, (SELECT string_agg(id || ':' || confirmed, ',' ORDER BY id) FROM bookings) AS statuses");
     const calls = await h.sendPhoto(IRA);
-    expect(calls.map((c) => c.payload.text)).toEqual(["У вас нет заявки, которая ждёт оплаты, поэтому файл не сохранён. Записаться: /start"]);
-    expect(await counts()).toEqual(before);
-    // With nothing to pay, text gets the usual hint.
-    expect((await h.send("привет", IRA))[0]!.payload.text).toBe("Чтобы записаться на курс или посмотреть свои заявки, нажмите /start");
+    expect(calls.filter((c) => c.payload.chat_id === IRA.id).map((c) => c.payload.text)).toEqual(["✉️ Передали команде — ответ придёт сюда."]);
+    expect(await rawQuery(database, "SELECT (SELECT count(*) FROM payment_proofs)::int AS proofs, (SELECT string_agg(id || ':' || confirmed, ',' ORDER BY id) FROM bookings) AS statuses")).toEqual(before);
+    expect(await rawQuery(database, "SELECT kind, chat_id::float8 AS chat, copy_message_id IS NOT NULL AS copy FROM outbox WHERE kind = 'student_relay' AND student_id = $1 ORDER BY id DESC LIMIT 2", [IRA.id])).toEqual([
+      { kind: "student_relay", chat: ADMIN_2.id, copy: true },
+      { kind: "student_relay", chat: ADMIN.id, copy: true },
+    ]);
   });
 
   it("a file that is neither a photo nor a PDF is asked for again and changes nothing", async () => {
@@ -249,17 +262,21 @@ describe("a student whose Telegram is in English", () => {
       `✅ Заявка #${id} принята: Вайб кодинг, 7-й поток.`,
       "Что дальше: оплатите, как написано ниже, и пришлите сюда фото чека или PDF-файл. Статус — в «Мои заявки».",
     ]);
-    expect((await h.send("done, paid", SAM))[0]!.payload.text).toBe(`Чтобы подтвердить заявку #${id}, пришлите сюда фото или скриншот чека (или PDF-файл) после оплаты.`);
+    expect((await h.send("done, paid", SAM)).find((c) => c.payload.chat_id === SAM.id)!.payload.text).toBe(
+      "✉️ Передали команде — ответ придёт сюда. Если вы уже оплатили, пришлите сюда фото или PDF чека: так заявка быстрее попадёт на проверку.",
+    );
     expect((await h.sendDocument(SAM, { mimeType: "text/plain" }))[0]!.payload.text).toBe("Пришлите чек фотографией или PDF-файлом.");
     expect((await h.sendPhoto(SAM))[0]!.payload.text).toMatch(new RegExp(`^📎 Спасибо! Чек по заявке #${id} `));
     await rawExec(database, `UPDATE bookings SET confirmed = 2 WHERE id = ${id}`);
-    expect((await h.sendPhoto(SAM))[0]!.payload.text).toBe("У вас нет заявки, которая ждёт оплаты, поэтому файл не сохранён. Записаться: /start");
+    // Paid and confirmed: a photo now is a message for the admins, counted on the relay of "done, paid" (told once already).
+    expect((await h.sendPhoto(SAM)).filter((c) => c.payload.chat_id === SAM.id)).toEqual([]);
+    expect(await rawQuery(database, "SELECT more FROM student_relays WHERE user_id = $1 ORDER BY chat_id", [SAM.id])).toEqual([{ more: 1 }, { more: 1 }]);
   });
 
   it("an English admin's card says 📎 Proof", async () => {
     const [row] = await rawQuery(database, "SELECT booking_id FROM payment_proofs WHERE user_id = $1 LIMIT 1", [OLEG.id]);
     const card = await h.send(`/booking ${row!.booking_id}`, ADMIN_2);
-    expect(buttonRows(card[0]!.payload.reply_markup)).toEqual([["🟢 Confirm", "🔴 Cancel"], ["↻ Refresh", "📎 Proof"]]);
+    expect(buttonRows(card[0]!.payload.reply_markup)).toEqual([["🟢 Confirm", "🔴 Cancel"], ["↻ Refresh", "📎 Proof"], ["✉️ Write"]]);
     const shown = await h.press(h.lastSent(ADMIN_2.id), "📎 Proof", ADMIN_2);
     expect(shown[1]!.payload.caption).toMatch(new RegExp(`^📎 Proof for booking #${row!.booking_id} · 1 of 1 · `));
   });
@@ -285,15 +302,18 @@ describe("an album of photos arriving at the same instant", () => {
 });
 
 describe("with STUDENT_BOOKING=off", () => {
-  it("a photo is no proof: the student gets the usual hint and nothing is stored", async () => {
+  it("a photo is no proof: it reaches the admins as a message, and no proof is stored", async () => {
     const off = await createHarness(database.db, { STUDENT_BOOKING: "off" });
     try {
       const waiting: User = { id: 424_199, is_bot: false, first_name: "Вера" };
       await rawExec(database, `INSERT INTO bookings (user_id, course_id, course_stream) VALUES (${waiting.id}, 1, '7th_stream')`);
-      const before = await counts();
+      const proofs = () => rawQuery(database, "SELECT count(*)::int AS n FROM payment_proofs");
+      const before = await proofs();
       const calls = await off.sendPhoto(waiting);
-      expect(calls.map((c) => c.payload.text)).toEqual(["Здесь приходят сообщения о ваших заявках. Нажмите /start, если ещё не нажимали."]);
-      expect(await counts()).toEqual(before);
+      expect(calls.filter((c) => c.payload.chat_id === waiting.id).map((c) => c.payload.text)).toEqual([
+        "✉️ Передали команде — ответ придёт сюда. Если вы уже оплатили, пришлите сюда фото или PDF чека: так заявка быстрее попадёт на проверку.",
+      ]);
+      expect(await proofs()).toEqual(before);
     } finally {
       await off.close();
     }

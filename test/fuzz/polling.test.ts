@@ -61,9 +61,9 @@ async function waitFor(what: string, done: () => boolean, ms = 5_000): Promise<v
 const repliesTo = (chatId: number) => api.callsOf("sendMessage").filter((c) => c.payload.chat_id === chatId && c.outcome === "ok");
 const users: User[] = Array.from({ length: 5 }, (_, i) => ({ id: 880_000 + i, is_bot: false, first_name: `S${i}` }));
 
-/** A burst: the admin's /help, then per student "hello" ×3 — each must be answered once, in order. */
+/** A burst: the admin's /help, then per student /help ×3 (the pointer to /start) — each must be answered once, in order. */
 function pushBurst() {
-  const burst = [messageUpdate("/help", ADMIN), ...users.flatMap((u) => [1, 2, 3].map(() => messageUpdate("hello", u)))];
+  const burst = [messageUpdate("/help", ADMIN), ...users.flatMap((u) => [1, 2, 3].map(() => messageUpdate("/help", u)))];
   api.pushUpdates(...burst);
   return burst;
 }

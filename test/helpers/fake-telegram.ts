@@ -199,6 +199,11 @@ export class FakeTelegram {
     return this.calls.filter((c) => c.method === method);
   }
 
+  /** A message people sent the bot, so the bot can copy it (`copyMessage` finds it as Telegram would). */
+  remember(message: Message | undefined): void {
+    if (message) this.messages.set(`${message.chat.id}:${message.message_id}`, message);
+  }
+
   message(chatId: number, messageId: number): Message | undefined {
     return this.messages.get(`${chatId}:${messageId}`);
   }

@@ -1,5 +1,5 @@
 import { Writable } from "node:stream";
-import type { InlineKeyboardButton, Message, User } from "grammy/types";
+import type { InlineKeyboardButton, Message, Update, User } from "grammy/types";
 import { createBot } from "../../src/bot";
 import type { Deps } from "../../src/bot/context";
 import { parseConfig, type Config } from "../../src/config";
@@ -66,16 +66,24 @@ export async function createHarness(db: Db, env: Record<string, string> = {}, op
     return calls;
   }
 
+  /** Feeds an update whose message the fake API then knows (so the bot can copy it). */
+  function deliver(update: Update) {
+    api.remember(update.message);
+    return collect(() => bot.handleUpdate(update));
+  }
+
   const harness = {
     api,
     bot,
     deps,
     logs: logs.lines,
-    send: (text: string, from: User = ADMIN) => collect(() => bot.handleUpdate(messageUpdate(text, from))),
+    send: (text: string, from: User = ADMIN) => deliver(messageUpdate(text, from)),
     /** The student sends a photo (Telegram's sizes, largest last) with this file id. */
-    sendPhoto: (from: User, fileId = `photo-of-${from.id}`) => collect(() => bot.handleUpdate(photoUpdate(from, fileId))),
+    sendPhoto: (from: User, fileId = `photo-of-${from.id}`) => deliver(photoUpdate(from, fileId)),
     /** The student sends a file (a PDF unless told otherwise). */
-    sendDocument: (from: User, options: DocumentOptions = {}) => collect(() => bot.handleUpdate(documentUpdate(from, options))),
+    sendDocument: (from: User, options: DocumentOptions = {}) => deliver(documentUpdate(from, options)),
+    /** Any update (a reply, a sticker…); the message it carries is known to the fake API, as Telegram knows it. */
+    deliver,
     pressData: (message: Message, data: string, from: User = ADMIN) =>
       collect(() => bot.handleUpdate(callbackUpdate(message, data, from))),
     /** Presses the button with this label on the message as it now stands. */

@@ -9,6 +9,7 @@ import { exportFeature } from "./export";
 import { healthFeature } from "./health";
 import { helpFeature } from "./help";
 import { langFeature } from "./lang";
+import { messagesFeature } from "./messages";
 import { queueFeature } from "./queue";
 import { statsFeature } from "./stats";
 import { templatesFeature } from "./templates";
@@ -18,7 +19,8 @@ import { workshopsFeature } from "./workshops";
 export type AdminCommand = keyof Texts["commands"];
 
 type Entry = {
-  command: AdminCommand;
+  /** The command it answers (none: buttons and links only). */
+  command?: AdminCommand;
   create(deps: Deps): Feature;
   /** Answers without the database's conversation state (so even while the database is down). */
   stateless?: true;
@@ -35,6 +37,7 @@ export const ADMIN_FEATURES: readonly Entry[] = [
   { command: "queue", create: queueFeature },
   { command: "user", create: userFeature },
   { command: "booking", create: bookingFeature },
+  { create: messagesFeature },
   { command: "stats", create: statsFeature },
   { command: "export", create: exportFeature },
   { command: "templates", create: templatesFeature },
@@ -47,4 +50,4 @@ export const ADMIN_FEATURES: readonly Entry[] = [
   { command: "help", create: () => helpFeature(ADMIN_COMMANDS) },
 ];
 
-export const ADMIN_COMMANDS: readonly AdminCommand[] = ADMIN_FEATURES.map((f) => f.command);
+export const ADMIN_COMMANDS: readonly AdminCommand[] = ADMIN_FEATURES.flatMap((f) => (f.command ? [f.command] : []));

@@ -1,7 +1,7 @@
 import { InlineKeyboard } from "grammy";
 import type { BookingRow, StatusCounts } from "../../db/queries/bookings";
 import type { Student } from "../../db/queries/students";
-import { packList, packListEdge } from "../callback-data";
+import { packList, packListEdge, packMessages, packThread } from "../callback-data";
 import { FILTERS, firstPageOf, type Filter, type ListState } from "../list-state";
 import type { Texts } from "../i18n";
 import { MESSAGE_LIMIT } from "./html";
@@ -108,6 +108,8 @@ export type ListKeyboardInput = {
   hasNewer: boolean;
   hasOlder: boolean;
   pageSize: number;
+  /** A student's list: how many messages their thread holds (write to them, read it). */
+  messages?: number;
 };
 
 /**
@@ -136,5 +138,11 @@ export function formatListKeyboard(input: ListKeyboardInput, t: Texts): InlineKe
   if (input.hasOlder && last) {
     keyboard.text(t.list.older, packList({ ...state, anchor: { dir: "older", id: last.id }, offset: state.offset + shown.length }));
   } else keyboard.text("·", packListEdge("oldest"));
+  if (state.userId !== undefined && input.messages !== undefined) {
+    keyboard
+      .row()
+      .text(t.people.write, packMessages({ op: "write", userId: state.userId }))
+      .text(t.people.thread(formatCount(input.messages, t)), packThread({ userId: state.userId, anchor: { dir: "first" } }));
+  }
   return keyboard;
 }

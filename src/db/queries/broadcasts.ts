@@ -160,7 +160,7 @@ export async function broadcastOfRecipient(tx: Db, recipientId: number): Promise
  * Marks a broadcast finished if none of its recipients is pending any more, once: the admin who
  * sent it comes back the one time it happens (null: nobody of ours sent it), else undefined.
  */
-export async function markBroadcastFinished(tx: Db, messageId: number): Promise<{ createdBy: number | null } | undefined> {
+export async function markBroadcastFinished(tx: Db, messageId: number): Promise<{ createdBy: number | null; recipientType: string | null } | undefined> {
   const pending = tx
     .select({ one: sql`1` })
     .from(messageRecipients)
@@ -169,7 +169,7 @@ export async function markBroadcastFinished(tx: Db, messageId: number): Promise<
     .update(messageHistory)
     .set({ finishedAt: sql`now()` })
     .where(and(eq(messageHistory.id, messageId), isNull(messageHistory.finishedAt), notExists(pending)))
-    .returning({ createdBy: messageHistory.createdBy });
+    .returning({ createdBy: messageHistory.createdBy, recipientType: messageHistory.recipientType });
   return done;
 }
 

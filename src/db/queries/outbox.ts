@@ -4,7 +4,7 @@ import { KIND_PRIORITY, blockedUsers, messageHistory, messageRecipients, outbox,
 
 export type OutgoingMessage = Pick<
   NewOutboxRow,
-  "dedupeKey" | "kind" | "chatId" | "text" | "parseMode" | "replyMarkup" | "bookingId" | "recipientId" | "notBefore" | "mediaKind" | "mediaFileId" | "priority" | "digest"
+  "dedupeKey" | "kind" | "chatId" | "text" | "parseMode" | "replyMarkup" | "bookingId" | "recipientId" | "notBefore" | "mediaKind" | "mediaFileId" | "priority" | "digest" | "copyFromChatId" | "copyMessageId" | "studentId"
 >;
 
 /**
@@ -266,4 +266,10 @@ export async function recordRecipientOutcome(
   } else {
     await tx.select({ id: messageHistory.id }).from(messageHistory).where(eq(messageHistory.id, recipient.messageId)).for("update");
   }
+}
+
+/** Whether the student blocked the bot (as far as a 403 or the dashboard said). */
+export async function isUserBlocked(db: Db, userId: number): Promise<boolean> {
+  const [row] = await db.select({ id: blockedUsers.userId }).from(blockedUsers).where(eq(blockedUsers.userId, userId)).limit(1);
+  return row !== undefined;
 }

@@ -9,7 +9,7 @@ import { listBookingEvents } from "../../../db/queries/events";
 import { countProofs } from "../../../db/queries/payment-proofs";
 import { findStudent, findUserNames } from "../../../db/queries/students";
 import type { BookingStatus } from "../../../db/schema";
-import { REASON_PREVIEW, parseCard, type CardAction } from "../../callback-data";
+import { REASON_PREVIEW, packMessages, parseCard, type CardAction } from "../../callback-data";
 import type { BotContext, Deps, Feature, InnerContext } from "../../context";
 import { confirmedText } from "../../conversation-input";
 import { editInPlace, enterConversation } from "../../edit";
@@ -22,7 +22,7 @@ import { parseBookingId } from "../../parse-args";
 import { proofButtons } from "./proofs";
 
 /** A card ready to send: plain data, so a conversation can keep it between replays. */
-type CardMessage = { text: string; reply_markup: InlineKeyboardMarkup; toast?: string };
+type CardMessage = { text: string; reply_markup: InlineKeyboardMarkup; userId?: number; toast?: string };
 
 const CANCEL_REASON = "cancel-reason";
 const MAX_REASON = 500;
@@ -48,6 +48,7 @@ function cardMessage(deps: Deps, card: CardData, t: Texts, notice?: string, toas
   return {
     text: formatCardMessage(card, deps.config.timeZone, t, notice),
     reply_markup: { inline_keyboard: cardKeyboard(card.row, t, card.proofs).inline_keyboard },
+    userId: card.row.userId,
     ...(toast ? { toast } : {}),
   };
 }
@@ -95,9 +96,14 @@ async function actOnBooking(
 
 const actorOf = (ctx: InnerContext): Actor => ({ id: ctx.from!.id, name: ctx.from!.first_name, role: "admin" });
 
+/** In an admin's private chat the card also offers "✉️ Write" (the group has no conversations). */
+const withWrite = (ctx: InnerContext, card: CardMessage): InlineKeyboardMarkup =>
+  ctx.chat?.type === "private" && card.userId !== undefined
+    ? { inline_keyboard: [...card.reply_markup.inline_keyboard, [{ text: ctx.t.people.write, callback_data: packMessages({ op: "write", userId: card.userId }) }]] }
+    : card.reply_markup;
+
 /** Puts a card in place of the pressed message. */
-const editToCard = (ctx: InnerContext, card: CardMessage) =>
-  editInPlace(ctx, card.text, { parse_mode: "HTML", reply_markup: card.reply_markup });
+const editToCard = (ctx: InnerContext, card: CardMessage) => editInPlace(ctx, card.text, { parse_mode: "HTML", reply_markup: withWrite(ctx, card) });
 
 /**
  * "Cancel with a reason": asks for the reason, shows it back with one confirmation button,
@@ -120,7 +126,7 @@ function cancelReasonConversation(deps: Deps) {
     const reason = clean(answer.text);
     const card = await conversation.external(() => actOnBooking(deps, { id: bookingId, action: "cancel", seen, actor: actorOf(press), reason }, t));
     if (!card) return press.answerCallbackQuery({ text: t.card.notFound(bookingId), show_alert: true });
-    await press.editMessageText(card.text, { parse_mode: "HTML", reply_markup: card.reply_markup });
+    await press.editMessageText(card.text, { parse_mode: "HTML", reply_markup: withWrite(press, card) });
     return press.answerCallbackQuery({ text: card.toast });
   }
   return createConversation(cancelWithReason, { id: CANCEL_REASON, plugins: conversationPlugins(deps) });
@@ -140,7 +146,7 @@ export function bookingFeature(deps: Deps): Feature {
     const card = await loadCard(deps, id);
     if (!card) return ctx.reply(ctx.t.card.notFound(id));
     const message = cardMessage(deps, card, ctx.t);
-    await ctx.reply(message.text, { parse_mode: "HTML", reply_markup: message.reply_markup });
+    await ctx.reply(message.text, { parse_mode: "HTML", reply_markup: withWrite(ctx, message) });
   }
 
   feature.command("booking", (ctx) => showCard(ctx, ctx.match));

@@ -8,6 +8,7 @@ import type { BotContext, Deps, Feature } from "../../context";
 import { languageStore } from "../../language";
 import { newBookingNotices, noticeTargets } from "../../notices";
 import { formatBookingAccepted, formatOwnBookings, formatWelcome } from "../../format/student";
+import { studentMessages } from "./messages";
 import { studentPaymentProofs } from "./proofs";
 import type { Payment } from "../../../bookings/payment-instructions";
 import type { BookingRow } from "../../../db/queries/bookings";
@@ -125,6 +126,6 @@ export function studentsFeature(deps: Deps, adminCommands: readonly string[]): F
 
   if (config.studentBooking) feature.use(studentPaymentProofs(deps));
   feature.on("callback_query", (ctx) => ctx.answerCallbackQuery({ text: ctx.t.notAdminButton }));
-  feature.on("message", (ctx) => ctx.reply(config.studentBooking ? ctx.t.students.hint : ctx.t.students.hintNoBooking));
+  feature.use(studentMessages(deps));
   return { composer: feature };
 }

@@ -1,7 +1,6 @@
 import { Composer } from "grammy";
 import type { Message } from "grammy/types";
 import { recordPaymentProof, type ProofFile } from "../../../bookings/payment-proof";
-import { isDatabaseUnavailable } from "../../../db/errors";
 import { findAwaitingPayment } from "../../../db/queries/payment-proofs";
 import type { BotContext, Deps } from "../../context";
 import { courseTitle, streamTitle } from "../../format/values";
@@ -18,40 +17,31 @@ export function proofFileOf(message: Pick<Message, "photo" | "document">): Proof
 
 /**
  * The student's half of payment: a photo or PDF is stored with their booking waiting for payment
- * (status 0 → 1) and joins the admins' review queue (/queue); a student with such a booking who
- * writes text is reminded to send the receipt. Installed only when students book here.
+ * (status 0 → 1) and joins the admins' review queue (/queue); a photo or file with nothing to pay
+ * for goes on, a message for the admins like any other. Installed only when students book here.
  */
 export function studentPaymentProofs(deps: Deps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
 
-  feature.on(["message:photo", "message:document"], async (ctx) => {
+  feature.on(["message:photo", "message:document"], async (ctx, next) => {
     const t = ctx.t;
     const file = proofFileOf(ctx.message);
-    if (!file) return ctx.reply(t.students.proofWrongFile);
+    if (!file) {
+      // A zip or a text file from a student who owes a payment is a receipt in the wrong form; from anyone else, a message.
+      return (await findAwaitingPayment(deps.db, ctx.from.id)) ? ctx.reply(t.students.proofWrongFile) : next();
+    }
     const result = await recordPaymentProof(deps.db, { student: { id: ctx.from.id, firstName: ctx.from.first_name }, file });
     ctx.log.info(
       { outcome: result.kind, kind: file.kind, ...(result.kind === "no-booking" ? {} : { booking_id: result.booking.id, proof_id: result.proof.id }) },
       "payment proof received",
     );
-    if (result.kind === "no-booking") return ctx.reply(t.students.proofNoBooking);
+    // Nothing to pay for: a photo like any other message, for the admins to see.
+    if (result.kind === "no-booking") return next();
     const row = result.booking;
     if (result.kind === "added") return ctx.reply(t.students.proofAgain(row.id));
     return ctx.reply(t.students.proofReceived(row.id, courseTitle(row.courseId, row.courseName, t), streamTitle(row.courseStream, row.streamTitle, t)), {
       parse_mode: "HTML",
     });
-  });
-
-  feature.on("message:text", async (ctx, next) => {
-    if (ctx.message.text.startsWith("/")) return next();
-    let waiting: { id: number } | undefined;
-    try {
-      waiting = await findAwaitingPayment(deps.db, ctx.from.id);
-    } catch (err) {
-      // Only a hint: with the database down, the usual pointer to /start does as well.
-      if (!isDatabaseUnavailable(err)) throw err;
-      ctx.log.debug({ err }, "could not look up a booking waiting for payment");
-    }
-    return waiting ? ctx.reply(ctx.t.students.proofHint(waiting.id)) : next();
   });
   return feature;
 }
