@@ -7,6 +7,7 @@ CREATE TABLE IF NOT EXISTS "student_messages" (
 	"text" text,
 	"telegram_message_id" bigint,
 	"admin_id" bigint,
+	"admin_name" text,
 	"outbox_id" bigint,
 	"relay_outbox_id" bigint,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL

@@ -83,7 +83,7 @@ export async function recordStudentMessage(
  */
 export async function sendAdminMessage(
   db: Db,
-  request: { adminId: number; userId: number; kind: string; text: string | null; fromChatId: number; messageId: number },
+  request: { adminId: number; adminName: string | null; userId: number; kind: string; text: string | null; fromChatId: number; messageId: number },
 ): Promise<"queued" | "duplicate"> {
   return db.transaction(async (tx) => ((await queueAdminMessage(tx, request)) ? "queued" : "duplicate"));
 }

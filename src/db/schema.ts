@@ -501,6 +501,7 @@ export const studentMessages = pgTable(
     text: text("text"),
     telegramMessageId: bigint("telegram_message_id", { mode: "number" }),
     adminId: bigint("admin_id", { mode: "number" }),
+    adminName: text("admin_name"),
     outboxId: bigint("outbox_id", { mode: "number" }),
     relayOutboxId: bigint("relay_outbox_id", { mode: "number" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

@@ -77,3 +77,14 @@ export function groupMessageUpdate(text: string, from: User, chatId: number): Up
   (update.message as { chat: unknown }).chat = { id: chatId, type: "supergroup", title: "Admins" };
   return update;
 }
+
+/** `update` as a Telegram reply to `to` (a message the bot sent), in `to`'s chat. */
+export function replyTo(update: Update, to: Message): Update {
+  const message = update.message as Message;
+  return { ...update, message: { ...message, chat: to.chat, reply_to_message: to } as Update["message"] };
+}
+
+/** A private message with a sticker (no caption, copied as it is). */
+export function stickerUpdate(from: User): Update {
+  return privateMessage(from, { sticker: { file_id: `sticker-${nextFileId++}`, file_unique_id: `s-${nextFileId}`, type: "regular", width: 512, height: 512, is_animated: false, is_video: false } });
+}

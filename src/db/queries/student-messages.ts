@@ -26,7 +26,7 @@ export async function liveBooking(db: Db, userId: number) {
 }
 export type LiveBooking = NonNullable<Awaited<ReturnType<typeof liveBooking>>>;
 
-export type NewStudentMessage = Pick<typeof studentMessages.$inferInsert, "userId" | "direction" | "kind" | "text" | "telegramMessageId" | "adminId" | "outboxId">;
+export type NewStudentMessage = Pick<typeof studentMessages.$inferInsert, "userId" | "direction" | "kind" | "text" | "telegramMessageId" | "adminId" | "adminName" | "outboxId">;
 
 export async function insertStudentMessage(tx: Db, message: NewStudentMessage): Promise<number> {
   const [row] = await tx.insert(studentMessages).values(message).returning({ id: studentMessages.id });
@@ -126,7 +126,7 @@ export async function studentOfRelay(db: Db, chatId: number, messageId: number):
  */
 export async function queueAdminMessage(
   tx: Db,
-  m: { adminId: number; userId: number; kind: string; text: string | null; fromChatId: number; messageId: number },
+  m: { adminId: number; adminName: string | null; userId: number; kind: string; text: string | null; fromChatId: number; messageId: number },
 ): Promise<{ outboxId: number } | undefined> {
   const dedupeKey = `reply:${m.fromChatId}:${m.messageId}:${m.userId}`;
   const [already] = await tx.select({ id: outbox.id }).from(outbox).where(eq(outbox.dedupeKey, dedupeKey));
@@ -143,7 +143,7 @@ export async function queueAdminMessage(
   const [row] = await enqueueReturning(tx, [
     { dedupeKey, kind: "student_reply", chatId: m.userId, text: "", copyFromChatId: m.fromChatId, copyMessageId: m.messageId, recipientId: recipient!.id },
   ]);
-  await insertStudentMessage(tx, { userId: m.userId, direction: "out", kind: m.kind, text: m.text, adminId: m.adminId, outboxId: row! });
+  await insertStudentMessage(tx, { userId: m.userId, direction: "out", kind: m.kind, text: m.text, adminId: m.adminId, adminName: m.adminName, outboxId: row! });
   await closeRelays(tx, m.userId);
   return { outboxId: row! };
 }
@@ -169,7 +169,7 @@ export async function listThread(db: Db, userId: number, anchor: ThreadAnchor, s
       kind: studentMessages.kind,
       text: studentMessages.text,
       adminId: studentMessages.adminId,
-      adminName: users.firstName,
+      adminName: sql<string | null>`coalesce(${studentMessages.adminName}, ${users.firstName})`,
       createdAt: studentMessages.createdAt,
       status: outbox.status,
       error: outbox.lastError,

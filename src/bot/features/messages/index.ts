@@ -53,7 +53,7 @@ export function messagesFeature(deps: Deps): Feature {
     const student = await studentName(deps, data.userId);
     if (!student) return ctx.answerCallbackQuery({ text: t.people.noStudent(data.userId), show_alert: true });
     const what = incomingOf(preview);
-    const outcome = await sendAdminMessage(deps.db, { adminId: ctx.from.id, userId: data.userId, kind: what.kind, text: what.text, fromChatId: preview.chat.id, messageId: data.messageId });
+    const outcome = await sendAdminMessage(deps.db, { adminId: ctx.from.id, adminName: ctx.from.first_name, userId: data.userId, kind: what.kind, text: what.text, fromChatId: preview.chat.id, messageId: data.messageId });
     ctx.log.info({ student_id: data.userId, outcome, kind: what.kind }, "admin's message to a student");
     await clearButtons(ctx);
     const name = [student.firstName, student.lastName].filter(Boolean).join(" ") || `id ${student.id}`;
