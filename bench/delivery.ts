@@ -11,7 +11,6 @@
 import os from "node:os";
 import { Writable } from "node:stream";
 import { Api } from "grammy";
-import { createBroadcast } from "../src/db/queries/broadcasts";
 import { changeBookingStatus } from "../src/bookings/change-status";
 import { parseConfig } from "../src/config";
 import { runMigrations } from "../src/db/migrate";
@@ -20,6 +19,7 @@ import { finishBroadcastOnLastRecipient } from "../src/delivery/broadcasts";
 import { broadcastWords } from "../src/bot/broadcast-words";
 import { createDeliveryWorker } from "../src/delivery/worker";
 import { createLogger } from "../src/logger";
+import { queueTextBroadcast } from "../test/helpers/broadcasts";
 import { FakeTelegram } from "../test/helpers/fake-telegram";
 import { ADMIN } from "../test/helpers/updates";
 import { deliveryFigures, type DeliveryFigures } from "./delivery-figures";
@@ -71,7 +71,7 @@ try {
      FROM users, generate_series(1, CASE WHEN user_id = $1 THEN $2::int ELSE 1 END)`,
     [oneChat, ONE_CHAT],
   );
-  const broadcast = await createBroadcast(db, { audience: { status: 0 }, text: "Набор на 9-й поток открыт: запись в боте до пятницы.", adminId: ADMIN.id });
+  const broadcast = await queueTextBroadcast(db, fake, { audience: { kind: "bookings", status: 0 }, text: "Набор на 9-й поток открыт: запись в боте до пятницы.", adminId: ADMIN.id });
   if (broadcast.recipients !== students) throw new Error(`the broadcast reached ${broadcast.recipients} students, not ${students}`);
   const actor = { id: ADMIN.id, name: ADMIN.first_name, role: "admin" as const };
   const change = async (bookingId: number, action: "confirm" | "cancel", seen: 0 | 1, reason?: string) => {

@@ -27,7 +27,7 @@ import { startHttpServer } from "./http/server";
 import { ALLOWED_UPDATES, createWebhookServer, registerWebhook } from "./bot/webhook";
 import { createLogger, type Logger } from "./logger";
 import { StartupError, databaseLoginError, describeError, initBot, retryDelayMs } from "./startup";
-import { finishBroadcastOnLastRecipient, startBroadcastProgress } from "./delivery/broadcasts";
+import { finishBroadcastOnLastRecipient, startBroadcastProgress, startBroadcastScheduler } from "./delivery/broadcasts";
 import { startReminders } from "./bookings/reminders";
 import { createDeliveryWorker, type DeliveryWorker } from "./delivery/worker";
 
@@ -154,6 +154,8 @@ async function main(): Promise<void> {
         onQueued: () => delivery.nudge(),
       }),
       startBroadcastProgress({ db: database.db, api: backgroundApi, logger: logger.child({ component: "broadcasts" }), words: broadcastWords }),
+      // A scheduled broadcast's queued copies wake the worker through the database (listenForQueued).
+      startBroadcastScheduler({ db: database.db, logger: logger.child({ component: "broadcasts" }), words: broadcastWords }),
     );
     const board = createReviewBoard({
       db: database.db,

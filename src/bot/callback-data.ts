@@ -149,14 +149,47 @@ export const TEMPLATE_PREVIEW: PreviewButtons = { confirm: "t:s", drop: "t:n" };
 export const REASON_PREVIEW: PreviewButtons = { confirm: "c:r:y", drop: "c:r:n" };
 export const BROADCAST_PREVIEW: PreviewButtons = { confirm: "bx:go", drop: "bx:q" };
 
-// ── Broadcast: `bx:s:<status>` whom, `bx:g:<index>` which course or stream, `bx:q` stop ──
+// ── Broadcast (its conversation): `bx:s:<status>` bookings in a status, `bx:g:<index>` which
+// course or stream, `bx:k:<kind>` another audience, `bx:l:<index>` which free lesson, `bx:p:<index>`
+// a found student in or out, `bx:d` done picking; the preview's `bx:go` send, `bx:b` link buttons,
+// `bx:t` later, `bx:n` at once; `bx:q` stop ──
 // Only the conversation that drew the buttons reads them (by exact match), so there is no parser.
 
 export type BroadcastStatusCode = "c" | "p" | "n" | "x" | "a";
 export const packBroadcastStatus = (code: BroadcastStatusCode): string => `bx:s:${code}`;
 /** `index` is the group's place in the list the admin was shown (at most 40 of them). */
 export const packBroadcastGroup = (index: number): string => `bx:g:${index}`;
+/** Everyone who pressed /start, those who never booked, a free lesson's registrants, picked by hand. */
+export type AudienceKindCode = "st" | "nb" | "fl" | "pk";
+export const packAudienceKind = (code: AudienceKindCode): string => `bx:k:${code}`;
+export const packBroadcastLesson = (index: number): string => `bx:l:${index}`;
+export const packPickStudent = (index: number): string => `bx:p:${index}`;
+export const BROADCAST_PICKED = "bx:d";
+export const BROADCAST_ACTIONS = { send: "bx:go", buttons: "bx:b", later: "bx:t", now: "bx:n" } as const;
 export const BROADCAST_QUIT = BROADCAST_PREVIEW.drop;
+
+// ── Broadcasts after the conversation: `bs:n:<id>` / `bs:x:<id>` send now / cancel a scheduled one;
+// `br:a|y|k:<message id>` a report's "🗑 Delete from chats", its "yes", its "keep" ──
+
+export type ScheduledCallback = { op: "now" | "cancel"; id: number };
+export const packScheduled = (data: ScheduledCallback): string => `bs:${data.op === "now" ? "n" : "x"}:${data.id.toString(36)}`;
+
+export function parseScheduled(data: string): ScheduledCallback | undefined {
+  const m = /^bs:([nx]):([1-9a-z][0-9a-z]{0,5})$/.exec(data);
+  const id = m ? parseInt(m[2]!, 36) : NaN;
+  return m && id <= MAX_SERIAL ? { op: m[1] === "n" ? "now" : "cancel", id } : undefined;
+}
+
+export type RecallCallback = { op: "ask" | "yes" | "keep"; messageId: number };
+const RECALL_CODE = { ask: "a", yes: "y", keep: "k" } as const;
+export const packRecall = (data: RecallCallback): string => `br:${RECALL_CODE[data.op]}:${data.messageId.toString(36)}`;
+
+export function parseRecall(data: string): RecallCallback | undefined {
+  const m = /^br:([ayk]):([1-9a-z][0-9a-z]{0,5})$/.exec(data);
+  const messageId = m ? parseInt(m[2]!, 36) : NaN;
+  if (!m || messageId > MAX_SERIAL) return undefined;
+  return { op: m[1] === "a" ? "ask" : m[1] === "y" ? "yes" : "keep", messageId };
+}
 
 // ── Payment proofs: `p:<booking id>` sends the booking's proofs again (the card's "📎" button) ──
 

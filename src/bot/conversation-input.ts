@@ -1,4 +1,5 @@
 import { InlineKeyboard } from "grammy";
+import type { Message } from "grammy/types";
 import type { Conversation } from "@grammyjs/conversations";
 import type { PreviewButtons } from "./callback-data";
 import type { BotContext, InnerContext } from "./context";
@@ -31,6 +32,29 @@ export async function nextInput(
     const onOurMessage = options.on !== undefined && ctx.callbackQuery?.message?.message_id === options.on.message_id;
     if (data !== undefined && onOurMessage && options.choices?.includes(data)) return { kind: "choice", data, ctx };
     await conversation.skip({ next: true });
+  }
+}
+
+/**
+ * The next message an admin sends a conversation, of any kind (a text, a photo, a file…), or
+ * /cancel. Another command ends the conversation and runs as usual; buttons pass through to
+ * their own handlers. Waiting longer than `timeoutMs` ends the conversation silently.
+ */
+export async function nextMessage(
+  conversation: Conversation<BotContext, InnerContext>,
+  options: { timeoutMs: number },
+): Promise<{ kind: "cancel"; ctx: InnerContext } | { kind: "message"; message: Message; ctx: InnerContext }> {
+  for (;;) {
+    const ctx = await conversation.wait({ maxMilliseconds: options.timeoutMs });
+    const message = ctx.message;
+    if (!message) {
+      await conversation.skip({ next: true });
+      continue;
+    }
+    const text = message.text?.trim();
+    if (text !== undefined && /^\/cancel(@\w+)?$/.test(text)) return { kind: "cancel", ctx };
+    if (text?.startsWith("/")) await conversation.halt({ next: true });
+    return { kind: "message", message, ctx };
   }
 }
 

@@ -18,6 +18,6 @@ export function composeDigest(deps: { config: Pick<Config, "adminIds" | "adminCh
     const reader = head.chatId < 0 ? deps.config.adminIds[0]! : head.chatId;
     const t = TEXTS[await adminLang(languages, reader)];
     const { text, keyboard } = formatBookingDigest(await getBookings(deps.db, ids), t, deps.botUsername);
-    return { text, parseMode: "HTML", replyMarkup: { inline_keyboard: keyboard.inline_keyboard }, mediaKind: null, mediaFileId: null, copyFromChatId: null, copyMessageId: null };
+    return { text, parseMode: "HTML", replyMarkup: { inline_keyboard: keyboard.inline_keyboard }, mediaKind: null, mediaFileId: null, copyFromChatId: null, copyMessageId: null, deletesMessageId: null };
   };
 }

@@ -223,6 +223,7 @@ export const OUTBOX_KINDS = [
   "booking_accepted",
   "student_relay",
   "student_reply",
+  "broadcast_recall",
 ] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
@@ -247,6 +248,7 @@ export const KIND_PRIORITY: Record<OutboxKind, Priority> = {
   reminder: PRIORITY.transactional,
   payment_instructions: PRIORITY.transactional,
   broadcast: PRIORITY.bulk,
+  broadcast_recall: PRIORITY.bulk,
 };
 /** `merged`: folded into another row's digest (`merged_into`), sent with it. */
 export type OutboxStatus = "queued" | "sent" | "failed" | "merged";
@@ -292,6 +294,8 @@ export const outbox = pgTable(
     copyMessageId: bigint("copy_message_id", { mode: "number" }),
     /** The student a relay to the admins shows (an admin's Telegram reply to it answers them). */
     studentId: bigint("student_id", { mode: "number" }),
+    /** Not a message to send: this message of the bot's in `chat_id` is to be deleted (a broadcast's recall). */
+    deletesMessageId: bigint("deletes_message_id", { mode: "number" }),
   },
   (t) => [
     check("outbox_status_check", sql`${t.status} IN ('queued', 'sent', 'failed', 'merged')`),
@@ -354,6 +358,56 @@ export const messageRecipients = pgTable(
     foreignKey({ name: "message_recipients_message_id_fkey", columns: [t.messageId], foreignColumns: [messageHistory.id] }).onDelete("cascade"),
   ],
 );
+
+/** A link button under a broadcast: one per row, https only (validated in bot/broadcast-buttons.ts). */
+export type LinkButton = { text: string; url: string };
+
+/** Who a broadcast goes to; resolved to user ids when sending starts (db/queries/audiences.ts). */
+export type Audience =
+  | { kind: "bookings"; status: BookingStatus | "any"; courseId?: number; stream?: string }
+  | { kind: "started" }
+  | { kind: "never_booked" }
+  | { kind: "lesson"; lessonType: string | null; lessonDate: string | null }
+  | { kind: "picked"; userIds: number[] };
+
+/**
+ * Our broadcasts: what, to whom, when. A row is written when the admin confirms; its
+ * `message_history` row and recipients only when sending starts (at once, or at `send_at` by
+ * the scheduler), so the real dashboard never sees a schedule of ours — its scheduler sends
+ * every due `message_history.scheduled_at`, and would send ours again.
+ */
+export const broadcasts = pgTable(
+  "broadcasts",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    createdBy: bigint("created_by", { mode: "number" }).notNull(),
+    audience: jsonb("audience").$type<Audience>().notNull(),
+    /** The audience as the admin chose it, in their words then (for the list of scheduled ones). */
+    audienceLabel: text("audience_label").notNull(),
+    /** The content is a copy of the admin's own message (`copyMessage`): formatting and media as sent. */
+    fromChatId: bigint("from_chat_id", { mode: "number" }).notNull(),
+    fromMessageId: bigint("from_message_id", { mode: "number" }).notNull(),
+    /** Its text or caption (or `[photo]`…), what message_history shows the dashboard. */
+    summary: text("summary").notNull(),
+    buttons: jsonb("buttons").$type<LinkButton[]>().notNull().default([]),
+    /** Null: at once. */
+    sendAt: timestamp("send_at", { withTimezone: true }),
+    status: text("status").$type<"scheduled" | "started" | "cancelled">().notNull().default("scheduled"),
+    /** Its message_history row, once started. No foreign key: the dashboard deletes its rows. */
+    messageId: integer("message_id"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    /** "🗑 Delete from chats": who asked, and when the deletions' report was queued. */
+    recalledBy: bigint("recalled_by", { mode: "number" }),
+    recallReportedAt: timestamp("recall_reported_at", { withTimezone: true }),
+  },
+  (t) => [
+    check("broadcasts_status_check", sql`${t.status} IN ('scheduled', 'started', 'cancelled')`),
+    index("idx_broadcasts_due").on(t.sendAt).where(sql`${t.status} = 'scheduled'`),
+    uniqueIndex("idx_broadcasts_message").on(t.messageId),
+  ],
+);
+export type BroadcastRow = typeof broadcasts.$inferSelect;
 
 export type OutboxRow = typeof outbox.$inferSelect;
 export type NewOutboxRow = typeof outbox.$inferInsert;

@@ -1,7 +1,16 @@
 import type { Api } from "grammy";
 import { GrammyError } from "grammy";
 import type { Db } from "../db/client";
-import { broadcastOfRecipient, broadcastProgress, listWatchedBroadcasts, markBroadcastFinished, type BroadcastProgress } from "../db/queries/broadcasts";
+import {
+  broadcastOfRecipient,
+  broadcastProgress,
+  listWatchedBroadcasts,
+  markBroadcastFinished,
+  markRecallDone,
+  recallCounts,
+  startDueBroadcasts,
+  type BroadcastProgress,
+} from "../db/queries/broadcasts";
 import { enqueue } from "../db/queries/outbox";
 import type { Logger } from "../logger";
 import type { OnOutcome } from "./worker";
@@ -12,7 +21,10 @@ import type { OnOutcome } from "./worker";
  */
 export type BroadcastWords = {
   progress(db: Db, adminId: number, progress: BroadcastProgress): Promise<string>;
-  report(db: Db, adminId: number, progress: BroadcastProgress): Promise<string>;
+  /** The last word on a broadcast, with its buttons (e.g. "🗑 Delete from chats"). */
+  report(db: Db, adminId: number, progress: BroadcastProgress): Promise<{ text: string; replyMarkup?: unknown }>;
+  /** How a recall ended: of the delivered copies, how many are gone from the chats. */
+  recallReport(db: Db, adminId: number, messageId: number, counts: { delivered: number; deleted: number }): Promise<string>;
 };
 
 /**
@@ -22,12 +34,21 @@ export type BroadcastWords = {
 export async function finishIfDone(tx: Db, messageId: number, words: BroadcastWords): Promise<boolean> {
   const done = await markBroadcastFinished(tx, messageId);
   if (!done) return false;
-  if (done.recipientType === "individual") return true;
+  if (!done.broadcast) return true;
   const progress = await broadcastProgress(tx, messageId);
   if (done.createdBy !== null && progress) {
-    const text = await words.report(tx, done.createdBy, progress);
-    await enqueue(tx, [{ dedupeKey: `broadcast:${messageId}:report`, kind: "broadcast_report", chatId: done.createdBy, text }]);
+    const { text, replyMarkup } = await words.report(tx, done.createdBy, progress);
+    await enqueue(tx, [{ dedupeKey: `broadcast:${messageId}:report`, kind: "broadcast_report", chatId: done.createdBy, text, replyMarkup }]);
   }
+  return true;
+}
+
+/** A recall's report to the admin who asked for it, once its last deletion is done. */
+export async function finishRecallIfDone(tx: Db, messageId: number, words: BroadcastWords): Promise<boolean> {
+  const done = await markRecallDone(tx, messageId);
+  if (!done) return false;
+  const text = await words.recallReport(tx, done.recalledBy, messageId, await recallCounts(tx, messageId));
+  await enqueue(tx, [{ dedupeKey: `broadcast:${messageId}:recall-report`, kind: "broadcast_report", chatId: done.recalledBy, text }]);
   return true;
 }
 
@@ -40,7 +61,9 @@ export function finishBroadcastOnLastRecipient(words: BroadcastWords): OnOutcome
   return async (tx, row) => {
     if (row.recipientId === null) return;
     const messageId = await broadcastOfRecipient(tx, row.recipientId);
-    if (messageId !== undefined) await finishIfDone(tx, messageId, words);
+    if (messageId === undefined) return;
+    if (row.kind === "broadcast_recall") await finishRecallIfDone(tx, messageId, words);
+    else await finishIfDone(tx, messageId, words);
   };
 }
 
@@ -81,6 +104,35 @@ export function startBroadcastProgress(deps: { db: Db; api: Pick<Api, "editMessa
   const timer = setInterval(() => {
     running = running.then(tick).catch((err) => deps.logger.warn({ err }, "could not update broadcast progress"));
   }, deps.everyMs ?? 3_000);
+  return {
+    tick: () => (running = running.then(tick)),
+    async stop() {
+      clearInterval(timer);
+      await running.catch(() => {});
+    },
+  };
+}
+
+/**
+ * Starts scheduled broadcasts when their time comes: every few seconds, the due ones (each
+ * exactly once, whichever process gets there: see startDueBroadcasts). Their time lives in the
+ * database, so a restart loses none; one that was due while the bot was down goes at start.
+ */
+export function startBroadcastScheduler(deps: { db: Db; logger: Logger; words: BroadcastWords; everyMs?: number }) {
+  let running: Promise<void> = Promise.resolve();
+  async function tick(): Promise<void> {
+    for (;;) {
+      const started = await startDueBroadcasts(deps.db);
+      for (const s of started) {
+        deps.logger.info({ broadcast_id: s.id, message_id: s.messageId, recipients: s.recipients, admin_id: s.createdBy }, "scheduled broadcast started");
+        if (s.recipients === 0) await deps.db.transaction((tx) => finishIfDone(tx, s.messageId, deps.words));
+      }
+      if (started.length === 0) return;
+    }
+  }
+  const timer = setInterval(() => {
+    running = running.then(tick).catch((err) => deps.logger.warn({ err }, "could not start scheduled broadcasts"));
+  }, deps.everyMs ?? 5_000);
   return {
     tick: () => (running = running.then(tick)),
     async stop() {

@@ -24,15 +24,16 @@ export type OnOutcome = (tx: Db, row: OutboxRow, outcome: DeliveryOutcome) => Pr
 export type SendResult = { ok: true; telegramMessageId: number } | { ok: false; failure: SendFailure };
 
 /** What the worker sends with: text, and photos or documents by Telegram file id. */
-export type SendApi = Pick<Api, "sendMessage" | "sendPhoto" | "sendDocument" | "copyMessage">;
+export type SendApi = Pick<Api, "sendMessage" | "sendPhoto" | "sendDocument" | "copyMessage" | "deleteMessage">;
 
 /** What goes out: the row's own, or a digest of it and the rows folded into it. */
-export type Content = Pick<OutboxRow, "text" | "parseMode" | "replyMarkup" | "mediaKind" | "mediaFileId" | "copyFromChatId" | "copyMessageId">;
+export type Content = Pick<OutboxRow, "text" | "parseMode" | "replyMarkup" | "mediaKind" | "mediaFileId" | "copyFromChatId" | "copyMessageId" | "deletesMessageId">;
 
 /**
  * One `sendMessage` — or, for a photo or document, `sendPhoto` / `sendDocument` by its file id
- * with the text as caption, or `copyMessage` of another chat's message — to the row's chat, aborted after `timeoutMs` (the lease must
- * outlive the request). Errors are classified alike whichever method sent it.
+ * with the text as caption, or `copyMessage` of another chat's message, or (a recall) the
+ * `deleteMessage` of one sent before — to the row's chat, aborted after `timeoutMs` (the lease
+ * must outlive the request). Errors are classified alike whichever method made the call.
  */
 export async function sendRow(api: SendApi, row: Pick<OutboxRow, "chatId">, content: Content, timeoutMs: number): Promise<SendResult> {
   const controller = new AbortController();
@@ -44,6 +45,10 @@ export async function sendRow(api: SendApi, row: Pick<OutboxRow, "chatId">, cont
   try {
     // A copy keeps the original's own caption unless the row gives one (text, then its caption).
     const caption = content.text ? { caption: content.text, ...parseMode } : {};
+    if (content.deletesMessageId != null) {
+      await api.deleteMessage(row.chatId, content.deletesMessageId, signal);
+      return { ok: true, telegramMessageId: content.deletesMessageId };
+    }
     const message =
       content.copyFromChatId != null && content.copyMessageId != null
         ? await api.copyMessage(row.chatId, content.copyFromChatId, content.copyMessageId, { ...caption, ...markup }, signal)
@@ -77,11 +82,17 @@ export function recordFinal(db: Db, owner: string, row: OutboxRow, outcome: Deli
     // blocked_users lists students; a group that removed the bot (negative chat id) is no student.
     if (outcome.status === "failed" && outcome.unreachable && row.chatId > 0) await markUserBlocked(tx, { userId: row.chatId, reason: outcome.error });
     if (row.recipientId != null) {
+      const recall = row.deletesMessageId != null;
+      const recipientId = row.recipientId;
       await recordRecipientOutcome(
         tx,
         outcome.status === "sent"
-          ? { recipientId: row.recipientId, status: "sent", telegramMessageId: outcome.telegramMessageId }
-          : { recipientId: row.recipientId, status: "failed", error: outcome.error },
+          ? recall
+            ? { recipientId, status: "deleted" }
+            : { recipientId, status: "sent", telegramMessageId: outcome.telegramMessageId }
+          : recall
+            ? { recipientId, status: "not_deleted", error: outcome.error }
+            : { recipientId, status: "failed", error: outcome.error },
       );
     }
     if (onOutcome) {

@@ -2,7 +2,7 @@ import type { Db } from "../db/client";
 import { dropShare, exchangeShares, type PeerShare } from "../db/queries/send-budget";
 import type { Logger } from "../logger";
 import { systemClock, type Clock } from "./clock";
-import { PRIORITY_COUNT, type SendBudget } from "./send-budget";
+import type { SendBudget } from "./send-budget";
 
 /** A priority counts as waiting from this much on (what waits is smoothed, so fractions occur). */
 const WAITING = 0.5;

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
+import type { Message, MessageEntity, Update } from "grammy/types";
 import { finishBroadcastOnLastRecipient, startBroadcastProgress } from "../../src/delivery/broadcasts";
 import { broadcastWords } from "../../src/bot/broadcast-words";
 import { useBotFixture } from "../helpers/bot-fixture";
 import { rawExec, rawQuery } from "../helpers/db";
 import { addBookings } from "../helpers/fixtures";
 import { buttonRows } from "../helpers/harness";
-import { ADMIN } from "../helpers/updates";
+import { ADMIN, messageUpdate } from "../helpers/updates";
 import { FAST, testWorker } from "../delivery/helpers";
 
 // Confirmed: 601 and 602 on the 7th stream, 603 on the 8th, 604 on the 7th but blocked the bot
@@ -23,16 +24,29 @@ const { database, h } = useBotFixture({
   },
 });
 
+export const WHOM = [
+  ["🟢 Подтверждённые", "🟡 В ожидании"],
+  ["⚪ Новые", "🔴 Отменённые"],
+  ["Все студенты с заявками"],
+  ["👋 Все, кто нажал /start", "🙅 Без заявок"],
+  ["🎓 Бесплатный урок", "✋ Выбрать студентов"],
+  ["✖️ Отмена"],
+];
+const SUMMARY_BUTTONS = [["📨 Отправить 2"], ["🔗 Кнопки-ссылки", "⏰ Позже"], ["✖️ Отмена"]];
+const BOLD: MessageEntity[] = [{ type: "bold", offset: 0, length: 7 }];
+
+/** A text with Telegram's own formatting, as an admin's client sends it. */
+function formatted(text: string, entities: MessageEntity[]): Update {
+  const update = messageUpdate(text);
+  (update.message as Message & { entities: MessageEntity[] }).entities = entities;
+  return update;
+}
+
 describe("/broadcast", () => {
-  it("asks whom, what, shows a preview with the count, and queues it only after one more press", async () => {
+  it("asks whom, takes any message as the content, shows it as students will see it, and queues copies only after one more press", async () => {
     const start = await h.send("/broadcast");
     expect(start[0]!.payload.text).toBe("📨 Рассылка. Кому отправить?");
-    expect(buttonRows(start[0]!.payload.reply_markup)).toEqual([
-      ["🟢 Подтверждённые", "🟡 В ожидании"],
-      ["⚪ Новые", "🔴 Отменённые"],
-      ["Все студенты с заявками"],
-      ["✖️ Отмена"],
-    ]);
+    expect(buttonRows(start[0]!.payload.reply_markup)).toEqual(WHOM);
     const groups = await h.press(h.lastSent(), "🟢 Подтверждённые");
     const edit = groups.find((c) => c.method === "editMessageText")!;
     expect(edit.payload.text).toBe("📨 Рассылка: 🟢 Подтверждённые. Каким курсам или потокам?");
@@ -44,36 +58,55 @@ describe("/broadcast", () => {
       ["✖️ Отмена"],
     ]);
     const ask = await h.press(h.lastSent(), "Вайб кодинг · 7-й поток (2)");
-    expect(ask.at(-1)!.payload.text).toBe("Пришлите текст рассылки одним сообщением (до 4000 символов). /cancel — отмена.");
+    expect(ask.filter((c) => c.method === "sendMessage").map((c) => c.payload.text)).toEqual([
+      "📨 Рассылка: 🟢 Подтверждённые · Вайб кодинг · 7-й поток (2). Получателей: 2 (ещё 1 заблокировал бота — ему не отправим).",
+      "Пришлите сообщение для рассылки — так, как его увидят студенты: текст (оформление Telegram сохранится), фото, видео или документ с подписью. /cancel — отмена.",
+    ]);
 
-    const preview = await h.send("Привет! Занятие переносится на <среду> & время то же.");
-    expect(preview[0]!.payload.text).toBe(
-      "Получателей: 2 (ещё 1 заблокировал бота — ему не отправим). Так увидят студенты:\n\nПривет! Занятие переносится на <среду> & время то же.",
+    const content = formatted("Перенос: занятие в <среду> & время то же.", BOLD);
+    const preview = await h.deliver(content);
+    // The copy first (formatting kept by Telegram, nothing re-parsed), then the summary with its buttons.
+    expect(preview.map((c) => c.method)).toEqual(["copyMessage", "sendMessage"]);
+    expect(preview[0]!.payload).toMatchObject({ chat_id: ADMIN.id, from_chat_id: ADMIN.id, message_id: content.message!.message_id });
+    expect(h.api.message(ADMIN.id, lastCopyId())).toMatchObject({ text: "Перенос: занятие в <среду> & время то же.", entities: BOLD });
+    expect(preview[1]!.payload.text).toBe(
+      "☝️ Так сообщение увидят студенты.\nКому: 🟢 Подтверждённые · Вайб кодинг · 7-й поток (2) — 2 (ещё 1 заблокировал бота — ему не отправим)\nКогда: сразу после подтверждения",
     );
-    expect(buttonRows(preview[0]!.payload.reply_markup)).toEqual([["📨 Отправить 2", "✖️ Отмена"]]);
+    expect(buttonRows(preview[1]!.payload.reply_markup)).toEqual(SUMMARY_BUTTONS);
     expect(await rawQuery(database, "SELECT id FROM message_history")).toEqual([]);
 
     const sent = await h.press(h.lastSent(), "📨 Отправить 2");
     expect(sent.at(-1)!.payload.text).toBe("📨 Рассылка #1: отправлено 0 из 2 · не доставлено 0 · в очереди 2");
-    // As the real system records one: sent_at on insert, never scheduled_at (its scheduler would send it again).
+    // As the real dashboard records a group send: sent_at on insert, never scheduled_at (its scheduler would send it again).
     expect(
-      await rawQuery(database, "SELECT total_recipients, recipient_type, recipient_group, created_by::int AS by, sent_at IS NOT NULL AS sent_at, scheduled_at, finished_at FROM message_history"),
+      await rawQuery(database, "SELECT message_text, total_recipients, recipient_type, recipient_group, created_by::int AS by, sent_at IS NOT NULL AS sent_at, scheduled_at, finished_at FROM message_history"),
     ).toEqual([
-      { total_recipients: 2, recipient_type: "status:2", recipient_group: "course:1,stream:7th_stream", by: ADMIN.id, sent_at: true, scheduled_at: null, finished_at: null },
+      {
+        message_text: "Перенос: занятие в <среду> & время то же.",
+        total_recipients: 2,
+        recipient_type: "group",
+        recipient_group: "status:2,course:1,stream:7th_stream",
+        by: ADMIN.id,
+        sent_at: true,
+        scheduled_at: null,
+        finished_at: null,
+      },
     ]);
     expect(await rawQuery(database, "SELECT user_id::int AS user_id, delivery_status FROM message_recipients ORDER BY user_id")).toEqual([
       { user_id: 601, delivery_status: "pending" },
       { user_id: 602, delivery_status: "pending" },
     ]);
-    expect(await rawQuery(database, "SELECT chat_id::int AS chat_id, kind, text FROM outbox WHERE kind = 'broadcast' ORDER BY chat_id")).toEqual([
-      { chat_id: 601, kind: "broadcast", text: "Привет! Занятие переносится на <среду> & время то же." },
-      { chat_id: 602, kind: "broadcast", text: "Привет! Занятие переносится на <среду> & время то же." },
+    expect(
+      await rawQuery(database, "SELECT chat_id::int AS chat_id, text, copy_from_chat_id::int AS from_chat, copy_message_id::int AS message FROM outbox WHERE kind = 'broadcast' ORDER BY chat_id"),
+    ).toEqual([
+      { chat_id: 601, text: "", from_chat: ADMIN.id, message: content.message!.message_id },
+      { chat_id: 602, text: "", from_chat: ADMIN.id, message: content.message!.message_id },
     ]);
   });
 
-  it("is delivered by the worker; the progress message ends with the counts and the admin gets the report", async () => {
+  it("is delivered by the worker as copies; the progress message ends with the counts and the report offers to delete it", async () => {
     // 601 has blocked the bot since: Telegram answers 403 for the first send.
-    h.api.failNext("sendMessage", { error_code: 403, description: "Forbidden: bot was blocked by the user" });
+    h.api.failNext("copyMessage", { error_code: 403, description: "Forbidden: bot was blocked by the user" });
     const worker = testWorker(database.db, h.api, FAST, { onOutcome: finishBroadcastOnLastRecipient(broadcastWords) });
     const progress = startBroadcastProgress({ db: database.db, api: h.bot.api, logger: h.deps.logger, words: broadcastWords, everyMs: 60_000 });
     try {
@@ -87,12 +120,16 @@ describe("/broadcast", () => {
       { user_id: 601, delivery_status: "failed", error: "403: Forbidden: bot was blocked by the user" },
       { user_id: 602, delivery_status: "sent", error: null },
     ]);
+    const copy = h.lastSent(602);
+    expect(copy).toMatchObject({ text: "Перенос: занятие в <среду> & время то же.", entities: BOLD });
     const [history] = await rawQuery(database, "SELECT successful_deliveries, finished_at IS NOT NULL AS finished FROM message_history");
     expect(history).toEqual({ successful_deliveries: 1, finished: true });
     // The 403 is shared with the real dashboard: 601 joins blocked_users, and the next broadcast skips them.
     expect(await rawQuery(database, "SELECT user_id::int AS user_id FROM blocked_users ORDER BY user_id")).toEqual([{ user_id: 601 }, { user_id: 604 }]);
     const report = "✅ Рассылка #1 завершена: доставлено 1 из 2 · не доставлено 1 (заблокировали бота: 1)";
-    expect(h.api.callsOf("sendMessage").filter((c) => c.payload.chat_id === ADMIN.id).at(-1)!.payload.text).toBe(report);
+    const toAdmin = h.api.callsOf("sendMessage").filter((c) => c.payload.chat_id === ADMIN.id).at(-1)!;
+    expect(toAdmin.payload.text).toBe(report);
+    expect(buttonRows(toAdmin.payload.reply_markup)).toEqual([["🗑 Удалить из чатов"]]);
     expect(h.api.callsOf("editMessageText").at(-1)!.payload).toMatchObject({ chat_id: ADMIN.id, text: report });
   });
 
@@ -103,6 +140,17 @@ describe("/broadcast", () => {
     await h.send("/broadcast");
     const cancel = await h.press(h.lastSent(), "✖️ Отмена");
     expect(cancel.find((c) => c.method === "editMessageText")!.payload.text).toBe("Отменено.");
+    await h.send("/broadcast");
+    await h.press(h.lastSent(), "🟡 В ожидании");
+    await h.press(h.lastSent(), "Все курсы и потоки (1)");
+    await h.send("Черновик");
+    const drop = await h.press(h.lastSent(), "✖️ Отмена");
+    expect(drop.find((c) => c.method === "editMessageText")!.payload.text).toBe("Отменено.");
     expect(await rawQuery(database, "SELECT count(*)::int AS n FROM message_history")).toEqual([{ n: 1 }]);
+    expect(await rawQuery(database, "SELECT count(*)::int AS n FROM broadcasts")).toEqual([{ n: 1 }]);
   });
 });
+
+function lastCopyId(): number {
+  return h.api.callsOf("copyMessage").at(-1)!.messageId!;
+}

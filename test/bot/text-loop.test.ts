@@ -8,8 +8,8 @@ import { buttonRows, type Harness } from "../helpers/harness";
 
 /**
  * "Type a text → see a preview → confirm (or type again, or leave)" is one loop
- * (src/bot/conversation-input.ts confirmedText) under three conversations: a template's new
- * text, a broadcast's text and a cancel reason. The same promises hold for each, through the
+ * (src/bot/conversation-input.ts confirmedText) under two conversations: a template's new
+ * text and a cancel reason. The same promises hold for each, through the
  * real bot: only the last preview can be confirmed, a problem asks again, /cancel and the drop
  * button leave without doing anything, and nothing happens before the confirming press.
  */
@@ -51,22 +51,6 @@ const LOOPS: Record<string, Loop> = {
     left: "Отменено.",
     dropReplaces: false,
     done: () => rawQuery(database, "SELECT body FROM message_templates WHERE kind = 'reminder'"),
-  },
-  "a broadcast's text": {
-    async open() {
-      await h.send("/broadcast");
-      const question = h.lastSent();
-      await h.press(question, "🟢 Подтверждённые");
-      return lastText(await h.press(h.api.message(question.chat.id, question.message_id)!, "Все курсы и потоки (1)"));
-    },
-    prompt: "Пришлите текст рассылки одним сообщением (до 4000 символов). /cancel — отмена.",
-    texts: ["Занятие переносится", "Занятие в среду"],
-    problem: { text: "ж".repeat(4001), answer: "Текст длиннее 4000 символов (4001). Сократите и пришлите снова." },
-    preview: (text) => `Получателей: 1. Так увидят студенты:\n\n${text}`,
-    buttons: ["📨 Отправить 1", "✖️ Отмена"],
-    left: "Отменено.",
-    dropReplaces: false,
-    done: () => rawQuery(database, "SELECT message_text FROM message_history"),
   },
   "a cancel reason": {
     async open() {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { User } from "grammy/types";
 import { runMigrations } from "../../src/db/migrate";
-import { iterateRegistrations, lessonAudience } from "../../src/db/queries/workshops";
+import { countAudience } from "../../src/db/queries/audiences";
+import { iterateRegistrations } from "../../src/db/queries/workshops";
 import { useBotFixture } from "../helpers/bot-fixture";
 import { createTestDatabase, rawExec, rawQuery, type TestDatabase } from "../helpers/db";
 import { buttonRows, createHarness, type Harness } from "../helpers/harness";
@@ -217,15 +218,12 @@ describe("the registrations as queries", () => {
     expect(ids).toEqual([5, 7, 6, 4, 3, 2, 1, 8, 9, 10]);
   });
 
-  it("a lesson's registrants as an audience: user ids once each, without blocked_users", async () => {
+  it("a lesson's registrants as a broadcast audience: each student once, blocked_users left out and counted", async () => {
     await real.blockUser(5002);
-    expect(await lessonAudience(database.db, { lessonType: "vibecoding_lesson", lessonDate: "2025-12-10" })).toEqual({
-      userIds: [5001, 5003, 5004, 5005, 5006, 5007],
-      count: 6,
-      blocked: 1,
-    });
-    expect(await lessonAudience(database.db, { lessonType: "cursor_lesson", lessonDate: null })).toEqual({ userIds: [5009, 5010], count: 2, blocked: 0 });
-    expect(await lessonAudience(database.db, { lessonType: "cursor_lesson", lessonDate: "2025-12-10" })).toEqual({ userIds: [], count: 0, blocked: 0 });
+    const lesson = (lessonType: string, lessonDate: string | null) => ({ kind: "lesson" as const, lessonType, lessonDate });
+    expect(await countAudience(database.db, lesson("vibecoding_lesson", "2025-12-10"))).toEqual({ recipients: 6, unreachable: 1 });
+    expect(await countAudience(database.db, lesson("cursor_lesson", null))).toEqual({ recipients: 2, unreachable: 0 });
+    expect(await countAudience(database.db, lesson("cursor_lesson", "2025-12-10"))).toEqual({ recipients: 0, unreachable: 0 });
   });
 });
 

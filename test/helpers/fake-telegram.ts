@@ -321,7 +321,7 @@ export class FakeTelegram {
       case "copyMessage": {
         const source = this.messages.get(`${p.from_chat_id}:${p.message_id}`);
         if (!source) throw { error_code: 400, description: "Bad Request: message to copy not found" };
-        const { message_id: _id, chat: _chat, date: _date, reply_markup: _markup, edit_date: _edited, ...content } = source as Message & { edit_date?: number };
+        const { message_id: _id, chat: _chat, date: _date, from: _from, reply_markup: _markup, edit_date: _edited, ...content } = source as Message & { edit_date?: number };
         const copy = this.store(p, { ...content, ...(p.caption !== undefined ? captionOf(p) : {}) });
         return { message_id: copy.message_id };
       }
@@ -384,6 +384,15 @@ export class FakeTelegram {
         const edited = { ...old, ...captionOf(p), reply_markup: p.reply_markup ?? undefined, edit_date: Math.floor(Date.now() / 1000) } as Message;
         this.messages.set(key, edited);
         return edited;
+      }
+      case "deleteMessage": {
+        // As Telegram: a message is deleted once, and a bot's own only within 48 hours.
+        const key = `${p.chat_id}:${p.message_id}`;
+        const old = this.messages.get(key);
+        if (!old) throw { error_code: 400, description: "Bad Request: message to delete not found" };
+        if (Date.now() / 1000 - old.date > 48 * 3600) throw { error_code: 400, description: "Bad Request: message can't be deleted for everyone" };
+        this.messages.delete(key);
+        return true;
       }
       default:
         return true;

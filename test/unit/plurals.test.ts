@@ -10,7 +10,7 @@ const NUMBERS = [1, 2, 5, 11, 21, 22, 25];
 
 describe("plurals", () => {
   it("Russian: the genitive after «до» and «длиннее»", () => {
-    expect(NUMBERS.map((n) => ru.broadcast.askText(n).split(" (")[1]!.split(")")[0])).toEqual([
+    expect(NUMBERS.map((n) => ru.courses.askStreamTitle("X", n).split(" (")[1]!.split(")")[0])).toEqual([
       "до 1 символа",
       "до 2 символов",
       "до 5 символов",
@@ -20,6 +20,7 @@ describe("plurals", () => {
       "до 25 символов",
     ]);
     expect(ru.templates.tooLong(21)).toBe("Текст длиннее 21 символа.");
+    expect(ru.broadcast.buttonsProblem.label(2, 40)).toBe("Строка 2: текст кнопки длиннее 40 символов.");
     expect(ru.courses.tooLong(11, 12)).toBe("Название длиннее 11 символов (сейчас 12).");
   });
 

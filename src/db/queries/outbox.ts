@@ -4,7 +4,7 @@ import { KIND_PRIORITY, blockedUsers, messageHistory, messageRecipients, outbox,
 
 export type OutgoingMessage = Pick<
   NewOutboxRow,
-  "dedupeKey" | "kind" | "chatId" | "text" | "parseMode" | "replyMarkup" | "bookingId" | "recipientId" | "notBefore" | "mediaKind" | "mediaFileId" | "priority" | "digest" | "copyFromChatId" | "copyMessageId" | "studentId"
+  "dedupeKey" | "kind" | "chatId" | "text" | "parseMode" | "replyMarkup" | "bookingId" | "recipientId" | "notBefore" | "mediaKind" | "mediaFileId" | "priority" | "digest" | "copyFromChatId" | "copyMessageId" | "studentId" | "deletesMessageId"
 >;
 
 /**
@@ -246,17 +246,22 @@ export async function markUserBlocked(tx: Db, args: { userId: number; reason: st
  */
 export async function recordRecipientOutcome(
   tx: Db,
-  args: { recipientId: number; status: "sent" | "failed"; telegramMessageId?: number; error?: string },
+  args:
+    | { recipientId: number; status: "sent"; telegramMessageId: number }
+    | { recipientId: number; status: "failed"; error: string }
+    // A recall's deletion: `deleted` as the dashboard marks it, or the copy stays `sent` with why not.
+    | { recipientId: number; status: "deleted" }
+    | { recipientId: number; status: "not_deleted"; error: string },
 ): Promise<void> {
-  const [recipient] = await tx
-    .update(messageRecipients)
-    .set(
-      args.status === "sent"
-        ? { deliveryStatus: "sent", telegramMessageId: args.telegramMessageId ?? null, error: null }
-        : { deliveryStatus: "failed", error: args.error ?? null },
-    )
-    .where(eq(messageRecipients.id, args.recipientId))
-    .returning({ messageId: messageRecipients.messageId });
+  const set =
+    args.status === "sent"
+      ? { deliveryStatus: "sent" as const, telegramMessageId: args.telegramMessageId, error: null }
+      : args.status === "failed"
+        ? { deliveryStatus: "failed" as const, error: args.error }
+        : args.status === "deleted"
+          ? { deliveryStatus: "deleted" as const, error: null }
+          : { error: `not deleted: ${args.error}` };
+  const [recipient] = await tx.update(messageRecipients).set(set).where(eq(messageRecipients.id, args.recipientId)).returning({ messageId: messageRecipients.messageId });
   if (recipient?.messageId == null) return;
   if (args.status === "sent") {
     await tx

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
-import { blockedUsers, freeLessonRegistrations as r } from "../schema";
+import { freeLessonRegistrations as r } from "../schema";
 
 /**
  * The real bot's free-lesson registrations for /workshops, read only. A lesson is a
@@ -140,19 +140,4 @@ export async function* iterateRegistrations(db: Db, lesson: LessonKey | undefine
     const last = rows[rows.length - 1]!;
     after = { key: last.key, id: last.id };
   }
-}
-
-/**
- * A lesson's registrants as a broadcast audience: their user ids, once each, without those in
- * blocked_users (shared with the real dashboard), and how many were left out for that.
- */
-export async function lessonAudience(db: Db, lesson: LessonKey): Promise<{ userIds: number[]; count: number; blocked: number }> {
-  const rows = await db
-    .selectDistinct({ userId: r.userId, blocked: sql<boolean>`${blockedUsers.userId} IS NOT NULL` })
-    .from(r)
-    .leftJoin(blockedUsers, eq(blockedUsers.userId, r.userId))
-    .where(ofLesson(lesson))
-    .orderBy(asc(r.userId));
-  const userIds = rows.filter((row) => !row.blocked).map((row) => row.userId);
-  return { userIds, count: userIds.length, blocked: rows.length - userIds.length };
 }

@@ -15,7 +15,7 @@ import { COUPONS_CHOICE } from "../../callback-data";
 import type { BotContext, Deps, InnerContext } from "../../context";
 import { answerStep, type Checked } from "../../conversation-answer";
 import { escapeHtml } from "../../format/html";
-import { plainScreen, type Screen } from "../../format/question";
+import { plainScreen } from "../../format/question";
 import { formatCount } from "../../format/values";
 import type { Texts } from "../../i18n";
 import { conversationPlugins } from "../../middleware";

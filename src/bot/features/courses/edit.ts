@@ -7,7 +7,7 @@ import { COURSES_CHOICE } from "../../callback-data";
 import type { BotContext, Deps, InnerContext } from "../../context";
 import { answerStep, type Checked } from "../../conversation-answer";
 import { courseLabel, streamLabel } from "../../format/courses";
-import { plainScreen, type Screen } from "../../format/question";
+import { plainScreen } from "../../format/question";
 import { escapeHtml } from "../../format/html";
 import { formatDateTime } from "../../format/values";
 import type { Texts } from "../../i18n";

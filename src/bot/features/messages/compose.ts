@@ -8,6 +8,7 @@ import { displayName } from "../../format/values";
 import type { Texts } from "../../i18n";
 import { conversationPlugins } from "../../middleware";
 import { truncate } from "../../format/html";
+import { nextMessage } from "../../conversation-input";
 
 export const WRITE_TO_STUDENT = "write-to-student";
 const TIMEOUT_MS = 30 * 60_000;
@@ -36,16 +37,11 @@ export function writeConversation(deps: Deps) {
     const blocked = await conversation.external(() => isUserBlocked(deps.db, userId));
     await ctx.reply(t.people.ask(displayName(t, student.firstName, student.lastName)), { parse_mode: "HTML" });
     for (;;) {
-      const answer = await conversation.wait({ maxMilliseconds: TIMEOUT_MS });
-      const message = answer.message;
-      if (!message) {
-        await conversation.skip({ next: true });
-        continue;
-      }
-      const text = message.text?.trim();
-      if (text !== undefined && /^\/cancel(@\w+)?$/.test(text)) return answer.reply(t.cancelled);
-      if (text?.startsWith("/")) await conversation.halt({ next: true });
-      if (text === "") {
+      const input = await nextMessage(conversation, { timeoutMs: TIMEOUT_MS });
+      const answer = input.ctx;
+      if (input.kind === "cancel") return answer.reply(t.cancelled);
+      const message = input.message;
+      if (message.text?.trim() === "") {
         await answer.reply(t.people.empty);
         continue;
       }
