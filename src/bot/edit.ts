@@ -24,6 +24,16 @@ export async function editInPlace(ctx: InnerContext, text: string, options?: Edi
   }
 }
 
+/** Swaps the pressed message's buttons (none: removes them); the same 400 as above is not an error. */
+export async function editButtonsInPlace(ctx: InnerContext, replyMarkup?: InlineKeyboardMarkup): Promise<void> {
+  try {
+    await ctx.editMessageReplyMarkup(replyMarkup ? { reply_markup: replyMarkup } : {});
+  } catch (error) {
+    if (!(error instanceof GrammyError && error.error_code === 400)) throw error;
+    ctx.log.debug({ description: error.description }, "buttons left as they were");
+  }
+}
+
 /** Enters a conversation, leaving any other one the admin was in (a double tap, or a new task). */
 export async function enterConversation(ctx: InnerContext & { conversation: { exitAll(): Promise<void>; enter(name: string, ...args: unknown[]): Promise<void> } }, name: string, ...args: unknown[]): Promise<void> {
   await ctx.conversation.exitAll();

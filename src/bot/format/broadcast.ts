@@ -37,7 +37,9 @@ export function formatScheduled(rows: readonly BroadcastRow[], timeZone: string,
   if (rows.length === 0) return { text: t.broadcast.scheduledNone };
   const keyboard = new InlineKeyboard();
   const lines = rows.map((row, i) => {
-    keyboard.text(t.broadcast.sendNow(i + 1), packScheduled({ op: "now", id: row.id })).text(t.broadcast.cancelOne(i + 1), packScheduled({ op: "cancel", id: row.id })).row();
+    // A row break only between lines: a trailing empty row is a markup Telegram refuses.
+    if (i > 0) keyboard.row();
+    keyboard.text(t.broadcast.sendNow(i + 1), packScheduled({ op: "now", id: row.id })).text(t.broadcast.cancelOne(i + 1), packScheduled({ op: "cancel", id: row.id }));
     const when = row.sendAt ? formatDateTime(new Date(row.sendAt), timeZone) : "—";
     return t.broadcast.scheduledLine(i + 1, when, safe(row.audienceLabel, MAX_TITLE), safe(row.summary.replace(/\s+/g, " "), MAX_SUMMARY));
   });

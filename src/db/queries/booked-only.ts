@@ -1,34 +1,32 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../client";
+import { rawRows } from "../raw";
 
-type Rows<T> = { rows: T[] };
 
 /** Every user id `bookings` has and `users` lacks, and the newest booking id seen meanwhile. */
 async function walkAll(db: Db): Promise<{ ids: number[]; last: number }> {
   // The newest id first: a booking added during the walk is then picked up by the next `since`.
-  const [top] = ((await db.execute(sql`SELECT coalesce(max(id), 0)::int AS last FROM bookings`)) as unknown as Rows<{ last: number }>).rows;
+  const [top] = await rawRows<{ last: number }>(db, sql`SELECT coalesce(max(id), 0)::int AS last FROM bookings`);
   // One index probe per student (a loose index scan), not one row per booking: ~0.5 s at 100,000 students.
-  const { rows } = (await db.execute(sql`
+  const rows = await rawRows<{ user_id: string }>(db, sql`
     WITH RECURSIVE ids AS (
       (SELECT user_id FROM bookings ORDER BY user_id LIMIT 1)
       UNION ALL
       SELECT (SELECT b.user_id FROM bookings b WHERE b.user_id > ids.user_id ORDER BY b.user_id LIMIT 1) FROM ids WHERE ids.user_id IS NOT NULL
     )
-    SELECT user_id FROM ids WHERE user_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.user_id = ids.user_id)`)) as unknown as Rows<{
-    user_id: string;
-  }>;
+    SELECT user_id FROM ids WHERE user_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.user_id = ids.user_id)`);
   return { ids: rows.map((r) => Number(r.user_id)), last: top?.last ?? 0 };
 }
 
 /** The same for bookings added after `last` (by id, on the primary key): a handful between two searches. */
 async function walkSince(db: Db, last: number): Promise<{ ids: number[]; last: number }> {
-  const [row] = ((await db.execute(sql`
+  const [row] = await rawRows<{ last: number; ids: string[] }>(
+    db,
+    sql`
     WITH added AS (SELECT id, user_id FROM bookings WHERE id > ${last})
     SELECT (SELECT coalesce(max(id), ${last})::int FROM added) AS last,
-           (SELECT coalesce(array_agg(DISTINCT a.user_id), '{}') FROM added a WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.user_id = a.user_id)) AS ids`)) as unknown as Rows<{
-    last: number;
-    ids: string[];
-  }>).rows;
+           (SELECT coalesce(array_agg(DISTINCT a.user_id), '{}') FROM added a WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.user_id = a.user_id)) AS ids`,
+  );
   return { ids: (row?.ids ?? []).map(Number), last: row?.last ?? last };
 }
 

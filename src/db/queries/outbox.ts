@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNotNull, notExists, sql } from "drizzle-orm";
 import type { Db } from "../client";
+import { rawRows } from "../raw";
 import { KIND_PRIORITY, blockedUsers, messageHistory, messageRecipients, outbox, type NewOutboxRow, type OutboxRow } from "../schema";
 
 export type OutgoingMessage = Pick<
@@ -83,8 +84,9 @@ export async function claimDue(db: Db, args: ClaimArgs): Promise<ClaimedRow[]> {
   if (args.limit <= 0) return [];
   const gap = (chat: ReturnType<typeof sql>) => sql`(CASE WHEN ${chat} < 0 THEN ${ms(args.groupIntervalMs)} ELSE ${ms(args.perChatIntervalMs)} END)`;
   return db.transaction(async (tx) => {
-    const due = rowsOf<{ id: number | string; chat_id: number | string; wait_ms: number }>(
-      await tx.execute(sql`
+    const due = await rawRows<{ id: number | string; chat_id: number | string; wait_ms: number }>(
+      tx,
+      sql`
         SELECT o.id, o.chat_id,
                coalesce(ceil(1000 * extract(epoch FROM (
                  SELECT max(recent.sent_at) FROM outbox recent WHERE recent.chat_id = o.chat_id
@@ -112,7 +114,7 @@ export async function claimDue(db: Db, args: ClaimArgs): Promise<ClaimedRow[]> {
         ) AS head ON head.id = o.id
         WHERE o.status = 'queued' AND (o.lease_until IS NULL OR o.lease_until < now())
         ORDER BY head.priority, head.due DESC, head.not_before, o.id
-        FOR UPDATE OF o SKIP LOCKED`),
+        FOR UPDATE OF o SKIP LOCKED`,
     );
     if (due.length === 0) return [];
     const ids = due.map((r) => Number(r.id));
@@ -149,11 +151,12 @@ export async function claimDue(db: Db, args: ClaimArgs): Promise<ClaimedRow[]> {
 
 /** The chat's next slot in `send_pacing` (see reserveChatSlot), booked inside the claim. */
 async function bookChatSlot(tx: Db, chatId: number, intervalMs: number): Promise<number> {
-  const [row] = rowsOf<{ wait_ms: number }>(
-    await tx.execute(sql`
+  const [row] = await rawRows<{ wait_ms: number }>(
+    tx,
+    sql`
       INSERT INTO send_pacing AS p (chat_id, next_at) VALUES (${chatId}, now() + ${ms(intervalMs)})
       ON CONFLICT (chat_id) DO UPDATE SET next_at = greatest(p.next_at, now()) + ${ms(intervalMs)}
-      RETURNING greatest(0, ceil(1000 * extract(epoch FROM (p.next_at - now()))) - ${Math.round(intervalMs)})::integer AS wait_ms`),
+      RETURNING greatest(0, ceil(1000 * extract(epoch FROM (p.next_at - now()))) - ${Math.round(intervalMs)})::integer AS wait_ms`,
   );
   return Number(row?.wait_ms ?? 0);
 }
@@ -175,11 +178,6 @@ async function foldDigest(tx: Db, head: OutboxRow, limit: number): Promise<Outbo
 async function countMerged(tx: Db, headId: number): Promise<number> {
   const [row] = await tx.select({ n: sql<number>`count(*)::integer` }).from(outbox).where(eq(outbox.mergedInto, headId));
   return Number(row?.n ?? 0);
-}
-
-/** node-postgres answers raw SQL with `{ rows }`. */
-function rowsOf<T>(result: unknown): T[] {
-  return (result as { rows: T[] }).rows;
 }
 
 const mine = (id: number, owner: string) => and(eq(outbox.id, id), eq(outbox.leaseOwner, owner), eq(outbox.status, "queued"));

@@ -1,5 +1,6 @@
 import { and, desc, eq, gt, lt, sql } from "drizzle-orm";
 import type { Db } from "../client";
+import { rawRows } from "../raw";
 import { bookings, courses, messageHistory, messageRecipients, outbox, streams, studentMessages, studentRelays, users } from "../schema";
 import type { OutgoingMessage } from "./outbox";
 
@@ -88,15 +89,18 @@ export async function closeRelays(tx: Db, userId: number): Promise<void> {
  * within `gapMs`: each taken for this round (`edited_at` set), so one process edits it.
  */
 export async function takeRelaysToCount(db: Db, gapMs: number, limit = 20) {
-  const rows = await db.execute(sql`
+  const rows = await rawRows<{ user_id: string; chat_id: string; more: number; edit_as: "text" | "caption"; base_text: string; telegram_message_id: string; reply_markup: unknown }>(
+    db,
+    sql`
     UPDATE student_relays r SET edited_at = now()
     FROM outbox o
     WHERE o.id = r.outbox_id AND o.status = 'sent' AND o.telegram_message_id IS NOT NULL
       AND r.more > r.shown_more AND (r.edited_at IS NULL OR r.edited_at < now() - ${ms(gapMs)})
       AND (r.user_id, r.chat_id) IN (
         SELECT user_id, chat_id FROM student_relays WHERE more > shown_more ORDER BY relayed_at LIMIT ${limit})
-    RETURNING r.user_id, r.chat_id, r.more, r.edit_as, r.base_text, o.telegram_message_id, o.reply_markup`);
-  return (rows as unknown as { rows: Array<{ user_id: string; chat_id: string; more: number; edit_as: "text" | "caption"; base_text: string; telegram_message_id: string; reply_markup: unknown }> }).rows.map(
+    RETURNING r.user_id, r.chat_id, r.more, r.edit_as, r.base_text, o.telegram_message_id, o.reply_markup`,
+  );
+  return rows.map(
     (r) => ({ userId: Number(r.user_id), chatId: Number(r.chat_id), more: r.more, editAs: r.edit_as, baseText: r.base_text, messageId: Number(r.telegram_message_id), replyMarkup: r.reply_markup }),
   );
 }

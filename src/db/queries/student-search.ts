@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
+import { rawRows } from "../raw";
 import { USERS_NAME_TEXT } from "../shared-indexes";
 import type { StatusCounts } from "./bookings";
 
@@ -67,7 +68,7 @@ export async function searchStudents(db: Db, words: readonly string[], limit: nu
         ORDER BY b.user_id, b.created_at DESC, b.id DESC
       ) booked_only`;
 
-  const result = await db.execute(sql`
+  const rows = await rawRows<Row>(db, sql`
     WITH matched AS (
       SELECT user_id, username, first_name, last_name, updated_at::timestamptz AS active
       FROM users WHERE ${contains(USERS_NAME_TEXT)}${booked}
@@ -90,7 +91,6 @@ export async function searchStudents(db: Db, words: readonly string[], limit: nu
       FROM student_status_counts s WHERE s.user_id = r.user_id
     ) c
     ORDER BY r.rank, r.active DESC NULLS LAST, r.user_id`);
-  const rows = (result as unknown as { rows: Row[] }).rows;
   return {
     total: rows[0]?.total ?? 0,
     matches: rows.map((r) => ({

@@ -4,7 +4,7 @@ import { finishIfDone, finishRecallIfDone } from "../../../delivery/broadcasts";
 import { broadcastWords } from "../../broadcast-words";
 import { packRecall, parseRecall, parseScheduled } from "../../callback-data";
 import type { BotContext, Deps, Feature, InnerContext } from "../../context";
-import { editInPlace, enterConversation } from "../../edit";
+import { editButtonsInPlace, editInPlace, enterConversation } from "../../edit";
 import { formatScheduled } from "../../format/broadcast";
 import { formatCount } from "../../format/values";
 import { BROADCAST, broadcastConversation } from "./compose";
@@ -66,7 +66,7 @@ export function broadcastFeature(deps: Deps): Feature {
     if (!data || !broadcast) return ctx.answerCallbackQuery({ text: t.broadcast.recallGone });
     const ask = new InlineKeyboard().text(t.broadcast.recall, packRecall({ op: "ask", messageId: data.messageId }));
     if (data.op === "keep") {
-      await ctx.editMessageReplyMarkup({ reply_markup: ask });
+      await editButtonsInPlace(ctx, ask);
       return ctx.answerCallbackQuery({ text: t.broadcast.recallKept });
     }
     if (data.op === "ask") {
@@ -75,12 +75,12 @@ export function broadcastFeature(deps: Deps): Feature {
       const confirm = new InlineKeyboard()
         .text(t.broadcast.recallYes(formatCount(delivered - deleted, t)), packRecall({ op: "yes", messageId: data.messageId }))
         .text(t.broadcast.recallKeep, packRecall({ op: "keep", messageId: data.messageId }));
-      await ctx.editMessageReplyMarkup({ reply_markup: confirm });
+      await editButtonsInPlace(ctx, confirm);
       return ctx.answerCallbackQuery({ text: t.broadcast.recallAsk, show_alert: true });
     }
     const recall = await recallBroadcast(deps.db, data.messageId, ctx.from.id);
     ctx.log.info({ message_id: data.messageId, ...recall, admin_id: ctx.from.id }, "broadcast recall asked");
-    await ctx.editMessageReplyMarkup();
+    await editButtonsInPlace(ctx);
     if (!recall || recall.already) return ctx.answerCallbackQuery({ text: t.broadcast.recallAlready });
     if (recall.queued === 0) {
       // Nothing young enough to delete: the recall is over as it starts, and its report says so.
