@@ -4,6 +4,7 @@ import { listDueReminders, reminderKey } from "../db/queries/reminders";
 import type { Logger } from "../logger";
 import { enqueue } from "../db/queries/outbox";
 import { loadTemplate, renderTemplate } from "./templates";
+import { periodic, type Periodic } from "../periodic";
 
 /**
  * Queues a reminder for every confirmed booking whose stream starts within `hours` and has not
@@ -34,28 +35,18 @@ export async function queueDueReminders(
 export function startReminders(
   db: Db,
   options: { hours: number; timeZone: string; everyMs?: number; clock?: () => Date; logger: Logger; onQueued?: () => void },
-): { stop(): Promise<void> } {
-  let running: Promise<void> = Promise.resolve();
-  const tick = () => {
-    running = (async () => {
-      try {
-        for (;;) {
-          const queued = await queueDueReminders(db, { hours: options.hours, now: options.clock?.() ?? new Date(), timeZone: options.timeZone });
-          if (queued === 0) break;
-          options.logger.info({ queued }, "reminders queued");
-          options.onQueued?.();
-        }
-      } catch (err) {
-        options.logger.warn({ err }, "could not queue reminders; will try again");
+): Periodic {
+  const reminders = periodic(
+    async () => {
+      for (;;) {
+        const queued = await queueDueReminders(db, { hours: options.hours, now: options.clock?.() ?? new Date(), timeZone: options.timeZone });
+        if (queued === 0) return;
+        options.logger.info({ queued }, "reminders queued");
+        options.onQueued?.();
       }
-    })();
-  };
-  tick();
-  const timer = setInterval(tick, options.everyMs ?? 60_000);
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
     },
-  };
+    { everyMs: options.everyMs ?? 60_000, onError: (err) => options.logger.warn({ err }, "could not queue reminders; will try again") },
+  );
+  reminders.start();
+  return reminders;
 }

@@ -23,7 +23,7 @@ type SharedIndex = { name: string; table: string; why: string } & (
  * CONCURRENTLY, outside any transaction: on an adopted database of millions of bookings an
  * ordinary CREATE INDEX would hold the real bot's and dashboard's writes for as long as it
  * builds. (That is also why the migrations themselves no longer build them.) Each says what it
- * is for; the README's adoption section lists them.
+ * is for; docs/real-database.md lists them.
  */
 export const SHARED_INDEXES: readonly SharedIndex[] = [
   { name: "idx_bookings_created_id", table: "bookings", columns: `("created_at", "id")`, why: "keyset paging of all bookings, newest first" },

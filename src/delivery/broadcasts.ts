@@ -14,6 +14,7 @@ import {
 import { enqueue } from "../db/queries/outbox";
 import type { Logger } from "../logger";
 import type { OnOutcome } from "./worker";
+import { periodic } from "../periodic";
 
 /**
  * What a broadcast's admin reads about it, in their language: the bot layer's words, passed in
@@ -74,7 +75,6 @@ export function finishBroadcastOnLastRecipient(words: BroadcastWords): OnOutcome
 export function startBroadcastProgress(deps: { db: Db; api: Pick<Api, "editMessageText">; logger: Logger; words: BroadcastWords; everyMs?: number }) {
   const shown = new Map<number, string>();
   const settled = new Set<number>();
-  let running: Promise<void> = Promise.resolve();
 
   async function tick(): Promise<void> {
     for (const id of await listWatchedBroadcasts(deps.db)) {
@@ -101,16 +101,9 @@ export function startBroadcastProgress(deps: { db: Db; api: Pick<Api, "editMessa
     }
   }
 
-  const timer = setInterval(() => {
-    running = running.then(tick).catch((err) => deps.logger.warn({ err }, "could not update broadcast progress"));
-  }, deps.everyMs ?? 3_000);
-  return {
-    tick: () => (running = running.then(tick)),
-    async stop() {
-      clearInterval(timer);
-      await running.catch(() => {});
-    },
-  };
+  const progress = periodic(tick, { everyMs: deps.everyMs ?? 3_000, onError: (err) => deps.logger.warn({ err }, "could not update broadcast progress") });
+  progress.start();
+  return progress;
 }
 
 /**
@@ -119,7 +112,6 @@ export function startBroadcastProgress(deps: { db: Db; api: Pick<Api, "editMessa
  * database, so a restart loses none; one that was due while the bot was down goes at start.
  */
 export function startBroadcastScheduler(deps: { db: Db; logger: Logger; words: BroadcastWords; everyMs?: number }) {
-  let running: Promise<void> = Promise.resolve();
   async function tick(): Promise<void> {
     for (;;) {
       const started = await startDueBroadcasts(deps.db);
@@ -130,14 +122,7 @@ export function startBroadcastScheduler(deps: { db: Db; logger: Logger; words: B
       if (started.length === 0) return;
     }
   }
-  const timer = setInterval(() => {
-    running = running.then(tick).catch((err) => deps.logger.warn({ err }, "could not start scheduled broadcasts"));
-  }, deps.everyMs ?? 5_000);
-  return {
-    tick: () => (running = running.then(tick)),
-    async stop() {
-      clearInterval(timer);
-      await running.catch(() => {});
-    },
-  };
+  const scheduler = periodic(tick, { everyMs: deps.everyMs ?? 5_000, onError: (err) => deps.logger.warn({ err }, "could not start scheduled broadcasts") });
+  scheduler.start();
+  return scheduler;
 }

@@ -3,7 +3,8 @@ import type { InlineKeyboardMarkup } from "grammy/types";
 import type { Db } from "../db/client";
 import { markRelayShown, takeRelaysToCount } from "../db/queries/student-messages";
 import type { Logger } from "../logger";
-import { systemClock, type Clock } from "../telegram/clock";
+import { periodic } from "../periodic";
+import type { Clock } from "../telegram/clock";
 
 export type RelayCountsDeps = {
   db: Db;
@@ -23,12 +24,8 @@ export type RelayCountsDeps = {
  * writing a hundred messages a minute costs the admins one message and a few edits.
  */
 export function createRelayCounts(deps: RelayCountsDeps) {
-  const clock = deps.clock ?? systemClock;
   const everyMs = deps.everyMs ?? 5_000;
   const gapMs = deps.gapMs ?? 20_000;
-  const stopping = new AbortController();
-  let running: Promise<void> | undefined;
-
   async function tick(): Promise<void> {
     for (const relay of await takeRelaysToCount(deps.db, gapMs)) {
       const text = await deps.render(relay.chatId, relay.baseText, relay.more, relay.userId);
@@ -45,25 +42,5 @@ export function createRelayCounts(deps: RelayCountsDeps) {
     }
   }
 
-  async function loop(): Promise<void> {
-    while (!stopping.signal.aborted) {
-      try {
-        await tick();
-      } catch (err) {
-        deps.logger.warn({ err }, "could not update the counts on students' relayed messages");
-      }
-      await clock.sleep(everyMs, stopping.signal);
-    }
-  }
-
-  return {
-    tick,
-    start(): void {
-      running ??= loop();
-    },
-    async stop(): Promise<void> {
-      stopping.abort();
-      await running;
-    },
-  };
+  return periodic(tick, { everyMs, clock: deps.clock, onError: (err) => deps.logger.warn({ err }, "could not update the counts on students' relayed messages") });
 }

@@ -3,7 +3,8 @@ import type { InlineKeyboardMarkup } from "grammy/types";
 import type { Db } from "../db/client";
 import { clearReviewedProofs, countWaitingProofs, readBoard, recordBoard, takeBoardTurn } from "../db/queries/proof-queue";
 import type { Logger } from "../logger";
-import { systemClock, type Clock } from "../telegram/clock";
+import { periodic } from "../periodic";
+import type { Clock } from "../telegram/clock";
 
 /** What a board says (the bot layer's words, in the chat's language). */
 export type BoardView = { text: string; replyMarkup: InlineKeyboardMarkup };
@@ -32,12 +33,8 @@ const defaultGapMs = (chatId: number) => (chatId < 0 ? 10_000 : 3_000);
  * one group message each. One process at a time updates a chat's board (takeBoardTurn).
  */
 export function createReviewBoard(deps: ReviewBoardDeps) {
-  const clock = deps.clock ?? systemClock;
   const everyMs = deps.everyMs ?? 2_000;
   const gapMs = deps.gapMs ?? defaultGapMs;
-  const stopping = new AbortController();
-  let running: Promise<void> | undefined;
-
   async function show(chatId: number, waiting: number): Promise<void> {
     const board = await readBoard(deps.db, chatId);
     if ((board?.shown ?? 0) === waiting) return;
@@ -72,26 +69,6 @@ export function createReviewBoard(deps: ReviewBoardDeps) {
     }
   }
 
-  async function loop(): Promise<void> {
-    while (!stopping.signal.aborted) {
-      try {
-        await tick();
-      } catch (err) {
-        deps.logger.warn({ err }, "could not count the receipts waiting");
-      }
-      await clock.sleep(everyMs, stopping.signal);
-    }
-  }
-
-  return {
-    /** One look: clear what was reviewed elsewhere, count, update every board that changed. */
-    tick,
-    start(): void {
-      running ??= loop();
-    },
-    async stop(): Promise<void> {
-      stopping.abort();
-      await running;
-    },
-  };
+  // Each tick is one look: clear what was reviewed elsewhere, count, update every board that changed.
+  return periodic(tick, { everyMs, clock: deps.clock, onError: (err) => deps.logger.warn({ err }, "could not count the receipts waiting") });
 }
