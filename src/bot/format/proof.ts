@@ -17,18 +17,7 @@ const studentLine = (row: BookingRow, t: Texts) => `${displayName(t, row.firstNa
 export function formatProofCaption(notice: ProofNotice, t: Texts): string {
   const { booking: row, moved, price } = notice;
   const title = moved ? t.proof.title(row.id, statusText(0, t), statusText(1, t)) : t.proof.another(row.id, statusText(row.confirmed, t));
-  const full = [
-    title,
-    studentLine(row, t),
-    [courseTitle(row.courseId, row.courseName, t), streamTitle(row.courseStream, row.streamTitle, t), discountText(row.discountPercent, row.referralCode, t)]
-      .filter(Boolean)
-      .join(" · "),
-    price.dueCents === null ? undefined : t.proof.due(formatUsd(price.dueCents)),
-    t.proof.open(row.id),
-  ]
-    .filter((line) => line !== undefined)
-    .join("\n");
-  return full.length <= CAPTION_LIMIT ? full : [title, `id <code>${row.userId}</code>`, t.proof.open(row.id)].join("\n");
+  return receiptCaption(title, row, price, [], t);
 }
 
 /** A message to a student that failed for good, for the admins (HTML). */
@@ -45,14 +34,19 @@ export function formatFailedDelivery(failed: { kind: string; bookingId: number; 
 export function formatQueueCaption(item: { booking: BookingRow; price: Price; sentAt: Date; waiting: number }, timeZone: string, t: Texts): string {
   const row = item.booking;
   const title = t.queue.caption(row.id, formatCount(Math.max(0, item.waiting - 1), t));
+  return receiptCaption(title, row, item.price, [t.queue.sent(formatDateTime(item.sentAt, timeZone))], t);
+}
+
+/** A receipt's caption: whose, what for, what is due, then `extra`; only what identifies it past 1,024 characters. */
+function receiptCaption(title: string, row: BookingRow, price: Price, extra: string[], t: Texts): string {
   const full = [
     title,
     studentLine(row, t),
     [courseTitle(row.courseId, row.courseName, t), streamTitle(row.courseStream, row.streamTitle, t), discountText(row.discountPercent, row.referralCode, t)]
       .filter(Boolean)
       .join(" · "),
-    item.price.dueCents === null ? undefined : t.proof.due(formatUsd(item.price.dueCents)),
-    t.queue.sent(formatDateTime(item.sentAt, timeZone)),
+    price.dueCents === null ? undefined : t.proof.due(formatUsd(price.dueCents)),
+    ...extra,
     t.proof.open(row.id),
   ]
     .filter((line) => line !== undefined)

@@ -112,8 +112,11 @@ export async function lockStudentBookings(tx: Db, studentId: number): Promise<vo
   await tx.execute(sql`SELECT pg_advisory_xact_lock(${BOOKING_LOCK}, hashtext(${String(studentId)}))`);
 }
 
-/** A student's own bookings, newest first (for "my bookings"). */
-export function listOwnBookings(db: Db, userId: number, limit = 10) {
+/**
+ * Bookings with their course's and stream's names, as a student sees them (either may be gone
+ * or renamed by the dashboard: left joins), for the caller's WHERE, ORDER BY and LIMIT.
+ */
+export function bookingsWithTitles(db: Db) {
   return db
     .select({
       id: bookings.id,
@@ -126,7 +129,12 @@ export function listOwnBookings(db: Db, userId: number, limit = 10) {
     })
     .from(bookings)
     .leftJoin(courses, eq(courses.id, bookings.courseId))
-    .leftJoin(streams, eq(streams.code, bookings.courseStream))
+    .leftJoin(streams, eq(streams.code, bookings.courseStream));
+}
+
+/** A student's own bookings, newest first (for "my bookings"). */
+export function listOwnBookings(db: Db, userId: number, limit = 10) {
+  return bookingsWithTitles(db)
     .where(eq(bookings.userId, userId))
     .orderBy(desc(bookings.createdAt), desc(bookings.id))
     .limit(limit);

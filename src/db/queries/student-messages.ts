@@ -1,25 +1,15 @@
 import { and, desc, eq, gt, lt, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { rawRows } from "../raw";
-import { bookings, courses, messageHistory, messageRecipients, outbox, streams, studentMessages, studentRelays, users } from "../schema";
+import { bookings, messageHistory, messageRecipients, outbox, studentMessages, studentRelays, users } from "../schema";
 import type { OutgoingMessage } from "./outbox";
+import { bookingsWithTitles } from "./student-bookings";
 
 const ms = (value: number) => sql`(${Math.max(0, Math.round(value))}::integer * interval '1 millisecond')`;
 
 /** The booking a student's message is about: their newest live one (new, pending or confirmed), as the real bot picks it. */
 export async function liveBooking(db: Db, userId: number) {
-  const [row] = await db
-    .select({
-      id: bookings.id,
-      confirmed: bookings.confirmed,
-      courseId: bookings.courseId,
-      courseName: courses.name,
-      courseStream: bookings.courseStream,
-      streamTitle: streams.title,
-    })
-    .from(bookings)
-    .leftJoin(courses, eq(courses.id, bookings.courseId))
-    .leftJoin(streams, eq(streams.code, bookings.courseStream))
+  const [row] = await bookingsWithTitles(db)
     .where(and(eq(bookings.userId, userId), sql`${bookings.confirmed} IN (0, 1, 2)`))
     .orderBy(desc(bookings.createdAt), desc(bookings.id))
     .limit(1);
