@@ -401,7 +401,8 @@ export const COUPONS_CHOICE = {
 } as const;
 
 // ── Workshops: `w:h` the lessons, `w:g:<lesson>` a lesson's newest registrations, `w:o:<lesson>:<id>` /
-// `w:n:<lesson>:<id>` those older / newer than registration <id>; `w:f:<lesson>` its CSV, `w:a` everyone's ──
+// `w:n:<lesson>:<id>` those older / newer than registration <id>; `w:f:<lesson>` its CSV, `w:a` everyone's,
+// `w:b:<lesson>` a broadcast to its registrants ──
 // A lesson's type and date are the real bot's free text and may be null, so a button names the
 // lesson by its first registration's id (the lowest; the real bot updates rows, never deletes
 // them): at most 2 + 2 + 6 + 1 + 6 = 17 bytes.
@@ -410,7 +411,8 @@ export type WorkshopsCallback =
   | { op: "home" }
   | { op: "csv-all" }
   | { op: "page"; lesson: number; anchor: { dir: "first" } | { dir: "older" | "newer"; id: number } }
-  | { op: "csv"; lesson: number };
+  | { op: "csv"; lesson: number }
+  | { op: "broadcast"; lesson: number };
 
 export function packWorkshops(data: WorkshopsCallback): string {
   switch (data.op) {
@@ -420,12 +422,14 @@ export function packWorkshops(data: WorkshopsCallback): string {
       return "w:a";
     case "csv":
       return `w:f:${data.lesson.toString(36)}`;
+    case "broadcast":
+      return `w:b:${data.lesson.toString(36)}`;
   }
   const lesson = data.lesson.toString(36);
   return data.anchor.dir === "first" ? `w:g:${lesson}` : `w:${data.anchor.dir === "older" ? "o" : "n"}:${lesson}:${data.anchor.id.toString(36)}`;
 }
 
-const WORKSHOPS = new RegExp(`^w:(?:([ha])|([gf]):(${ID36})|([on]):(${ID36}):(${ID36}))$`);
+const WORKSHOPS = new RegExp(`^w:(?:([ha])|([gfb]):(${ID36})|([on]):(${ID36}):(${ID36}))$`);
 
 export function parseWorkshops(data: string): WorkshopsCallback | undefined {
   const m = WORKSHOPS.exec(data);
@@ -434,6 +438,7 @@ export function parseWorkshops(data: string): WorkshopsCallback | undefined {
   const [lesson, id] = [parseInt(m[3] ?? m[5]!, 36), m[6] === undefined ? 0 : parseInt(m[6], 36)];
   if (lesson > MAX_SERIAL || id > MAX_SERIAL) return undefined;
   if (m[2] === "f") return { op: "csv", lesson };
+  if (m[2] === "b") return { op: "broadcast", lesson };
   if (m[2] === "g") return { op: "page", lesson, anchor: { dir: "first" } };
   return { op: "page", lesson, anchor: { dir: m[4] === "o" ? "older" : "newer", id } };
 }

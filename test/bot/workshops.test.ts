@@ -91,14 +91,14 @@ describe("/workshops", () => {
     const first = await h.press(message, "10.12.2025 · Магия вайбкодинга (7)");
     expect(first.map((c) => c.method)).toEqual(["editMessageText", "answerCallbackQuery"]);
     expect(first[0]!.payload.text).toBe(PAGE_1);
-    expect(buttonRows(first[0]!.payload.reply_markup)).toEqual([["Старше ▶"], ["⬇️ CSV", "↩ К урокам"]]);
+    expect(buttonRows(first[0]!.payload.reply_markup)).toEqual([["Старше ▶"], ["📣 Написать им", "⬇️ CSV", "↩ К урокам"]]);
 
     const second = await h.press(message, "Старше ▶");
     expect(second[0]!.payload.text).toBe(PAGE_2);
-    expect(buttonRows(second[0]!.payload.reply_markup)).toEqual([["◀ Новее", "Старше ▶"], ["⬇️ CSV", "↩ К урокам"]]);
+    expect(buttonRows(second[0]!.payload.reply_markup)).toEqual([["◀ Новее", "Старше ▶"], ["📣 Написать им", "⬇️ CSV", "↩ К урокам"]]);
     const third = await h.press(message, "Старше ▶");
     expect(third[0]!.payload.text).toBe(PAGE_3);
-    expect(buttonRows(third[0]!.payload.reply_markup)).toEqual([["◀ Новее"], ["⬇️ CSV", "↩ К урокам"]]);
+    expect(buttonRows(third[0]!.payload.reply_markup)).toEqual([["◀ Новее"], ["📣 Написать им", "⬇️ CSV", "↩ К урокам"]]);
     expect((await h.press(message, "◀ Новее"))[0]!.payload.text).toBe(PAGE_2);
     expect((await h.press(message, "◀ Новее"))[0]!.payload.text).toBe(PAGE_1);
 
@@ -156,7 +156,7 @@ describe("/workshops", () => {
     await h.send("/workshops");
     const message = h.lastSent();
     // Not a lesson's first registration, past the serial range, unknown ops, padded ids.
-    for (const data of ["w:g:2", "w:f:2", "w:o:2:1", "w:g:zik0zk", "w:g:0", "w:g:01", "w:x", "w:h:", "w:n:1", "w:g:zzzzzzz"]) {
+    for (const data of ["w:g:2", "w:f:2", "w:b:2", "w:o:2:1", "w:g:zik0zk", "w:g:0", "w:g:01", "w:x", "w:h:", "w:n:1", "w:g:zzzzzzz"]) {
       const calls = await h.pressData(message, data);
       expect(calls, data).toEqual([{ method: "answerCallbackQuery", payload: expect.objectContaining({ text: "Эта кнопка устарела. Откройте заново: /workshops" }) }]);
     }
@@ -184,7 +184,25 @@ describe("/workshops", () => {
     expect(buttonRows(calls[0]!.payload.reply_markup).at(-1)).toEqual(["⬇️ CSV: all registrations"]);
     const page = await h.press(h.lastSent(ENGLISH_ADMIN.id), "03.12.2025 · Claude Code workshop (1)", ENGLISH_ADMIN);
     expect(page[0]!.payload.text!.split("\n").slice(0, 2)).toEqual(["🎓 <b>Claude Code workshop</b> · 📅 03.12.2025", "1 registration · 1–1"]);
-    expect(buttonRows(page[0]!.payload.reply_markup)).toEqual([["⬇️ CSV", "↩ Lessons"]]);
+    expect(buttonRows(page[0]!.payload.reply_markup)).toEqual([["📣 Message them", "⬇️ CSV", "↩ Lessons"]]);
+  });
+
+  it("📣 on a lesson starts /broadcast to its registrants (an undated lesson too): the same steps from what to send, recorded as the lesson's group", async () => {
+    await h.send("/workshops");
+    await h.press(h.lastSent(), "без даты · Воркшоп по Cursor (2)");
+    const chosen = await h.press(h.lastSent(), "📣 Написать им");
+    expect(chosen.filter((c) => c.method === "sendMessage").map((c) => c.payload.text)).toEqual([
+      "📨 Рассылка: участники урока «Воркшоп по Cursor» · без даты. Получателей: 2.",
+      "Пришлите сообщение для рассылки — так, как его увидят студенты: текст (оформление Telegram сохранится), фото, видео или документ с подписью. /cancel — отмена.",
+    ]);
+    const preview = await h.send("Урок завтра в 19:00");
+    expect(preview.map((c) => c.method)).toEqual(["copyMessage", "sendMessage"]);
+    expect(preview[1]!.payload.text).toBe("☝️ Так сообщение увидят студенты.\nКому: участники урока «Воркшоп по Cursor» · без даты — 2\nКогда: сразу после подтверждения");
+    await h.press(h.lastSent(), "📨 Отправить 2");
+    expect(await rawQuery(database, "SELECT message_text, recipient_type, recipient_group, total_recipients FROM message_history")).toEqual([
+      { message_text: "Урок завтра в 19:00", recipient_type: "group", recipient_group: "lesson:cursor_lesson:", total_recipients: 2 },
+    ]);
+    expect(await rawQuery(database, "SELECT user_id::int AS id FROM message_recipients ORDER BY user_id")).toEqual([{ id: 5009 }, { id: 5010 }]);
   });
 
   it("a lesson's first registration gone (a clean-up by hand): its old button says so and changes nothing", async () => {

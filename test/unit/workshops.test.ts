@@ -15,6 +15,7 @@ describe("/workshops callback data", () => {
     ["w:o:a:zik0zj", { op: "page", lesson: 10, anchor: { dir: "older", id: MAX_SERIAL } }],
     ["w:n:zik0zj:1", { op: "page", lesson: MAX_SERIAL, anchor: { dir: "newer", id: 1 } }],
     ["w:f:zik0zj", { op: "csv", lesson: MAX_SERIAL }],
+    ["w:b:2s", { op: "broadcast", lesson: 100 }],
   ];
 
   it.each(cases)("%s", (data, parsed) => {

@@ -2,7 +2,9 @@ import { Composer, InputFile } from "grammy";
 import { countRegistrations, findLesson, iterateRegistrations, listLessons, listRegistrationsPage, type Lesson } from "../../db/queries/workshops";
 import { parseWorkshops } from "../callback-data";
 import type { BotContext, Deps, Feature, InnerContext } from "../context";
-import { editInPlace } from "../edit";
+import { editInPlace, enterConversation } from "../edit";
+import { BROADCAST } from "./broadcast/compose";
+import type { PresetAudience } from "./broadcast/audience";
 import { csvChunks } from "../format/csv";
 import { truncate } from "../format/html";
 import { MAX_TITLE, countNoun } from "../format/values";
@@ -22,7 +24,8 @@ const fileSlug = (lesson: Lesson) =>
 /**
  * `/workshops`: the real bot's free-lesson registrations, read only. The lessons (type and date)
  * with their counts, newest first; a lesson's registrations page by page (◀ ▶ in place); CSV of a
- * lesson or of all. Every button carries its whole state, so old messages keep working.
+ * lesson or of all; "📣" starts /broadcast to a lesson's registrants. Every button carries its
+ * whole state, so old messages keep working.
  */
 export function workshopsFeature(deps: Deps): Feature {
   const { db, config } = deps;
@@ -70,6 +73,13 @@ export function workshopsFeature(deps: Deps): Feature {
     if (data.op === "csv") {
       await sendCsv(ctx, lesson);
       return ctx.answerCallbackQuery();
+    }
+    if (data.op === "broadcast") {
+      // /broadcast with this lesson's registrants already chosen: the same steps from "what to send".
+      await ctx.answerCallbackQuery();
+      const label = t.broadcast.lessonLabel(truncate(lessonName(lesson.lessonType, t), 40), lessonDate(lesson.lessonDate, t));
+      const preset: PresetAudience = { label, audience: { kind: "lesson", lessonType: lesson.lessonType, lessonDate: lesson.lessonDate } };
+      return enterConversation(ctx, BROADCAST, preset);
     }
     const page = await listRegistrationsPage(db, lesson, data.anchor, config.pageSize);
     const screen = formatRegistrations(lesson, page, config.timeZone, t);

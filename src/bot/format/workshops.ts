@@ -76,7 +76,7 @@ export function formatRegistration(row: RegistrationRow, timeZone: string, t: Te
 }
 
 /**
- * A page of a lesson's registrations, newest first, with ◀ ▶, CSV and back. Rows that would push
+ * A page of a lesson's registrations, newest first, with ◀ ▶, a broadcast to them, CSV and back. Rows that would push
  * the message past 4096 characters are left for the next page, which starts after the last one shown.
  */
 export function formatRegistrations(lesson: Lesson, page: RegistrationsPage, timeZone: string, t: Texts): WorkshopsScreen {
@@ -96,6 +96,7 @@ export function formatRegistrations(lesson: Lesson, page: RegistrationsPage, tim
   if (page.hasNewer && first) keyboard.text(w.newer, packWorkshops({ op: "page", lesson: lesson.id, anchor: { dir: "newer", id: first.id } }));
   if (hasOlder && last) keyboard.text(w.older, packWorkshops({ op: "page", lesson: lesson.id, anchor: { dir: "older", id: last.id } }));
   if ((page.hasNewer && first) || (hasOlder && last)) keyboard.row();
+  if (page.total > 0) keyboard.text(w.broadcast, packWorkshops({ op: "broadcast", lesson: lesson.id }));
   keyboard.text(w.csv, packWorkshops({ op: "csv", lesson: lesson.id })).text(w.toLessons, packWorkshops({ op: "home" }));
   return { text: [title, position, "", ...entries.slice(0, shown)].join("\n"), keyboard };
 }

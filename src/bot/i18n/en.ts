@@ -254,6 +254,7 @@ export const en: Texts = {
     noTime: "time not recorded",
     newer: "◀ Newer",
     older: "Older ▶",
+    broadcast: "📣 Message them",
     csv: "⬇️ CSV",
     csvAll: "⬇️ CSV: all registrations",
     toLessons: "↩ Lessons",

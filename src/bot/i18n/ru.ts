@@ -266,6 +266,7 @@ export const ru = {
     noTime: "время не записано",
     newer: "◀ Новее",
     older: "Старше ▶",
+    broadcast: "📣 Написать им",
     csv: "⬇️ CSV",
     csvAll: "⬇️ CSV: все записи",
     toLessons: "↩ К урокам",

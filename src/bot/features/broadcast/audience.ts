@@ -46,6 +46,8 @@ export type Chosen = { audience: Audience; label: string; recipients: number; un
 
 type Conv = Conversation<BotContext, InnerContext>;
 type Option = { label: string; audience: Audience };
+/** An audience chosen before the conversation starts (a lesson's "📣" in /workshops): plain data, as conversation arguments are. */
+export type PresetAudience = Option;
 type Person = { userId: number; name: string };
 
 /**
@@ -53,15 +55,14 @@ type Person = { userId: number; name: string };
  * who never booked, a free lesson's registrants, or students picked by hand. An audience nobody
  * in it can be sent to is said so, and the question asked again. Undefined: the admin left.
  */
-export async function chooseAudience(conversation: Conv, ctx: InnerContext, deps: Deps): Promise<Chosen | undefined> {
+export async function chooseAudience(conversation: Conv, ctx: InnerContext, deps: Deps, preset?: PresetAudience): Promise<Chosen | undefined> {
   const t = ctx.t;
   const n = (value: number) => formatCount(value, t);
   let asker = ctx;
+  let given = preset && { ...preset, ctx };
   for (;;) {
-    const question = await asker.reply(t.broadcast.whom, { reply_markup: whomKeyboard(t) });
-    const picked = await choose(conversation, question, [...STATUS_CHOICES.map(([code]) => packBroadcastStatus(code)), ...KINDS.map(packAudienceKind)], t);
-    if (!picked) return undefined;
-    const option = await optionFor(conversation, picked, deps);
+    const option = given ?? (await askAudience(conversation, asker, deps));
+    given = undefined;
     if (!option) return undefined;
     if ("retry" in option) {
       asker = option.ctx;
@@ -77,6 +78,14 @@ export async function chooseAudience(conversation: Conv, ctx: InnerContext, deps
     await option.ctx.reply(t.broadcast.chosen(option.label, n(counted.recipients), skipped));
     return { audience: option.audience, label: option.label, ...counted, ctx: option.ctx };
   }
+}
+
+/** "To whom?" and what the answer needs next (which course, lesson, whom). Undefined: the admin left. */
+async function askAudience(conversation: Conv, asker: InnerContext, deps: Deps) {
+  const t = asker.t;
+  const question = await asker.reply(t.broadcast.whom, { reply_markup: whomKeyboard(t) });
+  const picked = await choose(conversation, question, [...STATUS_CHOICES.map(([code]) => packBroadcastStatus(code)), ...KINDS.map(packAudienceKind)], t);
+  return picked && optionFor(conversation, picked, deps);
 }
 
 function whomKeyboard(t: Texts): InlineKeyboard {

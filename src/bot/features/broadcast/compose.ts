@@ -12,7 +12,7 @@ import { nextInput, nextMessage } from "../../conversation-input";
 import { formatCount, formatDateTime } from "../../format/values";
 import type { Texts } from "../../i18n";
 import { conversationPlugins } from "../../middleware";
-import { TIMEOUT_MS, chooseAudience, type Chosen } from "./audience";
+import { TIMEOUT_MS, chooseAudience, type Chosen, type PresetAudience } from "./audience";
 
 export const BROADCAST = "broadcast";
 
@@ -29,9 +29,9 @@ type Draft = { message: Pick<Message, "message_id" | "chat">; summary: string; b
  * transaction; a progress message follows a broadcast sent at once, and a report comes at the end.
  */
 export function broadcastConversation(deps: Deps) {
-  async function compose(conversation: Conv, ctx: InnerContext) {
+  async function compose(conversation: Conv, ctx: InnerContext, preset?: PresetAudience) {
     const t = ctx.t;
-    const chosen = await chooseAudience(conversation, ctx, deps);
+    const chosen = await chooseAudience(conversation, ctx, deps, preset);
     if (!chosen) return;
     const content = await askContent(conversation, chosen.ctx, t);
     if (!content) return;
