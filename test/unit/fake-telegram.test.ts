@@ -153,3 +153,22 @@ describe("the harness", () => {
     await expect(h.close()).resolves.toBeUndefined();
   });
 });
+
+describe("the fake Bot API's limits (as Telegram's)", () => {
+  it("refuses text over 4,096, captions over 1,024, toasts over 200 and callback_data over 64 bytes", () => {
+    expect(telegramLimitProblems("sendMessage", { text: "x".repeat(4096) })).toEqual([]);
+    expect(telegramLimitProblems("sendMessage", { text: "x".repeat(4097) })).toEqual(["sendMessage: text over 4096 characters (4097)"]);
+    expect(telegramLimitProblems("sendPhoto", { caption: "x".repeat(1024) })).toEqual([]);
+    expect(telegramLimitProblems("sendDocument", { caption: "x".repeat(1025) })).toEqual(["sendDocument: caption over 1024 characters (1025)"]);
+    expect(telegramLimitProblems("editMessageCaption", { caption: "x".repeat(1025) })).toHaveLength(1);
+    expect(telegramLimitProblems("answerCallbackQuery", { text: "x".repeat(200) })).toEqual([]);
+    expect(telegramLimitProblems("answerCallbackQuery", { text: "😀".repeat(101) })).toEqual(["answerCallbackQuery: text over 200 characters (202)"]);
+    const button = (data: string) => ({ reply_markup: { inline_keyboard: [[{ text: "b", callback_data: data }]] } });
+    expect(telegramLimitProblems("sendMessage", { text: "x", ...button("я".repeat(32)) })).toEqual([]);
+    expect(telegramLimitProblems("sendMessage", { text: "x", ...button("я".repeat(33)) })).toHaveLength(1);
+    expect(telegramLimitProblems("sendPhoto", { caption: "x", ...button("") })).toHaveLength(1);
+    expect(telegramLimitProblems("sendMessage", { text: "x", reply_markup: { inline_keyboard: [[]] } })).toEqual([
+      'sendMessage: empty keyboard row in {"inline_keyboard":[[]]}',
+    ]);
+  });
+});
