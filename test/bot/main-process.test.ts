@@ -9,6 +9,7 @@ import { freePort } from "../helpers/free-port";
 import { TEST_TOKEN } from "../helpers/harness";
 import { throwawayDir } from "../helpers/throwaway-server";
 import { ADMIN, messageUpdate } from "../helpers/updates";
+import { eventually } from "../helpers/eventually";
 
 // `npm start` as a user runs it: the same build (prestart), a real process long polling a
 // (fake) Bot API, no DATABASE_URL, so the embedded PostgreSQL in a fresh DATA_DIR: created,
@@ -50,16 +51,6 @@ function startBot(data = join(dir, "data"), pgPort = port) {
   return run;
 }
 
-async function until<T>(what: string, probe: () => T | undefined, output: () => string, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; output:\n${output()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 const postmasterPid = (data: string): number | undefined => {
   const file = join(data, "postgres", "postmaster.pid");
   return existsSync(file) ? Number(readFileSync(file, "utf8").split("\n")[0]) : undefined;
@@ -83,10 +74,10 @@ function killServer(data: string): void {
 
 async function answersBookings(run: ReturnType<typeof startBot>): Promise<void> {
   const polls = api.callsOf("getUpdates").length;
-  await until("polling", () => (api.callsOf("getUpdates").length > polls ? true : undefined), () => run.output);
+  await eventually("polling", () => api.callsOf("getUpdates").length > polls, { context: () => run.output });
   const sent = api.callsOf("sendMessage").length;
   api.pushUpdates(messageUpdate("/bookings"));
-  const reply = await until("the reply", () => api.callsOf("sendMessage")[sent], () => run.output);
+  const reply = await eventually("the reply", () => api.callsOf("sendMessage")[sent], { context: () => run.output });
   expect(reply.payload.text).toContain("Заявок пока нет.");
 }
 
@@ -202,10 +193,10 @@ describe("start-up in plain words", () => {
     const apiPort = await freePort();
     const apiRoot = `http://127.0.0.1:${apiPort}`;
     const run = startWith(withDatabase(database.url, apiRoot));
-    await until("the retry line", () => (run.output.includes(`cannot reach the Bot API at ${apiRoot} (ECONNREFUSED); retrying in 1 s`) ? true : undefined), () => run.output);
+    await eventually("the retry line", () => run.output.includes(`cannot reach the Bot API at ${apiRoot} (ECONNREFUSED); retrying in 1 s`), { context: () => run.output });
     const late = await FakeTelegram.start(apiPort);
     try {
-      await until("polling", () => (run.output.includes("bot is running (long polling)") ? true : undefined), () => run.output);
+      await eventually("polling", () => run.output.includes("bot is running (long polling)"), { context: () => run.output });
       noStack(run.output);
       run.child.kill("SIGTERM");
       expect(await run.exited).toBe(0);

@@ -3,6 +3,7 @@ import type { User } from "grammy/types";
 import { createSendBudget } from "../../src/telegram/send-budget";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { addCourse } from "../helpers/fixtures";
+import { eventually } from "../helpers/eventually";
 import { createHarness, type Harness } from "../helpers/harness";
 import { ADMIN, messageUpdate } from "../helpers/updates";
 import { FAST, backlog, deliverAll, queue, testWorker } from "../delivery/helpers";
@@ -74,7 +75,7 @@ describe("a 429 on a call the bot makes", () => {
     // The group is refused for 3 s: the bot's call to it waits, a student's /start does not.
     h.api.failChat(GROUP, tooMany(3), 1);
     const inGroup = h.bot.api.sendMessage(GROUP, "📥 board");
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await eventually("the group's 429", () => h.api.calls.some((c) => c.payload.chat_id === GROUP && c.outcome === 429));
     await h.bot.handleUpdate(messageUpdate("/start", STUDENT));
     await inGroup;
     const toGroup = h.api.calls.filter((c) => c.payload.chat_id === GROUP);
@@ -94,7 +95,7 @@ describe("one budget for replies and the outbox", () => {
     await queue(database.db, backlog(6, 6, "bulk"));
     const worker = testWorker(database.db, h.api, { ...FAST, ratePerSecond: 2 }, { budget });
     const delivering = deliverAll(worker);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await eventually("the broadcast's first message on its way", () => h.api.callsOf("sendMessage").length > 0);
     await h.send("/help", ADMIN);
     await delivering;
     const order = h.api.calls.filter((c) => c.method === "sendMessage").map((c) => (c.payload.chat_id === ADMIN.id ? "admin" : "bulk"));

@@ -9,9 +9,10 @@ import { createTestDatabase, rawExec, rawQuery, type TestDatabase } from "../hel
 import { buttonRows, createHarness, type Harness } from "../helpers/harness";
 import { REAL_BOT_SETUP, REAL_SCHEMA, realSystem } from "../helpers/real-system";
 import { ADMIN } from "../helpers/updates";
-import { FAST, allDone, testWorker, until } from "../delivery/helpers";
+import { FAST, allDone, testWorker } from "../delivery/helpers";
 import { finishBroadcastOnLastRecipient } from "../../src/delivery/broadcasts";
 import { broadcastWords } from "../../src/bot/broadcast-words";
+import { eventually } from "../helpers/eventually";
 
 /**
  * Our bot beside the real Python bot and dashboard on one database: the real schema exactly, our
@@ -185,14 +186,23 @@ describe("the real system's database, shared", () => {
     // '2026-03-01 12:00:00' in Pago Pago is 23:00 UTC, 02:00 the next day in Moscow (TZ_DISPLAY).
     const calls = await h.send(`/user ${ANNA.id}`);
     expect(calls[0]!.payload.text).toContain("Впервые в боте: 02.03.2026 02:00");
-    // A row the real bot's upsert just wrote with now() reads as now.
+    // A row the real bot's upsert writes with now() reads as the moment it was written: between
+    // two readings of the server's clock taken around it (milliseconds, as a Date has them).
+    const serverClock = async () => Number((await rawQuery(database, "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS ms"))[0]!.ms);
+    const expectWrittenBetween = (ms: number, before: number, after: number) => {
+      expect(ms).toBeGreaterThanOrEqual(Math.floor(before));
+      expect(ms).toBeLessThanOrEqual(Math.ceil(after));
+    };
+    let before = await serverClock();
+    await real.upsertUser(BORIS);
     const [row] = await rawQuery(database, "SELECT (extract(epoch FROM updated_at::timestamptz) * 1000)::float8 AS ms FROM users WHERE user_id = $1", [BORIS.id]);
-    expect(Math.abs(Number(row!.ms) - Date.now())).toBeLessThan(60_000);
+    expectWrittenBetween(Number(row!.ms), before, await serverClock());
     const { findStudent } = await import("../../src/db/queries/students");
+    before = await serverClock();
     await rawExec(database, `UPDATE users SET first_seen_at = now() WHERE user_id = ${IRA.id}`);
     await real.upsertUser({ id: IRA.id, username: "ira", firstName: "Ира" });
     const ira = await findStudent(database.db, { userId: IRA.id });
-    expect(Math.abs(ira!.firstSeenAt!.getTime() - Date.now())).toBeLessThan(60_000);
+    expectWrittenBetween(ira!.firstSeenAt!.getTime(), before, await serverClock());
   });
 
   it("shows the real bot's events in the card's history, with the admin who approved", async () => {
@@ -293,7 +303,7 @@ describe("the real system's database, shared", () => {
     const worker = testWorker(database.db, h.api, FAST, { onOutcome: finishBroadcastOnLastRecipient(broadcastWords) });
     worker.start();
     try {
-      await until("the outbox is delivered", () => allDone(database.db));
+      await eventually("the outbox is delivered", () => allDone(database.db));
     } finally {
       await worker.stop();
     }

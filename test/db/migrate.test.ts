@@ -7,7 +7,8 @@ import type { Logger } from "../../src/logger";
 import { createTestDatabase, migrationCount, rawExec, rawQuery, type TestDatabase } from "../helpers/db";
 import { REAL_SCHEMA } from "../helpers/real-system";
 import { captureLogs } from "../helpers/harness";
-import { until } from "../delivery/helpers";
+import {  } from "../delivery/helpers";
+import { eventually } from "../helpers/eventually";
 
 describe("migrations", () => {
   let database: TestDatabase;
@@ -69,7 +70,7 @@ describe("migrations started concurrently", () => {
         done = true;
       });
       // It says it waits (after trying the lock), and waits.
-      await until("it says it waits", () => logs.lines.some((l) => l.msg === "another process is migrating the database; waiting for it"));
+      await eventually("it says it waits", () => logs.lines.some((l) => l.msg === "another process is migrating the database; waiting for it"));
       expect(done).toBe(false);
       expect((await other.query("SELECT to_regclass('public.streams') AS t")).rows[0]).toEqual({ t: null });
 

@@ -3,7 +3,8 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { FakeTelegram } from "../helpers/fake-telegram";
-import { backlog, deliveryCounts, outboxRows, queue, until } from "./helpers";
+import { backlog, deliveryCounts, outboxRows, queue } from "./helpers";
+import { eventually } from "../helpers/eventually";
 
 // Real processes, really killed, one after the other on one database.
 const SCRIPT = fileURLToPath(new URL("./worker-process.ts", import.meta.url));
@@ -44,9 +45,7 @@ it("SIGKILL mid-backlog loses nothing; a message is sent twice only if killed be
 
   // 1: killed at whatever moment it happens to be in when 30 messages are out.
   const first = startWorker(database.url);
-  await until("30 deliveries", () => fake.delivered().length >= 30, 30_000).catch((err) => {
-    throw new Error(`${(err as Error).message}; output:\n${output}`);
-  });
+  await eventually("30 deliveries", () => fake.delivered().length >= 30, { context: () => output });
   const deliveredAtKill = fake.delivered().length;
   first.child.kill("SIGKILL");
   kills++;
@@ -70,9 +69,7 @@ it("SIGKILL mid-backlog loses nothing; a message is sent twice only if killed be
 
   // 3: runs to the end once the dead processes' leases expire, then stops cleanly.
   const third = startWorker(database.url);
-  await until("every message delivered", () => deliveryCounts(fake).size === MESSAGES, 30_000).catch((err) => {
-    throw new Error(`${(err as Error).message}; output:\n${output}`);
-  });
+  await eventually("every message delivered", () => deliveryCounts(fake).size === MESSAGES, { context: () => output });
   third.child.kill("SIGTERM");
   expect(await third.exited).toBe(0);
 

@@ -3,7 +3,8 @@ import { openPostgres } from "../../src/db/client";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { FakeTelegram } from "../helpers/fake-telegram";
 import { TcpProxy } from "../helpers/tcp-proxy";
-import { allDone, backlog, deliveryCounts, queue, testWorker, until } from "./helpers";
+import { allDone, backlog, deliveryCounts, queue, testWorker } from "./helpers";
+import { eventually } from "../helpers/eventually";
 
 // The worker's database goes away mid-backlog and comes back: it logs, waits, and finishes by
 // itself, every message once.
@@ -33,11 +34,11 @@ it("resumes by itself when the database comes back, delivering each message once
   const worker = testWorker(viaProxy.db, fake, { ratePerSecond: 100, perChatIntervalMs: 0, pollMs: 20 });
   worker.start();
   try {
-    await until("some deliveries", () => fake.delivered().length >= 5);
+    await eventually("some deliveries", () => fake.delivered().length >= 5);
     proxy.down();
-    await until("a logged claim failure", () => worker.logs.some((l) => l.msg === "could not claim messages; will retry"), 10_000);
+    await eventually("a logged claim failure", () => worker.logs.some((l) => l.msg === "could not claim messages; will retry"));
     proxy.up();
-    await until("the whole backlog", () => allDone(database.db), 30_000);
+    await eventually("the whole backlog", () => allDone(database.db));
   } finally {
     await worker.stop();
   }

@@ -2,7 +2,8 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { blockedUsers, users } from "../../src/db/schema";
 import { TEST_TOKEN } from "../helpers/harness";
-import { allDone, backlog, outboxRows, queue, until, useDeliveryFixture } from "./helpers";
+import { allDone, backlog, outboxRows, queue, useDeliveryFixture } from "./helpers";
+import { eventually } from "../helpers/eventually";
 
 const { database, fake, worker: newWorker, reopenFake } = useDeliveryFixture();
 
@@ -10,7 +11,7 @@ async function deliverOne(options: Parameters<typeof newWorker>[0] = {}) {
   await queue(database.db, backlog(1, 1));
   const worker = newWorker(options);
   worker.start();
-  const [row] = await until("a final state", () => allDone(database.db));
+  const [row] = await eventually("a final state", () => allDone(database.db));
   return { row: row!, calls: fake.callsOf("sendMessage"), worker };
 }
 
@@ -29,7 +30,7 @@ describe("delivery failures", () => {
     await queue(database.db, backlog(12, 12));
     fake.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } });
     newWorker().start();
-    const rows = await until("all sent", () => allDone(database.db));
+    const rows = await eventually("all sent", () => allDone(database.db));
     expect(rows.map((r) => r.status)).toEqual(Array(12).fill("sent"));
     const calls = fake.callsOf("sendMessage");
     const limited = calls.find((c) => c.outcome === 429)!;
@@ -103,7 +104,7 @@ describe("delivery failures", () => {
     await queue(database.db, backlog(2, 2));
     const worker = newWorker();
     worker.start();
-    const rows = await until("final states", () => allDone(database.db));
+    const rows = await eventually("final states", () => allDone(database.db));
     expect(JSON.stringify(worker.logs)).not.toContain(TEST_TOKEN.split(":")[1]);
     expect(JSON.stringify(rows)).not.toContain(TEST_TOKEN.split(":")[1]);
   });

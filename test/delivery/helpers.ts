@@ -55,16 +55,6 @@ export function outboxRows(db: Db): Promise<OutboxRow[]> {
   return db.select().from(outbox).orderBy(asc(outbox.id));
 }
 
-export async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** Every queued row has reached a final state. */
 export async function allDone(db: Db): Promise<OutboxRow[] | undefined> {
   const rows = await outboxRows(db);

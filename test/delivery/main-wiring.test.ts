@@ -4,7 +4,8 @@ import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { FakeTelegram } from "../helpers/fake-telegram";
 import { TEST_TOKEN } from "../helpers/harness";
 import { ADMIN } from "../helpers/updates";
-import { backlog, outboxRows, queue, until } from "./helpers";
+import { backlog, outboxRows, queue } from "./helpers";
+import { eventually } from "../helpers/eventually";
 
 // `npm start` delivers what is queued, and a SIGTERM lets the send on the wire finish and be
 // recorded before the database closes.
@@ -36,9 +37,7 @@ it("the bot process runs the worker and stops it gracefully on SIGTERM", async (
   child.stderr!.on("data", (d) => (output += d));
   const exited = new Promise<number | null>((resolve) => child!.on("exit", (code) => resolve(code)));
 
-  await until("the slow send on the wire", () => fake.callsOf("sendMessage").some((c) => c.payload.chat_id === 7003), 30_000).catch((err) => {
-    throw new Error(`${(err as Error).message}; output:\n${output}`);
-  });
+  await eventually("the slow send on the wire", () => fake.callsOf("sendMessage").some((c) => c.payload.chat_id === 7003), { context: () => output });
   child.kill("SIGTERM");
   expect(await exited).toBe(0);
   expect(output).toContain('"msg":"stopped"');

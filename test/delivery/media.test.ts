@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { rawQuery } from "../helpers/db";
-import { allDone, queue, until, useDeliveryFixture } from "./helpers";
+import { allDone, queue, useDeliveryFixture } from "./helpers";
+import { eventually } from "../helpers/eventually";
 
 /**
  * Outbox rows with a photo or document (payment proofs re-sent to admins): sent with sendPhoto /
@@ -13,7 +14,7 @@ const KEYBOARD = { inline_keyboard: [[{ text: "🟢 Подтвердить", cal
 async function deliver(rows: Parameters<typeof queue>[1], options: Parameters<typeof newWorker>[0] = {}) {
   await queue(database.db, rows);
   newWorker(options).start();
-  return until("a final state", () => allDone(database.db));
+  return eventually("a final state", () => allDone(database.db));
 }
 
 describe("photos and documents from the outbox", () => {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { createTestDatabase, rawExec, type TestDatabase } from "../helpers/db";
 import { FakeTelegram } from "../helpers/fake-telegram";
-import { allDone, backlog, deliveryCounts, queue, testWorker, until } from "./helpers";
+import { allDone, backlog, deliveryCounts, queue, testWorker } from "./helpers";
+import { eventually } from "../helpers/eventually";
 
 let database: TestDatabase;
 let fake: FakeTelegram;
@@ -25,7 +26,7 @@ async function sendAll(options: { ratePerSecond: number }): Promise<void> {
   const worker = testWorker(database.db, fake, { ...options, perChatIntervalMs: 1_000, leaseMs: 60_000 });
   worker.start();
   try {
-    await until("all sent", () => allDone(database.db), 30_000);
+    await eventually("all sent", () => allDone(database.db));
   } finally {
     await worker.stop();
   }

@@ -4,7 +4,8 @@ import { PRIORITY, createSendBudget } from "../../src/telegram/send-budget";
 import { createTestDatabase, rawQuery, type TestDatabase } from "../helpers/db";
 import { FakeTelegram } from "../helpers/fake-telegram";
 import { captureLogs } from "../helpers/harness";
-import { allDone, backlog, deliveryCounts, queue, testWorker, until } from "./helpers";
+import { allDone, backlog, deliveryCounts, queue, testWorker } from "./helpers";
+import { eventually } from "../helpers/eventually";
 
 /**
  * Processes on one database (webhook instances behind one URL) share Telegram's ~30 messages a
@@ -46,7 +47,7 @@ describe("two processes", () => {
     // B waits with something to send; A gives way.
     void b.acquire({ chatId: 1, priority: PRIORITY.student });
     const seen: number[] = [];
-    await until("both shares settled", async () => {
+    await eventually("both shares settled", async () => {
       seen.push(a.rate() + b.rate());
       const rows = await rawQuery(database, "SELECT sum(share)::float8 AS total FROM send_budget_shares");
       expect(Number(rows[0]!.total)).toBeLessThanOrEqual(30.0001);
@@ -54,7 +55,7 @@ describe("two processes", () => {
     });
     expect(Math.max(...seen)).toBeLessThanOrEqual(30.0001);
     await sharesB.stop();
-    await until("A has it all again", () => a.rate() === 30);
+    await eventually("A has it all again", () => a.rate() === 30);
     await sharesA.stop();
     expect(await rawQuery(database, "SELECT owner FROM send_budget_shares")).toEqual([]);
   });
@@ -73,7 +74,7 @@ describe("two processes", () => {
       await queue(database.db, backlog(150, 150));
       for (const p of processes) await p.shares.start();
       for (const p of processes) p.worker.start();
-      await until("all sent", () => allDone(database.db), 30_000);
+      await eventually("all sent", () => allDone(database.db));
       expect(fake.rateLimited).toBe(0);
       expect([...deliveryCounts(fake).values()].every((n) => n === 1)).toBe(true);
       const sent = fake.callsOf("sendMessage").map((c) => c.at).sort((x, y) => x - y);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { FakeTelegram } from "../helpers/fake-telegram";
-import { backlog, outboxRows, queue, testWorker, until } from "./helpers";
+import { backlog, outboxRows, queue, testWorker } from "./helpers";
+import { eventually } from "../helpers/eventually";
 
 let database: TestDatabase;
 let fake: FakeTelegram;
@@ -21,7 +22,7 @@ it("stop() lets a send on the wire finish and records it, and gives back the mes
   fake.delayNext("sendMessage", 500);
   const worker = testWorker(database.db, fake, { ratePerSecond: 2, leaseMs: 10_000 });
   worker.start();
-  await until("the first send on the wire", () => fake.callsOf("sendMessage").length === 1);
+  await eventually("the first send on the wire", () => fake.callsOf("sendMessage").length === 1);
   await worker.stop();
 
   expect(fake.callsOf("sendMessage").map((c) => c.outcome)).toEqual(["ok"]);

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgres, type Database } from "../../src/db/client";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { FakeTelegram } from "../helpers/fake-telegram";
-import { allDone, backlog, deliveryCounts, queue, testWorker, until } from "./helpers";
+import { allDone, backlog, deliveryCounts, queue, testWorker } from "./helpers";
+import { eventually } from "../helpers/eventually";
 
 // Two processes on one database, as far as the database can tell: two pools, two Api clients,
 // two workers.
@@ -30,7 +31,7 @@ describe("two workers on one backlog", () => {
     a.start();
     b.start();
     try {
-      await until("all sent", () => allDone(database.db), 30_000);
+      await eventually("all sent", () => allDone(database.db));
     } finally {
       await Promise.all([a.stop(), b.stop()]);
     }

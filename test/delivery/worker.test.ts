@@ -5,7 +5,8 @@ import { enqueue } from "../../src/db/queries/outbox";
 import type { DeliveryOutcome } from "../../src/delivery/worker";
 import { createTestDatabase, rawExec, type TestDatabase } from "../helpers/db";
 import { FakeTelegram } from "../helpers/fake-telegram";
-import { allDone, backlog, deliveryCounts, outboxRows, queue, testWorker, until } from "./helpers";
+import { allDone, backlog, deliveryCounts, outboxRows, queue, testWorker } from "./helpers";
+import { eventually } from "../helpers/eventually";
 
 let database: TestDatabase;
 let fake: FakeTelegram;
@@ -35,7 +36,7 @@ describe("delivery worker", () => {
   it("sends every queued message exactly once, records its Telegram id, and keeps each chat's order", async () => {
     await queue(database.db, backlog(60, 6));
     started(database.db, fake);
-    const rows = await until("all sent", () => allDone(database.db));
+    const rows = await eventually("all sent", () => allDone(database.db));
 
     expect(rows.map((r) => r.status)).toEqual(rows.map(() => "sent"));
     const counts = deliveryCounts(fake);

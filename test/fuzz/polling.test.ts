@@ -9,12 +9,13 @@ import { BOT_INFO, FakeTelegram } from "../helpers/fake-telegram";
 import { captureLogs, testConfig, unlimitedBudget } from "../helpers/harness";
 import { TcpProxy } from "../helpers/tcp-proxy";
 import { ADMIN, STRANGER, messageUpdate } from "../helpers/updates";
+import { eventually } from "../helpers/eventually";
 
 /**
  * Long polling as src/main.ts runs it (@grammyjs/runner's `run`, the same allowed_updates)
  * against the fake Bot API while getUpdates fails: 500s, a 429 with retry_after, and the API
  * unreachable altogether. Polling must resume by itself, and every update pushed meanwhile must
- * be answered exactly once, each chat's in order. Every wait is bounded by a few seconds.
+ * be answered exactly once, each chat's in order.
  */
 
 let database: TestDatabase;
@@ -32,7 +33,7 @@ afterEach(async () => {
   runner = undefined;
   // The fake API finishes a poll the stopped runner abandoned (taking any queued updates with it,
   // where Telegram would resend unconfirmed ones): let it finish before the next test pushes any.
-  await waitFor("every poll answered", pollsAnswered);
+  await eventually("every poll answered", pollsAnswered);
 });
 
 /** Every getUpdates the fake API received has been answered (none is holding updates). */
@@ -48,14 +49,6 @@ function startPolling(apiRoot: string) {
   const bot = createBot({ config: testConfig(), logger: logs.logger, db: database.db, clock: () => new Date(), budget: unlimitedBudget() }, { botInfo: BOT_INFO, client: { apiRoot } });
   runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
   return { bot, logs: logs.lines };
-}
-
-async function waitFor(what: string, done: () => boolean, ms = 5_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 const repliesTo = (chatId: number) => api.callsOf("sendMessage").filter((c) => c.payload.chat_id === chatId && c.outcome === "ok");
@@ -76,7 +69,7 @@ function pushBurst() {
 async function expectBurstAnsweredOnce(since: number) {
   api.pushUpdates(messageUpdate("/lang ru", ADMIN), ...users.map((u) => messageUpdate("/start", u)));
   const sentinel = (chatId: number, text: (reply: string) => boolean) => repliesTo(chatId).some((c) => c.at >= since && text(String(c.payload.text)));
-  await waitFor("the chats' next answers", () => sentinel(ADMIN.id, (r) => r === t.lang.set) && users.every((u) => sentinel(u.id, (r) => r.startsWith("Здравствуйте"))));
+  await eventually("the chats' next answers", () => sentinel(ADMIN.id, (r) => r === t.lang.set) && users.every((u) => sentinel(u.id, (r) => r.startsWith("Здравствуйте"))));
   const admin = repliesTo(ADMIN.id).filter((c) => c.at >= since && c.payload.text !== t.lang.set);
   expect(admin.map((c) => c.payload.text!.split("\n")[0])).toEqual([t.help.title]);
   for (const u of users) expect(repliesTo(u.id).filter((c) => c.at >= since && c.payload.text === t.students.hint)).toHaveLength(3);
@@ -92,13 +85,13 @@ describe("long polling while the Bot API is down", () => {
     const polls = api.callsOf("getUpdates").length;
     startPolling(api.apiRoot);
     const burst = pushBurst();
-    await waitFor("the burst to be answered", burstAnswered(since));
+    await eventually("the burst to be answered", burstAnswered(since));
     await expectBurstAnsweredOnce(since);
     const calls = api.callsOf("getUpdates").slice(polls);
     expect(calls.slice(0, 3).map((c) => c.outcome)).toEqual([500, 500, 500]);
     // The next poll confirms the burst (offset past its last update): Telegram would not resend it.
     const lastId = burst.at(-1)!.update_id;
-    await waitFor("the confirming poll", () => api.callsOf("getUpdates").some((c) => c.payload.offset === lastId + 1));
+    await eventually("the confirming poll", () => api.callsOf("getUpdates").some((c) => c.payload.offset === lastId + 1));
   });
 
   it("getUpdates answering 429 with retry_after: polling waits as told, then resumes", async () => {
@@ -106,7 +99,7 @@ describe("long polling while the Bot API is down", () => {
     api.failNext("getUpdates", { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } }, 1);
     startPolling(api.apiRoot);
     api.pushUpdates(messageUpdate("hello", STRANGER));
-    await waitFor("the reply", () => repliesTo(STRANGER.id).some((c) => c.at >= since));
+    await eventually("the reply", () => repliesTo(STRANGER.id).some((c) => c.at >= since));
     const [failed, next] = api.callsOf("getUpdates").filter((c) => c.at >= since);
     expect(failed!.outcome).toBe(429);
     expect(next!.at - failed!.at).toBeGreaterThanOrEqual(1_000);
@@ -117,18 +110,18 @@ describe("long polling while the Bot API is down", () => {
     const proxy = await TcpProxy.start({ host: "127.0.0.1", port: Number(new URL(api.apiRoot).port) });
     try {
       startPolling(`http://127.0.0.1:${proxy.port}`);
-      await waitFor("the first poll", () => api.callsOf("getUpdates").length > 0);
+      await eventually("the first poll", () => api.callsOf("getUpdates").length > 0);
       proxy.down();
       // (A poll cut by the proxy is still finished by the fake API, emptying its queue: push after.)
-      await waitFor("the cut poll answered", pollsAnswered);
+      await eventually("the cut poll answered", pollsAnswered);
       const since = Date.now();
       pushBurst();
       // The runner tries again and is turned away: nothing reaches the API, nothing is answered.
       const refused = proxy.refused;
-      await waitFor("two refused tries", () => proxy.refused >= refused + 2, 8_000);
+      await eventually("two refused tries", () => proxy.refused >= refused + 2);
       expect(repliesTo(ADMIN.id).filter((c) => c.at >= since)).toEqual([]);
       proxy.up();
-      await waitFor("the burst to be answered after the API came back", burstAnswered(since), 8_000);
+      await eventually("the burst to be answered after the API came back", burstAnswered(since));
       await expectBurstAnsweredOnce(since);
     } finally {
       if (runner?.isRunning()) await runner.stop();
@@ -139,7 +132,7 @@ describe("long polling while the Bot API is down", () => {
   it("stops cleanly while a poll is in flight", async () => {
     const since = Date.now();
     startPolling(api.apiRoot);
-    await waitFor("a poll", () => api.callsOf("getUpdates").some((c) => c.at >= since && c.outcome === undefined));
+    await eventually("a poll", () => api.callsOf("getUpdates").some((c) => c.at >= since && c.outcome === undefined));
     // Resolving is the point: stop() aborts the poll in flight instead of waiting out its timeout.
     await runner!.stop();
     expect(runner!.isRunning()).toBe(false);

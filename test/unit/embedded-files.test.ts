@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { hydrateSymlinks } from "../../src/db/embedded/binaries";
 import { otherClients, registerClient, unregisterClient, withFileLock } from "../../src/db/embedded/process-files";
 import { deadPid } from "../helpers/dead-pid";
+import { eventually } from "../helpers/eventually";
 
 const dirs: string[] = [];
 const freshDir = () => {
@@ -42,13 +42,17 @@ describe("the lock file (postgres.lock): one process at a time decides to start 
       await new Promise<void>((resolve) => (letGo = resolve));
       steps.push("first out");
     });
-    await vi.waitFor(() => expect(steps).toEqual(["first in"]));
+    await eventually("the first inside", () => steps.length > 0);
+    expect(steps).toEqual(["first in"]);
+    // Each look of the waiter asks whether the holder (this process) is alive: signal 0.
+    const looks = vi.spyOn(process, "kill");
     const second = withFileLock(lock, async () => {
       steps.push("second in");
       return readFileSync(lock, "utf8");
     });
-    // The waiter looks again every 100 ms; after several looks it must still be outside.
-    await sleep(350);
+    // After several looks it must still be outside.
+    await eventually("three looks at the holder", () => looks.mock.calls.filter(([pid, signal]) => pid === process.pid && signal === 0).length >= 3);
+    looks.mockRestore();
     expect(steps).toEqual(["first in"]);
     expect(readFileSync(lock, "utf8")).toBe(String(process.pid));
 
