@@ -5,6 +5,7 @@ import { rawExec, rawQuery } from "../helpers/db";
 import { addBookings } from "../helpers/fixtures";
 import { buttonRows } from "../helpers/harness";
 import { ADMIN } from "../helpers/updates";
+import { expectScreen } from "../helpers/screens";
 
 const SECOND_ADMIN: User = { id: 1002, is_bot: false, first_name: "Борис" };
 const { database, h } = useBotFixture({
@@ -41,10 +42,7 @@ describe("actions on a booking card", () => {
   it("confirm asks once, then changes the status, writes the audit row and queues one message", async () => {
     const card = await openCard();
     const ask = await h.press(card, "🟢 Подтвердить");
-    expect(ask[0]!.payload.text).toBe(
-      `❓ <b>Заявка #${id}</b> · ⚪ Новая заявка\nПодтвердить заявку? Студент получит сообщение о подтверждении.`,
-    );
-    expect(buttonRows(ask[0]!.payload.reply_markup)).toEqual([["✅ Да, подтвердить", "↩ Назад"]]);
+    expectScreen(ask, [`❓ <b>Заявка #${id}</b> · ⚪ Новая заявка\nПодтвердить заявку? Студент получит сообщение о подтверждении.`], [["✅ Да, подтвердить", "↩ Назад"]]);
     expect(await eventsOf(id)).toEqual([]);
 
     const done = await h.press(card, "✅ Да, подтвердить");

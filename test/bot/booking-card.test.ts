@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useBotFixture } from "../helpers/bot-fixture";
 import { addBookings, addUser } from "../helpers/fixtures";
+import { expectScreen } from "../helpers/screens";
 
 const { h } = useBotFixture({
   seed: async ({ db }) => {
@@ -17,40 +18,35 @@ describe("/booking", () => {
     const calls = await h.send("/booking 1");
     expect(calls).toHaveLength(1);
     expect(calls[0]!.payload).toMatchObject({ parse_mode: "HTML" });
-    expect(calls[0]!.payload.text).toBe(
-      [
-        "<b>Заявка #1</b>",
-        "🟡 В ожидании",
-        "Создана: 01.11.2026 12:00",
-        "",
-        "👤 Пётр Сидоров · @petr · id <code>9001</code>",
-        "Впервые в боте: 31.10.2026 00:05",
-        "Все заявки студента: /u9001",
-        "",
-        "📚 Курс: Вайб кодинг (#1)",
-        "🗓 Поток: 5-й поток (<code>5th_stream</code>)",
-        "💸 скидка 15% (<code>VIBE15</code>)",
-      ].join("\n"),
-    );
+    expectScreen(calls, [
+      "<b>Заявка #1</b>",
+      "🟡 В ожидании",
+      "Создана: 01.11.2026 12:00",
+      "",
+      "👤 Пётр Сидоров · @petr · id <code>9001</code>",
+      "Впервые в боте: 31.10.2026 00:05",
+      "Все заявки студента: /u9001",
+      "",
+      "📚 Курс: Вайб кодинг (#1)",
+      "🗓 Поток: 5-й поток (<code>5th_stream</code>)",
+      "💸 скидка 15% (<code>VIBE15</code>)",
+    ]);
   });
 
   it("opens from the /b link of a list, escaping what students typed", async () => {
-    const calls = await h.send("/b2");
-    expect(calls[0]!.payload.text).toBe(
-      [
-        "<b>Заявка #2</b>",
-        "⚪ Новая заявка",
-        "Создана: 01.11.2026 12:01",
-        "",
-        "👤 &lt;b&gt;Эве &amp; Ко&lt;/b&gt; · без @username · id <code>9002</code>",
-        "Впервые в боте: 01.11.2026 12:01",
-        "Все заявки студента: /u9002",
-        "",
-        "📚 Курс: —",
-        "🗓 Поток: —",
-        "💸 без скидки",
-      ].join("\n"),
-    );
+    expectScreen(await h.send("/b2"), [
+      "<b>Заявка #2</b>",
+      "⚪ Новая заявка",
+      "Создана: 01.11.2026 12:01",
+      "",
+      "👤 &lt;b&gt;Эве &amp; Ко&lt;/b&gt; · без @username · id <code>9002</code>",
+      "Впервые в боте: 01.11.2026 12:01",
+      "Все заявки студента: /u9002",
+      "",
+      "📚 Курс: —",
+      "🗓 Поток: —",
+      "💸 без скидки",
+    ]);
   });
 
   it("answers wrong and unknown ids clearly", async () => {

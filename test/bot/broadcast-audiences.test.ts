@@ -9,6 +9,7 @@ import { addBookings, addUser } from "../helpers/fixtures";
 import { buttonRows } from "../helpers/harness";
 import { ADMIN, messageUpdate, photoUpdate } from "../helpers/updates";
 import { FAST, deliverAll, testWorker } from "../delivery/helpers";
+import { expectScreen } from "../helpers/screens";
 
 /**
  * Broadcast audiences beyond bookings, content beyond text, link buttons, and every bad input on
@@ -110,8 +111,7 @@ describe("broadcast audiences", () => {
     expect(preview.map((c) => c.method)).toEqual(["copyMessage", "sendMessage"]);
     const buttons = await h.press(h.lastSent(), "🔗 Кнопки-ссылки");
     const ask = buttons.find((c) => c.method === "sendMessage")!;
-    expect(ask.payload.text).toBe("Пришлите кнопки-ссылки, по одной в строке (не больше 5):\nЗаписаться — https://example.com/course\nНовый список заменит прежний.");
-    expect(buttonRows(ask.payload.reply_markup)).toEqual([["🚫 Без кнопок"]]);
+    expectScreen(ask, ["Пришлите кнопки-ссылки, по одной в строке (не больше 5):\nЗаписаться — https://example.com/course\nНовый список заменит прежний."], [["🚫 Без кнопок"]]);
     expect(texts(await h.send("Записаться — http://example.com/course"))).toEqual(["Строка 1: ссылка должна начинаться с https:// и вести на сайт."]);
     expect(texts(await h.send("Записаться https://example.com/course"))).toEqual(["Строка 1: нужен вид «Текст — https://ссылка»."]);
     expect(texts(await h.send(["a — https://a.example", "b — https://b.example", "c — https://c.example", "d — https://d.example", "e — https://e.example", "f — https://f.example"].join("\n")))).toEqual([
@@ -159,8 +159,7 @@ describe("broadcast audiences", () => {
 
     const lessons = await chosenLine("🎓 Бесплатный урок");
     const edit = lessons.find((c) => c.method === "editMessageText")!;
-    expect(edit.payload.text).toBe("📨 Рассылка участникам бесплатного урока. Какого?");
-    expect(buttonRows(edit.payload.reply_markup)).toEqual([["🎓 Воркшоп по Cursor · 10.12.2026 (2)"], ["✖️ Отмена"]]);
+    expectScreen(edit, ["📨 Рассылка участникам бесплатного урока. Какого?"], [["🎓 Воркшоп по Cursor · 10.12.2026 (2)"], ["✖️ Отмена"]]);
     const picked = await h.press(h.lastSent(), "🎓 Воркшоп по Cursor · 10.12.2026 (2)");
     expect(texts(picked)[0]).toBe("📨 Рассылка: участники урока «Воркшоп по Cursor» · 10.12.2026. Получателей: 2.");
     await h.send("Напоминаем: урок завтра в 19:00");

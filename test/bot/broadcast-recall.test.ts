@@ -8,6 +8,7 @@ import { addBookings } from "../helpers/fixtures";
 import { buttonRows } from "../helpers/harness";
 import { ADMIN } from "../helpers/updates";
 import { FAST, deliverAll, testWorker } from "../delivery/helpers";
+import { broadcastState } from "../helpers/broadcasts";
 
 // Three confirmed students on the 7th stream.
 const STUDENTS = [801, 802, 803];
@@ -172,12 +173,7 @@ describe("🗑 Удалить из чатов", () => {
   });
 
   it("a forged press answers that there is no such broadcast and changes nothing", async () => {
-    const state = async () => ({
-      broadcasts: await rawQuery(database, "SELECT id, recalled_by, recall_reported_at FROM broadcasts ORDER BY id"),
-      outbox: await rawQuery(database, "SELECT id, status FROM outbox ORDER BY id"),
-      recipients: await rawQuery(database, "SELECT id, delivery_status FROM message_recipients ORDER BY id"),
-    });
-    const before = await state();
+    const before = await broadcastState(database);
     const message = h.lastSent();
     const markup = JSON.stringify(h.api.message(ADMIN.id, message.message_id)!.reply_markup);
     // Out of range, malformed, and a well-formed id no broadcast of ours has.
@@ -187,6 +183,6 @@ describe("🗑 Удалить из чатов", () => {
       expect(answers(calls)).toEqual([{ text: GONE, alert: false }]);
     }
     expect(JSON.stringify(h.api.message(ADMIN.id, message.message_id)!.reply_markup)).toBe(markup);
-    expect(await state()).toEqual(before);
+    expect(await broadcastState(database)).toEqual(before);
   });
 });

@@ -9,6 +9,8 @@ import { addBookings } from "../helpers/fixtures";
 import { buttonRows, testConfig } from "../helpers/harness";
 import { ADMIN } from "../helpers/updates";
 import { FAST, deliverAll, testWorker } from "../delivery/helpers";
+import { expectScreen } from "../helpers/screens";
+import { broadcastState, historyCount, historyRows } from "../helpers/broadcasts";
 
 // Confirmed: 701 and 702 on the 7th stream, 703 on the 8th.
 const { database, h } = useBotFixture({
@@ -103,10 +105,7 @@ describe("/broadcast at a time", () => {
     const rescheduled = await h.send(typed(tomorrow));
     // A new summary only: the copy above still shows the message.
     expect(rescheduled.map((c) => c.method)).toEqual(["sendMessage"]);
-    expect(rescheduled[0]!.payload.text).toBe(
-      `☝️ Так сообщение увидят студенты.\nКому: 🟢 Подтверждённые · Вайб кодинг · 7-й поток (2) — 2\nКогда: ⏰ ${at} (${ZONE})`,
-    );
-    expect(buttonRows(rescheduled[0]!.payload.reply_markup)).toEqual([[`⏰ Запланировать на ${at}`], ["🔗 Кнопки-ссылки", "▶️ Сразу"], ["✖️ Отмена"]]);
+    expectScreen(rescheduled, [`☝️ Так сообщение увидят студенты.\nКому: 🟢 Подтверждённые · Вайб кодинг · 7-й поток (2) — 2\nКогда: ⏰ ${at} (${ZONE})`], [[`⏰ Запланировать на ${at}`], ["🔗 Кнопки-ссылки", "▶️ Сразу"], ["✖️ Отмена"]]);
 
     const final = h.lastSent();
     const done = await h.press(final, `⏰ Запланировать на ${at}`);
@@ -170,23 +169,8 @@ describe("/broadcast at a time", () => {
       await Promise.all([one.stop(), two.stop()]);
     }
 
-    expect(
-      await rawQuery(
-        database,
-        "SELECT id, message_text, total_recipients, recipient_type, recipient_group, created_by::int AS by, sent_at IS NOT NULL AS sent_at, scheduled_at, finished_at FROM message_history",
-      ),
-    ).toEqual([
-      {
-        id: 1,
-        message_text: FIRST,
-        total_recipients: 2,
-        recipient_type: "group",
-        recipient_group: "status:2,course:1,stream:7th_stream",
-        by: ADMIN.id,
-        sent_at: true,
-        scheduled_at: null,
-        finished_at: null,
-      },
+    expect(await historyRows(database)).toEqual([
+      { id: 1, message_text: FIRST, total_recipients: 2, recipient_type: "group", recipient_group: "status:2,course:1,stream:7th_stream", by: ADMIN.id, sent_at: true, scheduled_at: null, finished_at: null },
     ]);
     expect(await rawQuery(database, "SELECT message_id, user_id::int AS user_id, delivery_status FROM message_recipients ORDER BY user_id")).toEqual([
       { message_id: 1, user_id: 701, delivery_status: "pending" },
@@ -205,7 +189,7 @@ describe("/broadcast at a time", () => {
     } finally {
       await again.stop();
     }
-    expect(await rawQuery(database, "SELECT count(*)::int AS n FROM message_history")).toEqual([{ n: 1 }]);
+    expect(await historyCount(database)).toBe(1);
 
     const worker = testWorker(database.db, h.api, FAST, { onOutcome: finishBroadcastOnLastRecipient(broadcastWords) });
     await deliverAll(worker);
@@ -221,8 +205,7 @@ describe("/broadcast at a time", () => {
       { successful_deliveries: 2, finished: true, scheduled_at: null },
     ]);
     const report = h.api.callsOf("sendMessage").filter((c) => c.payload.chat_id === ADMIN.id).at(-1)!;
-    expect(report.payload.text).toBe("✅ Рассылка #1 завершена: доставлено 2 из 2 · не доставлено 0");
-    expect(buttonRows(report.payload.reply_markup)).toEqual([["🗑 Удалить из чатов"]]);
+    expectScreen(report, ["✅ Рассылка #1 завершена: доставлено 2 из 2 · не доставлено 0"], [["🗑 Удалить из чатов"]]);
   });
 
   it("▶️ sends one now (a stale press starts nothing twice), ✖️ cancels one (nothing queued), and the emptied list says so", async () => {
@@ -269,7 +252,7 @@ describe("/broadcast at a time", () => {
     // The same button again (a double tap, an old copy of the list): already sent.
     const stale = await h.pressData(list, sendSecond);
     expect(answers(stale)).toEqual(["Эта рассылка уже отправлена или отменена."]);
-    expect(await rawQuery(database, "SELECT count(*)::int AS n FROM message_history")).toEqual([{ n: 2 }]);
+    expect(await historyCount(database)).toBe(2);
     expect(await rawQuery(database, queuedForSecond)).toEqual([{ chat_id: 701 }, { chat_id: 702 }, { chat_id: 703 }]);
     expect(await rawQuery(database, "SELECT count(*)::int AS n FROM outbox WHERE kind = 'broadcast'")).toEqual([{ n: (outboxBefore[0]!.n as number) + 3 }]);
 
@@ -281,14 +264,14 @@ describe("/broadcast at a time", () => {
     expect(emptied.text).toBe("⏰ Запланированных рассылок больше нет.");
     expect(buttonRows(emptied.reply_markup)).toEqual([]);
     expect(await rawQuery(database, "SELECT id, status, message_id, started_at FROM broadcasts WHERE id = 3")).toEqual([{ id: 3, status: "cancelled", message_id: null, started_at: null }]);
-    expect(await rawQuery(database, "SELECT count(*)::int AS n FROM message_history")).toEqual([{ n: 2 }]);
+    expect(await historyCount(database)).toBe(2);
     expect(await rawQuery(database, "SELECT count(*)::int AS n FROM outbox WHERE kind = 'broadcast'")).toEqual([{ n: (outboxBefore[0]!.n as number) + 3 }]);
 
     // Cancelled is cancelled: neither its old cancel nor a "send now" brings it back.
     expect(answers(await h.pressData(list, cancelThird))).toEqual(["Эта рассылка уже отправлена или отменена."]);
     expect(answers(await h.pressData(list, cancelThird.replace("bs:x:", "bs:n:")))).toEqual(["Эта рассылка уже отправлена или отменена."]);
     expect(await rawQuery(database, "SELECT status FROM broadcasts WHERE id = 3")).toEqual([{ status: "cancelled" }]);
-    expect(await rawQuery(database, "SELECT count(*)::int AS n FROM message_history")).toEqual([{ n: 2 }]);
+    expect(await historyCount(database)).toBe(2);
 
     // With nothing scheduled, /broadcast goes straight to the question.
     expect(sentTexts(await h.send("/broadcast"))).toEqual([WHOM_TEXT]);
@@ -296,17 +279,12 @@ describe("/broadcast at a time", () => {
   });
 
   it("a forged press on a scheduled broadcast's button gets a short answer and changes nothing", async () => {
-    const state = async () => ({
-      broadcasts: await rawQuery(database, "SELECT id, status, message_id, send_at FROM broadcasts ORDER BY id"),
-      history: await rawQuery(database, "SELECT id FROM message_history ORDER BY id"),
-      outbox: await rawQuery(database, "SELECT id, status FROM outbox ORDER BY id"),
-    });
-    const before = await state();
+    const before = await broadcastState(database);
     for (const data of ["bs:n:zzzzzz", "bs:x:0"]) {
       const calls = await h.pressData(h.lastSent(), data);
       expect(calls.map((c) => c.method)).toEqual(["answerCallbackQuery"]);
       expect(answers(calls)).toEqual(["Эта рассылка уже отправлена или отменена."]);
     }
-    expect(await state()).toEqual(before);
+    expect(await broadcastState(database)).toEqual(before);
   });
 });

@@ -8,6 +8,8 @@ import { addBookings } from "../helpers/fixtures";
 import { buttonRows } from "../helpers/harness";
 import { ADMIN, messageUpdate } from "../helpers/updates";
 import { FAST, testWorker } from "../delivery/helpers";
+import { expectScreen } from "../helpers/screens";
+import { historyCount, historyRows } from "../helpers/broadcasts";
 
 // Confirmed: 601 and 602 on the 7th stream, 603 on the 8th, 604 on the 7th but blocked the bot
 // long ago; 605 pending on the 7th.
@@ -45,12 +47,10 @@ function formatted(text: string, entities: MessageEntity[]): Update {
 describe("/broadcast", () => {
   it("asks whom, takes any message as the content, shows it as students will see it, and queues copies only after one more press", async () => {
     const start = await h.send("/broadcast");
-    expect(start[0]!.payload.text).toBe("📨 Рассылка. Кому отправить?");
-    expect(buttonRows(start[0]!.payload.reply_markup)).toEqual(WHOM);
+    expectScreen(start, ["📨 Рассылка. Кому отправить?"], WHOM);
     const groups = await h.press(h.lastSent(), "🟢 Подтверждённые");
     const edit = groups.find((c) => c.method === "editMessageText")!;
-    expect(edit.payload.text).toBe("📨 Рассылка: 🟢 Подтверждённые. Каким курсам или потокам?");
-    expect(buttonRows(edit.payload.reply_markup)).toEqual([
+    expectScreen(edit, ["📨 Рассылка: 🟢 Подтверждённые. Каким курсам или потокам?"], [
       ["Все курсы и потоки (3)"],
       ["📚 Вайб кодинг — все потоки (3)"],
       ["Вайб кодинг · 7-й поток (2)"],
@@ -78,19 +78,8 @@ describe("/broadcast", () => {
     const sent = await h.press(h.lastSent(), "📨 Отправить 2");
     expect(sent.at(-1)!.payload.text).toBe("📨 Рассылка #1: отправлено 0 из 2 · не доставлено 0 · в очереди 2");
     // As the real dashboard records a group send: sent_at on insert, never scheduled_at (its scheduler would send it again).
-    expect(
-      await rawQuery(database, "SELECT message_text, total_recipients, recipient_type, recipient_group, created_by::int AS by, sent_at IS NOT NULL AS sent_at, scheduled_at, finished_at FROM message_history"),
-    ).toEqual([
-      {
-        message_text: "Перенос: занятие в <среду> & время то же.",
-        total_recipients: 2,
-        recipient_type: "group",
-        recipient_group: "status:2,course:1,stream:7th_stream",
-        by: ADMIN.id,
-        sent_at: true,
-        scheduled_at: null,
-        finished_at: null,
-      },
+    expect(await historyRows(database)).toEqual([
+      { id: 1, message_text: "Перенос: занятие в <среду> & время то же.", total_recipients: 2, recipient_type: "group", recipient_group: "status:2,course:1,stream:7th_stream", by: ADMIN.id, sent_at: true, scheduled_at: null, finished_at: null },
     ]);
     expect(await rawQuery(database, "SELECT user_id::int AS user_id, delivery_status FROM message_recipients ORDER BY user_id")).toEqual([
       { user_id: 601, delivery_status: "pending" },
@@ -128,8 +117,7 @@ describe("/broadcast", () => {
     expect(await rawQuery(database, "SELECT user_id::int AS user_id FROM blocked_users ORDER BY user_id")).toEqual([{ user_id: 601 }, { user_id: 604 }]);
     const report = "✅ Рассылка #1 завершена: доставлено 1 из 2 · не доставлено 1 (заблокировали бота: 1)";
     const toAdmin = h.api.callsOf("sendMessage").filter((c) => c.payload.chat_id === ADMIN.id).at(-1)!;
-    expect(toAdmin.payload.text).toBe(report);
-    expect(buttonRows(toAdmin.payload.reply_markup)).toEqual([["🗑 Удалить из чатов"]]);
+    expectScreen(toAdmin, [report], [["🗑 Удалить из чатов"]]);
     expect(h.api.callsOf("editMessageText").at(-1)!.payload).toMatchObject({ chat_id: ADMIN.id, text: report });
   });
 
@@ -146,7 +134,7 @@ describe("/broadcast", () => {
     await h.send("Черновик");
     const drop = await h.press(h.lastSent(), "✖️ Отмена");
     expect(drop.find((c) => c.method === "editMessageText")!.payload.text).toBe("Отменено.");
-    expect(await rawQuery(database, "SELECT count(*)::int AS n FROM message_history")).toEqual([{ n: 1 }]);
+    expect(await historyCount(database)).toBe(1);
     expect(await rawQuery(database, "SELECT count(*)::int AS n FROM broadcasts")).toEqual([{ n: 1 }]);
   });
 });

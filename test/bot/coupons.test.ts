@@ -4,6 +4,7 @@ import { useBotFixture } from "../helpers/bot-fixture";
 import { rawExec, rawQuery } from "../helpers/db";
 import { addBookings } from "../helpers/fixtures";
 import { buttonRows, type Harness } from "../helpers/harness";
+import { expectScreen } from "../helpers/screens";
 
 const STUDENT: User = { id: 4242, is_bot: false, first_name: "Ира", language_code: "ru" };
 
@@ -41,16 +42,14 @@ const undated = (text: unknown) => String(text).replace(/Создан: \d\d\.\d\
 describe("/coupons", () => {
   it("pages through coupons newest first, in place, and a card leads back to its page", async () => {
     const first = await h.send("/coupons");
-    expect(first[0]!.payload.text).toBe(
-      [
-        "🎟 <b>Промокоды</b> · 1–10 из 23",
-        "",
-        "<code>FRIEND10</code> · 10% · 5/50 · 🟢 · Друзья &lt;и&gt; близкие",
-        ...Array.from({ length: 9 }, (_, i) => `<code>OLD000${22 - i}</code> · 10% · 0/50 · 🟢`),
-        "",
-        "🟢 действует · 🟡 активации закончились · ⚫ выключен",
-      ].join("\n"),
-    );
+    expectScreen(first, [
+      "🎟 <b>Промокоды</b> · 1–10 из 23",
+      "",
+      "<code>FRIEND10</code> · 10% · 5/50 · 🟢 · Друзья &lt;и&gt; близкие",
+      ...Array.from({ length: 9 }, (_, i) => `<code>OLD000${22 - i}</code> · 10% · 0/50 · 🟢`),
+      "",
+      "🟢 действует · 🟡 активации закончились · ⚫ выключен",
+    ]);
     const rows = buttonRows(first[0]!.payload.reply_markup);
     expect(rows[0]).toEqual(["🟢 FRIEND10 · 10% · 5/50"]);
     expect(rows.slice(-2)).toEqual([["Старше ▶"], ["➕ Новый промокод"]]);
@@ -73,19 +72,17 @@ describe("/coupons", () => {
   it("a coupon's card: its link, its bookings per status and the confirmed share", async () => {
     await h.send("/coupons");
     const card = await h.press(h.lastSent(), "🟢 FRIEND10 · 10% · 5/50");
-    expect(card[0]!.payload.text).toBe(
-      [
-        "🎟 <b>Промокод <code>FRIEND10</code></b>",
-        "Название: Друзья &lt;и&gt; близкие",
-        "Скидка: 10%",
-        "Активации: 5 из 50 (осталось 45)",
-        "Статус: 🟢 действует",
-        "Создан: 01.10.2026 12:00 · админ id 777",
-        "Ссылка: https://t.me/bookings_admin_bot?start=ref_FRIEND10",
-        "Заявки с промокодом: 5 — ⚪ 1 · 🟡 1 · 🟢 2 · 🔴 1",
-        "Подтверждено: 2 из 5 (40\u00a0%)",
-      ].join("\n"),
-    );
+    expectScreen(card, [
+      "🎟 <b>Промокод <code>FRIEND10</code></b>",
+      "Название: Друзья &lt;и&gt; близкие",
+      "Скидка: 10%",
+      "Активации: 5 из 50 (осталось 45)",
+      "Статус: 🟢 действует",
+      "Создан: 01.10.2026 12:00 · админ id 777",
+      "Ссылка: https://t.me/bookings_admin_bot?start=ref_FRIEND10",
+      "Заявки с промокодом: 5 — ⚪ 1 · 🟡 1 · 🟢 2 · 🔴 1",
+      "Подтверждено: 2 из 5 (40\u00a0%)",
+    ]);
     expect(buttonRows(card[0]!.payload.reply_markup)).toEqual([["⛔ Выключить"], ["↩ К списку"]]);
   });
 

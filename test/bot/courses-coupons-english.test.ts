@@ -5,6 +5,7 @@ import { rawExec } from "../helpers/db";
 import { BASE_TIME, addBookings } from "../helpers/fixtures";
 import { buttonRows, type Harness } from "../helpers/harness";
 import { ADMIN } from "../helpers/updates";
+import { expectScreen } from "../helpers/screens";
 
 // /courses and /coupons for an admin whose Telegram is in English.
 const EMMA: User = { id: 1003, is_bot: false, first_name: "Emma", language_code: "en-GB" };
@@ -27,35 +28,28 @@ const press = (label: string) => h.press(h.lastSent(EMMA.id), label, EMMA);
 describe("in English", () => {
   it("/courses: the overview, a stream, opening enrolment", async () => {
     const calls = await send("/courses");
-    expect(calls[0]!.payload.text).toBe(
-      [
-        "📚 <b>Courses and streams</b>",
-        "",
-        "<b>Vibe coding</b> · #1 · 🟢 active",
-        "Price: $99.00",
-        "🔒 <b>8-й поток</b> · <code>8th_stream</code> · starts 01.12.2026 · ⚪ 0 · 🟡 1 · 🟢 0",
-        "",
-        "🔓 enrolment open · 🔒 closed · ⚪ new · 🟡 pending · 🟢 confirmed bookings",
-      ].join("\n"),
-    );
+    expectScreen(calls, [
+      "📚 <b>Courses and streams</b>",
+      "",
+      "<b>Vibe coding</b> · #1 · 🟢 active",
+      "Price: $99.00",
+      "🔒 <b>8-й поток</b> · <code>8th_stream</code> · starts 01.12.2026 · ⚪ 0 · 🟡 1 · 🟢 0",
+      "",
+      "🔓 enrolment open · 🔒 closed · ⚪ new · 🟡 pending · 🟢 confirmed bookings",
+    ]);
     expect(buttonRows(calls[0]!.payload.reply_markup)).toEqual([["📚 Vibe coding"]]);
     const course = await press("📚 Vibe coding");
-    expect(course[0]!.payload.text).toBe(
-      [
-        "📚 <b>Vibe coding</b> · #1 · 🟢 active",
-        "Status: 🟢 active — students see its open streams in /start",
-        "Price: $99.00",
-        "",
-        "<b>Streams</b>",
-        "🔒 <b>8-й поток</b> · <code>8th_stream</code> · starts 01.12.2026 · ⚪ 0 · 🟡 1 · 🟢 0",
-      ].join("\n"),
-    );
+    expectScreen(course, [
+      "📚 <b>Vibe coding</b> · #1 · 🟢 active",
+      "Status: 🟢 active — students see its open streams in /start",
+      "Price: $99.00",
+      "",
+      "<b>Streams</b>",
+      "🔒 <b>8-й поток</b> · <code>8th_stream</code> · starts 01.12.2026 · ⚪ 0 · 🟡 1 · 🟢 0",
+    ]);
     expect(buttonRows(course[0]!.payload.reply_markup)).toEqual([["🔒 8-й поток"], ["✏️ Rename", "⏸ Deactivate"], ["➕ New stream"], ["↩ All courses"]]);
     const stream = await press("🔒 8-й поток");
-    expect(stream[0]!.payload.text).toBe(
-      "🗓 <b>8-й поток</b> · <code>8th_stream</code>\nCourse: Vibe coding\nStarts: 01.12.2026 19:00\nEnrolment: 🔒 closed\nBookings: ⚪ 0 · 🟡 1 · 🟢 0",
-    );
-    expect(buttonRows(stream[0]!.payload.reply_markup)).toEqual([["🔓 Open enrolment"], ["📅 Start date", "✏️ Rename"], ["↩ To the course"]]);
+    expectScreen(stream, ["🗓 <b>8-й поток</b> · <code>8th_stream</code>\nCourse: Vibe coding\nStarts: 01.12.2026 19:00\nEnrolment: 🔒 closed\nBookings: ⚪ 0 · 🟡 1 · 🟢 0"], [["🔓 Open enrolment"], ["📅 Start date", "✏️ Rename"], ["↩ To the course"]]);
     const question = await press("🔓 Open enrolment");
     expect(question[0]!.payload.text).toMatch(/\n\n❓ Open enrolment for “8-й поток”\? Students will see it in \/start\.$/);
     expect(buttonRows(question[0]!.payload.reply_markup)).toEqual([["🔓 Yes, open", "↩ Back"]]);
@@ -81,8 +75,7 @@ describe("in English", () => {
     expect(texts(await send("31.04.2027"))).toEqual(["There is no such date in the calendar. Send it again or /cancel."]);
     expect(texts(await send("01.01.2099"))).toEqual(["The date is more than 5 years ahead — check the year. Send it again or /cancel."]);
     const confirm = await send("15.01.2027");
-    expect(confirm[0]!.payload.text).toBe("Add the stream <code>9th_stream</code> “Winter stream” to “Vibe coding”, starting 15.01.2027 00:00?");
-    expect(buttonRows(confirm[0]!.payload.reply_markup)).toEqual([["🔓 Add and open enrolment"], ["🔒 Add, enrolment closed"], ["✖️ Cancel"]]);
+    expectScreen(confirm, ["Add the stream <code>9th_stream</code> “Winter stream” to “Vibe coding”, starting 15.01.2027 00:00?"], [["🔓 Add and open enrolment"], ["🔒 Add, enrolment closed"], ["✖️ Cancel"]]);
     const added = await press("🔓 Add and open enrolment");
     expect(added[2]!.payload.text).toBe(
       "✅ The stream is added, enrolment open: students see it in /start.\n\n🗓 <b>Winter stream</b> · <code>9th_stream</code>\nCourse: Vibe coding\nStarts: 15.01.2027 00:00\nEnrolment: 🔓 open\nBookings: ⚪ 0 · 🟡 0 · 🟢 0",
@@ -95,8 +88,7 @@ describe("in English", () => {
 
   it("/coupons: the empty list, creating one, its card, switching it off", async () => {
     const empty = await send("/coupons");
-    expect(empty[0]!.payload.text).toBe("🎟 <b>Coupons</b>\nNo coupons yet.");
-    expect(buttonRows(empty[0]!.payload.reply_markup)).toEqual([["➕ New coupon"]]);
+    expectScreen(empty, ["🎟 <b>Coupons</b>\nNo coupons yet."], [["➕ New coupon"]]);
     const ask = await press("➕ New coupon");
     expect(ask[1]!.payload.text).toBe("➕ New coupon. Discount and activations — as in the main bot, or your own (send e.g. “15 30”). /cancel to stop.");
     expect(buttonRows(ask[1]!.payload.reply_markup)).toEqual([["10% × 50", "20% × 20", "30% × 10"], ["50% × 5", "100% × 1"], ["✍️ Own values", "✖️ Cancel"]]);

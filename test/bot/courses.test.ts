@@ -4,6 +4,7 @@ import { useBotFixture } from "../helpers/bot-fixture";
 import { rawExec, rawQuery } from "../helpers/db";
 import { BASE_TIME, addBookings } from "../helpers/fixtures";
 import { buttonRows, type Harness } from "../helpers/harness";
+import { expectScreen } from "../helpers/screens";
 
 // 01.11.2026 12:00 in Moscow, the display zone: "today" for the start dates typed below.
 const NOW = BASE_TIME;
@@ -51,51 +52,42 @@ const SHARED_STREAMS = [
 describe("/courses", () => {
   it("lists courses (price, active, start text) and their streams with live bookings per status", async () => {
     const calls = await h.send("/courses");
-    expect(calls[0]!.payload.text).toBe(
-      [
-        "📚 <b>Курсы и потоки</b>",
-        "",
-        "<b>Вайб кодинг</b> · #1 · 🟢 активен",
-        "Цена: $150.00",
-        "Старт (текст курса): 1 декабря",
-        "Потоков нет.",
-        "",
-        "<b>Python &lt;для&gt; детей</b> · #2 · ⏸ не активен",
-        "Цена: —",
-        "Потоков нет.",
-        "",
-        "<b>Общие потоки</b> — предлагаются с каждым активным курсом",
-        "… и ещё 2",
-        ...SHARED_STREAMS.slice(1),
-        "🔒 <b>Менторинг</b> · <code>mentoring</code> · без даты · ⚪ 0 · 🟡 0 · 🟢 0",
-        "",
-        "🔓 запись открыта · 🔒 закрыта · ⚪ новые · 🟡 в ожидании · 🟢 подтверждённые заявки",
-      ].join("\n"),
-    );
+    expectScreen(calls, [
+      "📚 <b>Курсы и потоки</b>",
+      "",
+      "<b>Вайб кодинг</b> · #1 · 🟢 активен",
+      "Цена: $150.00",
+      "Старт (текст курса): 1 декабря",
+      "Потоков нет.",
+      "",
+      "<b>Python &lt;для&gt; детей</b> · #2 · ⏸ не активен",
+      "Цена: —",
+      "Потоков нет.",
+      "",
+      "<b>Общие потоки</b> — предлагаются с каждым активным курсом",
+      "… и ещё 2",
+      ...SHARED_STREAMS.slice(1),
+      "🔒 <b>Менторинг</b> · <code>mentoring</code> · без даты · ⚪ 0 · 🟡 0 · 🟢 0",
+      "",
+      "🔓 запись открыта · 🔒 закрыта · ⚪ новые · 🟡 в ожидании · 🟢 подтверждённые заявки",
+    ]);
     expect(buttonRows(calls[0]!.payload.reply_markup)).toEqual([["📚 Вайб кодинг"], ["📚 Python <для> детей"], ["🗂 Общие потоки"]]);
   });
 
   it("opens enrolment after one more press, audited, and students see the stream in /start at once", async () => {
     expect(await offer()).toEqual([["📋 Мои заявки"]]);
     await h.send("/courses");
-    const shared = await h.press(h.lastSent(), "🗂 Общие потоки");
-    expect(shared[0]!.payload.text).toBe(
-      [
-        "🗂 <b>Общие потоки</b> — предлагаются с каждым активным курсом",
-        "",
-        "🔒 <b>3-й поток</b> · <code>3rd_stream</code> · без даты · ⚪ 0 · 🟡 0 · 🟢 0",
-        ...SHARED_STREAMS,
-        "🔒 <b>Менторинг</b> · <code>mentoring</code> · без даты · ⚪ 0 · 🟡 0 · 🟢 0",
-      ].join("\n"),
-    );
-    expect(buttonRows(shared[0]!.payload.reply_markup)).toEqual([
+    expectScreen(await h.press(h.lastSent(), "🗂 Общие потоки"), [
+      "🗂 <b>Общие потоки</b> — предлагаются с каждым активным курсом",
+      "",
+      "🔒 <b>3-й поток</b> · <code>3rd_stream</code> · без даты · ⚪ 0 · 🟡 0 · 🟢 0",
+      ...SHARED_STREAMS,
+      "🔒 <b>Менторинг</b> · <code>mentoring</code> · без даты · ⚪ 0 · 🟡 0 · 🟢 0",
+    ], [
       ["🔒 3-й поток"], ["🔒 4-й поток"], ["🔒 5-й поток"], ["🔒 6-й поток"], ["🔒 7-й поток"], ["🔒 8-й поток"], ["🔒 Менторинг"], ["↩ Все курсы"],
     ]);
     const stream = await h.press(h.lastSent(), "🔒 8-й поток");
-    expect(stream[0]!.payload.text).toBe(
-      "🗓 <b>8-й поток</b> · <code>8th_stream</code>\nКурс: любой активный (общий поток)\nСтарт: не задан\nЗапись: 🔒 закрыта\nЗаявки: ⚪ 1 · 🟡 1 · 🟢 2",
-    );
-    expect(buttonRows(stream[0]!.payload.reply_markup)).toEqual([["🔓 Открыть запись"], ["📅 Дата старта", "✏️ Переименовать"], ["↩ К курсу"]]);
+    expectScreen(stream, ["🗓 <b>8-й поток</b> · <code>8th_stream</code>\nКурс: любой активный (общий поток)\nСтарт: не задан\nЗапись: 🔒 закрыта\nЗаявки: ⚪ 1 · 🟡 1 · 🟢 2"], [["🔓 Открыть запись"], ["📅 Дата старта", "✏️ Переименовать"], ["↩ К курсу"]]);
 
     const question = await h.press(h.lastSent(), "🔓 Открыть запись");
     expect(question[0]!.payload.text).toMatch(/Заявки: ⚪ 1 · 🟡 1 · 🟢 2\n\n❓ Открыть запись на «8-й поток»\? Поток появится у студентов в \/start\.$/);
@@ -121,17 +113,15 @@ describe("/courses", () => {
   it("deactivating a course hides its streams from students; activating shows them again", async () => {
     await h.send("/courses");
     const course = await h.press(h.lastSent(), "📚 Вайб кодинг");
-    expect(course[0]!.payload.text).toBe(
-      [
-        "📚 <b>Вайб кодинг</b> · #1 · 🟢 активен",
-        "Статус: 🟢 активен — его открытые потоки видны студентам в /start",
-        "Цена: $150.00",
-        "Старт (текст курса): 1 декабря",
-        "",
-        "<b>Потоки</b>",
-        "Потоков нет.",
-      ].join("\n"),
-    );
+    expectScreen(course, [
+      "📚 <b>Вайб кодинг</b> · #1 · 🟢 активен",
+      "Статус: 🟢 активен — его открытые потоки видны студентам в /start",
+      "Цена: $150.00",
+      "Старт (текст курса): 1 декабря",
+      "",
+      "<b>Потоки</b>",
+      "Потоков нет.",
+    ]);
     expect(buttonRows(course[0]!.payload.reply_markup)).toEqual([["✏️ Переименовать", "⏸ Деактивировать"], ["➕ Новый поток"], ["↩ Все курсы"]]);
     const question = await h.press(h.lastSent(), "⏸ Деактивировать");
     expect(question[0]!.payload.text).toMatch(/\n\n❓ Деактивировать курс «Вайб кодинг»\? Его потоки пропадут из \/start; заявки остаются\.$/);
@@ -175,8 +165,7 @@ describe("/courses", () => {
     expect(texts(await h.send("15.01.2207"))).toEqual(["Дата дальше чем через 5 лет — проверьте год. Пришлите ещё раз или /cancel."]);
 
     const confirm = await h.send("15.01.2027 19:00");
-    expect(confirm[0]!.payload.text).toBe("Добавить поток <code>9th_stream</code> «9-й поток» к курсу «Вайб кодинг», старт 15.01.2027 19:00?");
-    expect(buttonRows(confirm[0]!.payload.reply_markup)).toEqual([["🔓 Добавить и открыть запись"], ["🔒 Добавить, запись закрыта"], ["✖️ Отмена"]]);
+    expectScreen(confirm, ["Добавить поток <code>9th_stream</code> «9-й поток» к курсу «Вайб кодинг», старт 15.01.2027 19:00?"], [["🔓 Добавить и открыть запись"], ["🔒 Добавить, запись закрыта"], ["✖️ Отмена"]]);
     expect(await streamRow("9th_stream")).toEqual([]);
 
     const added = await h.press(h.lastSent(), "🔒 Добавить, запись закрыта");
@@ -205,8 +194,7 @@ describe("/courses", () => {
     await h.press(h.lastSent(), "📚 Вайб кодинг");
     await h.press(h.lastSent(), "➕ Новый поток");
     const title = await h.send("intensive-2027");
-    expect(title[0]!.payload.text).toBe("Пришлите название потока (до 50 символов).");
-    expect(buttonRows(title[0]!.payload.reply_markup)).toEqual([["✖️ Отмена"]]);
+    expectScreen(title, ["Пришлите название потока (до 50 символов)."], [["✖️ Отмена"]]);
     await h.send("Интенсив <2027>");
     const confirm = await h.send("01.11.2026");
     expect(confirm[0]!.payload.text).toBe("Добавить поток <code>intensive-2027</code> «Интенсив &lt;2027&gt;» к курсу «Вайб кодинг», старт 01.11.2026 00:00?");

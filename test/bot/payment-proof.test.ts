@@ -3,7 +3,7 @@ import type { User } from "grammy/types";
 import { recordPaymentProof } from "../../src/bookings/payment-proof";
 import { useBotFixture } from "../helpers/bot-fixture";
 import { rawExec, rawQuery } from "../helpers/db";
-import { openTwoStreams } from "../helpers/fixtures";
+import { acceptedWithFriend10, openTwoStreams } from "../helpers/fixtures";
 import { buttonRows, createHarness } from "../helpers/harness";
 import { ADMIN } from "../helpers/updates";
 import { FAST, deliverAll, testWorker } from "../delivery/helpers";
@@ -63,18 +63,7 @@ describe("payment proof", () => {
     await deliverAll(worker);
     const toIra = h.api.delivered().filter((d) => d.chatId === IRA.id).map((d) => d.text);
     expect(toIra).toHaveLength(2);
-    expect(toIra[1]).toBe(
-      [
-        `✅ Заявка #${ira} принята: Вайб кодинг, 7-й поток.`,
-        "Скидка по промокоду FRIEND10: 10%.",
-        "Что дальше: оплатите, как написано ниже, и пришлите сюда фото чека или PDF-файл. Статус — в «Мои заявки».",
-        "",
-        "Ира, чтобы закрепить место на курсе «Вайб кодинг» (7-й поток), оплатите $135 (со скидкой 10%).",
-        "Реквизиты — ниже. После оплаты пришлите сюда фото или скриншот чека (или PDF-файл): мы проверим оплату и подтвердим заявку.",
-        "",
-        "Реквизиты для оплаты уточняются — напишите нам, и мы пришлём их.",
-      ].join("\n"),
-    );
+    expect(toIra[1]).toBe(acceptedWithFriend10(ira));
     expect(buttonRows(h.lastSent(IRA.id).reply_markup)).toEqual([["📋 Мои заявки"]]);
     expect(await rawQuery(database, "SELECT kind, priority FROM outbox WHERE chat_id = $1", [IRA.id])).toEqual([{ kind: "booking_accepted", priority: 1 }]);
   });

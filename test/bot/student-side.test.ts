@@ -3,9 +3,10 @@ import type { Message, User } from "grammy/types";
 import { createStudentBooking } from "../../src/bookings/student-booking";
 import { useBotFixture } from "../helpers/bot-fixture";
 import { rawExec, rawQuery } from "../helpers/db";
-import { openTwoStreams } from "../helpers/fixtures";
-import { buttonRows, createHarness } from "../helpers/harness";
+import { acceptedWithFriend10, openTwoStreams } from "../helpers/fixtures";
+import { createHarness } from "../helpers/harness";
 import { ADMIN } from "../helpers/updates";
+import { expectScreen } from "../helpers/screens";
 
 const IRA: User = { id: 424_001, is_bot: false, first_name: "Ира", username: "ira_k", language_code: "ru" };
 const { database, h } = useBotFixture({
@@ -27,8 +28,7 @@ const bookingsOf = (userId: number) =>
 describe("a student", () => {
   it("/start with a referral link is recorded and sees the open streams", async () => {
     const calls = await h.send("/start friend10", IRA);
-    expect(calls[0]!.payload.text).toBe("Здравствуйте, Ира! 👋\nПромокод <code>FRIEND10</code>: скидка 10% к заявке.\nВыберите курс и поток, чтобы оставить заявку:");
-    expect(buttonRows(calls[0]!.payload.reply_markup)).toEqual([
+    expectScreen(calls, ["Здравствуйте, Ира! 👋\nПромокод <code>FRIEND10</code>: скидка 10% к заявке.\nВыберите курс и поток, чтобы оставить заявку:"], [
       ["Вайб кодинг · 7-й поток · старт 01.12"],
       ["Вайб кодинг · 8-й поток · старт 15.01"],
       ["📋 Мои заявки"],
@@ -65,16 +65,7 @@ describe("a student", () => {
     expect(await rawQuery(database, "SELECT dedupe_key, text, parse_mode, priority FROM outbox WHERE kind = 'booking_accepted' ORDER BY id")).toEqual([
       {
         dedupe_key: `booking:${booking!.id}:accepted`,
-        text: [
-          `✅ Заявка #${booking!.id} принята: Вайб кодинг, 7-й поток.`,
-          "Скидка по промокоду FRIEND10: 10%.",
-          "Что дальше: оплатите, как написано ниже, и пришлите сюда фото чека или PDF-файл. Статус — в «Мои заявки».",
-          "",
-          "Ира, чтобы закрепить место на курсе «Вайб кодинг» (7-й поток), оплатите $135 (со скидкой 10%).",
-          "Реквизиты — ниже. После оплаты пришлите сюда фото или скриншот чека (или PDF-файл): мы проверим оплату и подтвердим заявку.",
-          "",
-          "Реквизиты для оплаты уточняются — напишите нам, и мы пришлём их.",
-        ].join("\n"),
+        text: acceptedWithFriend10(Number(booking!.id)),
         parse_mode: "HTML",
         priority: 1,
       },

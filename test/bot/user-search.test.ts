@@ -5,6 +5,7 @@ import { rawQuery } from "../helpers/db";
 import { addBookings, addUser } from "../helpers/fixtures";
 import { buttonRows } from "../helpers/harness";
 import { ADMIN } from "../helpers/updates";
+import { expectScreen } from "../helpers/screens";
 
 // `/user <name>`: the students whose names hold every word, from `users` (people who only
 // pressed /start too) and from `bookings` for students `users` lacks; best first.
@@ -59,17 +60,15 @@ describe("/user <name>", () => {
   it("lists the matches best first, each with its bookings per status and a button", async () => {
     const calls = await h.send("/user вера");
     expect(calls.map((c) => c.method)).toEqual(["sendMessage"]);
-    expect(calls[0]!.payload.text).toBe(
-      [
-        "🔎 «вера» — 3 студента:",
-        "",
-        `1. <b>Вера Иванова</b> · @vera_iv · id <code>${VERA}</code>\nЗаявок: 2 — ⚪ 0 · 🟡 1 · 🟢 1 · 🔴 0`,
-        "",
-        `2. <b>ВЕРА Петрова</b> · без @username · id <code>${VERA_P}</code>\nЗаявок нет`,
-        "",
-        `3. <b>Вера</b> · @legacy_vera · id <code>${LEGACY_VERA}</code>\nЗаявок: 1 — ⚪ 0 · 🟡 0 · 🟢 0 · 🔴 1`,
-      ].join("\n"),
-    );
+    expectScreen(calls, [
+      "🔎 «вера» — 3 студента:",
+      "",
+      `1. <b>Вера Иванова</b> · @vera_iv · id <code>${VERA}</code>\nЗаявок: 2 — ⚪ 0 · 🟡 1 · 🟢 1 · 🔴 0`,
+      "",
+      `2. <b>ВЕРА Петрова</b> · без @username · id <code>${VERA_P}</code>\nЗаявок нет`,
+      "",
+      `3. <b>Вера</b> · @legacy_vera · id <code>${LEGACY_VERA}</code>\nЗаявок: 1 — ⚪ 0 · 🟡 0 · 🟢 0 · 🔴 1`,
+    ]);
     expect(calls[0]!.payload.parse_mode).toBe("HTML");
     expect(buttonRows(calls[0]!.payload.reply_markup)).toEqual([["1. Вера Иванова · @vera_iv"], ["2. ВЕРА Петрова"], ["3. Вера · @legacy_vera"]]);
   });
@@ -103,16 +102,14 @@ describe("/user <name>", () => {
   it("opens a single match at once, a person who only pressed /start too", async () => {
     const calls = await h.send("/user петрова");
     expect(calls.map((c) => c.method)).toEqual(["sendMessage"]);
-    expect(calls[0]!.payload.text).toBe(
-      [
-        `👤 <b>ВЕРА Петрова</b> · без @username · id <code>${VERA_P}</code>`,
-        "Впервые в боте: 01.09.2026 12:00",
-        "Заявок: 0 — ⚪ 0 · 🟡 0 · 🟢 0 · 🔴 0",
-        "Фильтр: <b>Все</b>",
-        "",
-        "Заявок пока нет.",
-      ].join("\n"),
-    );
+    expectScreen(calls, [
+      `👤 <b>ВЕРА Петрова</b> · без @username · id <code>${VERA_P}</code>`,
+      "Впервые в боте: 01.09.2026 12:00",
+      "Заявок: 0 — ⚪ 0 · 🟡 0 · 🟢 0 · 🔴 0",
+      "Фильтр: <b>Все</b>",
+      "",
+      "Заявок пока нет.",
+    ]);
   });
 
   it("takes % and _ literally", async () => {

@@ -8,6 +8,7 @@ import { createTestDatabase, rawExec, rawQuery, type TestDatabase } from "../hel
 import { buttonRows, createHarness, type Harness } from "../helpers/harness";
 import { REAL_BOT_SETUP, REAL_SCHEMA, realSystem } from "../helpers/real-system";
 import { ADMIN, STRANGER } from "../helpers/updates";
+import { expectScreen } from "../helpers/screens";
 
 /**
  * /workshops on the real system's schema, with registrations written by the real bot's own
@@ -18,7 +19,6 @@ const ENGLISH_ADMIN: User = { id: 1003, is_bot: false, first_name: "Emma", langu
 const TODAY = new Date("2025-12-07T12:00:00Z");
 
 type Calls = Awaited<ReturnType<Harness["send"]>>;
-const answer = (calls: Calls) => calls.find((c) => c.method === "answerCallbackQuery")?.payload;
 const documentOf = (calls: Calls) => {
   const doc = calls.find((c) => c.method === "sendDocument")!;
   const file = doc.payload.document as { filename: string; bytes: Buffer };
@@ -75,8 +75,7 @@ describe("/workshops", () => {
   it("lists the lessons newest date first, undated last, each with its count and a button", async () => {
     const calls = await h.send("/workshops");
     expect(calls.map((c) => c.method)).toEqual(["sendMessage"]);
-    expect(calls[0]!.payload.text).toBe(LESSONS);
-    expect(buttonRows(calls[0]!.payload.reply_markup)).toEqual([
+    expectScreen(calls, [LESSONS], [
       ["10.12.2025 · Магия вайбкодинга (7)"],
       ["03.12.2025 · Воркшоп по Claude Code (1)"],
       ["20.11.2025 · masterclass_<x> (1)"],
@@ -90,15 +89,12 @@ describe("/workshops", () => {
     const message = h.lastSent();
     const first = await h.press(message, "10.12.2025 · Магия вайбкодинга (7)");
     expect(first.map((c) => c.method)).toEqual(["editMessageText", "answerCallbackQuery"]);
-    expect(first[0]!.payload.text).toBe(PAGE_1);
-    expect(buttonRows(first[0]!.payload.reply_markup)).toEqual([["Старше ▶"], ["📣 Написать им", "⬇️ CSV", "↩ К урокам"]]);
+    expectScreen(first, [PAGE_1], [["Старше ▶"], ["📣 Написать им", "⬇️ CSV", "↩ К урокам"]]);
 
     const second = await h.press(message, "Старше ▶");
-    expect(second[0]!.payload.text).toBe(PAGE_2);
-    expect(buttonRows(second[0]!.payload.reply_markup)).toEqual([["◀ Новее", "Старше ▶"], ["📣 Написать им", "⬇️ CSV", "↩ К урокам"]]);
+    expectScreen(second, [PAGE_2], [["◀ Новее", "Старше ▶"], ["📣 Написать им", "⬇️ CSV", "↩ К урокам"]]);
     const third = await h.press(message, "Старше ▶");
-    expect(third[0]!.payload.text).toBe(PAGE_3);
-    expect(buttonRows(third[0]!.payload.reply_markup)).toEqual([["◀ Новее"], ["📣 Написать им", "⬇️ CSV", "↩ К урокам"]]);
+    expectScreen(third, [PAGE_3], [["◀ Новее"], ["📣 Написать им", "⬇️ CSV", "↩ К урокам"]]);
     expect((await h.press(message, "◀ Новее"))[0]!.payload.text).toBe(PAGE_2);
     expect((await h.press(message, "◀ Новее"))[0]!.payload.text).toBe(PAGE_1);
 
@@ -120,16 +116,13 @@ describe("/workshops", () => {
   it("an undated lesson: said plainly, a registration without a time last; its CSV byte for byte", async () => {
     await h.send("/workshops");
     const message = h.lastSent();
-    const page = await h.press(message, "без даты · Воркшоп по Cursor (2)");
-    expect(page[0]!.payload.text).toBe(
-      [
-        "🎓 <b>Воркшоп по Cursor</b> · 📅 без даты",
-        "2 регистрации · 1–2",
-        "",
-        '=HYPERLINK("x") · без @username · <code>ann;x@example.com</code> · 25.10.2025 12:00',
-        "Ира · @ira · <code>ira@example.com</code> · время не записано",
-      ].join("\n"),
-    );
+    expectScreen(await h.press(message, "без даты · Воркшоп по Cursor (2)"), [
+      "🎓 <b>Воркшоп по Cursor</b> · 📅 без даты",
+      "2 регистрации · 1–2",
+      "",
+      '=HYPERLINK("x") · без @username · <code>ann;x@example.com</code> · 25.10.2025 12:00',
+      "Ира · @ira · <code>ira@example.com</code> · время не записано",
+    ]);
     const csv = await h.press(message, "⬇️ CSV");
     expect(csv.map((c) => c.method)).toEqual(["sendChatAction", "sendDocument", "answerCallbackQuery"]);
     expect(documentOf(csv)).toEqual({
@@ -171,16 +164,14 @@ describe("/workshops", () => {
 
   it("speaks English to an English admin", async () => {
     const calls = await h.send("/workshops", ENGLISH_ADMIN);
-    expect(calls[0]!.payload.text).toBe(
-      [
-        "🎓 <b>Free lessons</b> · 4 lessons · 11 registrations",
-        "",
-        "📅 10.12.2025 · Vibe coding magic — 7 registrations",
-        "📅 03.12.2025 · Claude Code workshop — 1 registration",
-        "📅 20.11.2025 · <code>masterclass_&lt;x&gt;</code> — 1 registration",
-        "📅 no date · Cursor workshop — 2 registrations",
-      ].join("\n"),
-    );
+    expectScreen(calls, [
+      "🎓 <b>Free lessons</b> · 4 lessons · 11 registrations",
+      "",
+      "📅 10.12.2025 · Vibe coding magic — 7 registrations",
+      "📅 03.12.2025 · Claude Code workshop — 1 registration",
+      "📅 20.11.2025 · <code>masterclass_&lt;x&gt;</code> — 1 registration",
+      "📅 no date · Cursor workshop — 2 registrations",
+    ]);
     expect(buttonRows(calls[0]!.payload.reply_markup).at(-1)).toEqual(["⬇️ CSV: all registrations"]);
     const page = await h.press(h.lastSent(ENGLISH_ADMIN.id), "03.12.2025 · Claude Code workshop (1)", ENGLISH_ADMIN);
     expect(page[0]!.payload.text!.split("\n").slice(0, 2)).toEqual(["🎓 <b>Claude Code workshop</b> · 📅 03.12.2025", "1 registration · 1–1"]);

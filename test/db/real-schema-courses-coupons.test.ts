@@ -6,7 +6,6 @@ import { createTestDatabase, rawExec, rawQuery, type TestDatabase } from "../hel
 import { BASE_TIME } from "../helpers/fixtures";
 import { buttonRows, createHarness, type Harness } from "../helpers/harness";
 import { REAL_BOT_SETUP, REAL_SCHEMA, realSystem } from "../helpers/real-system";
-import { ADMIN } from "../helpers/updates";
 import { FAST, deliverAll, testWorker } from "../delivery/helpers";
 
 /**

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll } from "vitest";
-import { createTestDatabase, unreachableDatabase, type TestDatabase } from "./db";
+import { useOnTestDatabase, useOnUnreachableDatabase } from "./database-fixture";
+import type { TestDatabase } from "./db";
 import { addCourse } from "./fixtures";
 import { createHarness, type Harness } from "./harness";
-import { lateBound } from "./late-bound";
 
 export type BotFixtureOptions = {
   /** Course 1 ("Вайб кодинг", as `addCourse`) first; `false` for a file that writes its own courses. */
@@ -27,25 +26,13 @@ export type BotFixtureOptions = {
  * `afterAll`, before the harness is closed.
  */
 export function useBotFixture(options: BotFixtureOptions = {}): { database: TestDatabase; h: Harness } {
-  const database = lateBound<TestDatabase>("the fixture's database");
-  const h = lateBound<Harness>("the fixture's harness");
-  beforeAll(async () => {
-    const made = await createTestDatabase();
-    database.bind(made);
-    if (options.course !== false) await addCourse(made.db);
-    await options.seed?.(made);
-    h.bind(await createHarness(made.db, options.env, options.clock ? { clock: options.clock } : {}));
+  const { database, subject } = useOnTestDatabase("the fixture's harness", (made) => createHarness(made.db, options.env, options.clock ? { clock: options.clock } : {}), {
+    seed: async (made) => {
+      if (options.course !== false) await addCourse(made.db);
+      await options.seed?.(made);
+    },
   });
-  afterAll(async () => {
-    try {
-      await h.target?.close();
-    } finally {
-      await database.target?.dispose();
-      h.bind(undefined);
-      database.bind(undefined);
-    }
-  });
-  return { database: database.value, h: h.value };
+  return { database, h: subject };
 }
 
 /**
@@ -54,18 +41,5 @@ export function useBotFixture(options: BotFixtureOptions = {}): { database: Test
  * unavailable" answer).
  */
 export function useBotWithoutDatabase(env: Record<string, string> = {}): { h: Harness } {
-  const h = lateBound<Harness>("the fixture's harness");
-  const nowhere = unreachableDatabase();
-  beforeAll(async () => {
-    h.bind(await createHarness(nowhere.db, env));
-  });
-  afterAll(async () => {
-    try {
-      await h.target?.close();
-    } finally {
-      await nowhere.close();
-      h.bind(undefined);
-    }
-  });
-  return { h: h.value };
+  return { h: useOnUnreachableDatabase("the fixture's harness", (db) => createHarness(db, env)) };
 }

@@ -2,6 +2,7 @@ import type { Message } from "grammy/types";
 import type { Db } from "../../src/db/client";
 import { createBroadcast } from "../../src/db/queries/broadcasts";
 import type { Audience } from "../../src/db/schema";
+import { rawQuery, type TestDatabase } from "./db";
 import type { FakeTelegram } from "./fake-telegram";
 
 let nextSource = 900_000;
@@ -25,4 +26,27 @@ export async function queueTextBroadcast(db: Db, api: FakeTelegram, args: { audi
     sendAt: null,
   });
   return { id: made.started!.messageId, recipients: made.started!.recipients };
+}
+
+/** How many broadcasts have started: message_history's rows. */
+export async function historyCount(database: TestDatabase): Promise<number> {
+  return Number((await rawQuery(database, "SELECT count(*)::int AS n FROM message_history"))[0]!.n);
+}
+
+/** message_history as the dashboard reads it (whether sent_at is set, not its time), oldest first. */
+export function historyRows(database: TestDatabase) {
+  return rawQuery(
+    database,
+    "SELECT id, message_text, total_recipients, recipient_type, recipient_group, created_by::int AS by, sent_at IS NOT NULL AS sent_at, scheduled_at, finished_at FROM message_history ORDER BY id",
+  );
+}
+
+/** Every row a press on a broadcast's button could change: equal before and after a press that must change nothing. */
+export async function broadcastState(database: TestDatabase) {
+  return {
+    broadcasts: await rawQuery(database, "SELECT id, status, message_id, send_at, recalled_by, recall_reported_at FROM broadcasts ORDER BY id"),
+    history: await rawQuery(database, "SELECT id FROM message_history ORDER BY id"),
+    recipients: await rawQuery(database, "SELECT id, delivery_status FROM message_recipients ORDER BY id"),
+    outbox: await rawQuery(database, "SELECT id, status FROM outbox ORDER BY id"),
+  };
 }

@@ -18,6 +18,22 @@ export async function openTwoStreams(db: Db): Promise<void> {
   await db.update(streams).set({ isOpen: true, startsAt: new Date("2027-01-15T16:00:00Z"), courseId: 1 }).where(eq(streams.code, "8th_stream"));
 }
 
+/**
+ * What Ира reads after booking the 7th stream of `openTwoStreams` with FRIEND10 (10% off), the
+ * templates as they come: one message, accepted, the price less the discount, how and where to pay.
+ */
+export const acceptedWithFriend10 = (bookingId: number): string =>
+  [
+    `✅ Заявка #${bookingId} принята: Вайб кодинг, 7-й поток.`,
+    "Скидка по промокоду FRIEND10: 10%.",
+    "Что дальше: оплатите, как написано ниже, и пришлите сюда фото чека или PDF-файл. Статус — в «Мои заявки».",
+    "",
+    "Ира, чтобы закрепить место на курсе «Вайб кодинг» (7-й поток), оплатите $135 (со скидкой 10%).",
+    "Реквизиты — ниже. После оплаты пришлите сюда фото или скриншот чека (или PDF-файл): мы проверим оплату и подтвердим заявку.",
+    "",
+    "Реквизиты для оплаты уточняются — напишите нам, и мы пришлём их.",
+  ].join("\n");
+
 // A student has one live booking per course and stream (as our booking path keeps it), so a
 // student's later bookings default to later streams: 3rd_stream, 4th_stream, 5th_stream, …
 const bookingsPerStudent = new WeakMap<Db, Map<number, number>>();

@@ -1,45 +1,37 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openPostgres } from "../../src/db/client";
-import { createTestDatabase, rawQuery, type TestDatabase } from "../helpers/db";
+import { describe, expect, it } from "vitest";
+import { rawQuery } from "../helpers/db";
 import { addBookings, addCourse, BASE_TIME } from "../helpers/fixtures";
-import { requestLine, startTestApi, type TestApi } from "./helpers";
+import { requestLine, useTestApi, useTestApiWithoutDatabase } from "./helpers";
 
 const SEED_FIELDS = ["id", "user_id", "username", "first_name", "course_id", "course_stream", "confirmed", "created_at", "referral_code", "discount_percent"];
 const TOTAL = 505;
 const STATUSES = [0, 1, 2, -1] as const;
 
-let database: TestDatabase;
-let api: TestApi;
 let knownId: number;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await addCourse(database.db);
-  // Five bookings share each minute, so the order rests on the id as often as on the time.
-  await addBookings(
-    database.db,
-    Array.from({ length: TOTAL - 1 }, (_, i) => ({
-      confirmed: STATUSES[i % 4],
-      createdAt: new Date(BASE_TIME.getTime() + Math.floor(i / 5) * 60_000),
-    })),
-  );
-  [knownId] = await addBookings(database.db, [
-    {
-      userId: 777000111,
-      username: "anna_k",
-      firstName: "Анна",
-      courseStream: "3rd_stream",
-      confirmed: 2,
-      createdAt: new Date("2026-12-24T18:30:05.123Z"),
-      referralCode: "FRIEND10",
-      discountPercent: 10,
-    },
-  ]) as [number];
-  api = await startTestApi(database.db);
-});
-afterAll(async () => {
-  await api?.close();
-  await database?.dispose();
+const { database, api } = useTestApi({
+  seed: async ({ db }) => {
+    await addCourse(db);
+    // Five bookings share each minute, so the order rests on the id as often as on the time.
+    await addBookings(
+      db,
+      Array.from({ length: TOTAL - 1 }, (_, i) => ({
+        confirmed: STATUSES[i % 4],
+        createdAt: new Date(BASE_TIME.getTime() + Math.floor(i / 5) * 60_000),
+      })),
+    );
+    [knownId] = await addBookings(db, [
+      {
+        userId: 777000111,
+        username: "anna_k",
+        firstName: "Анна",
+        courseStream: "3rd_stream",
+        confirmed: 2,
+        createdAt: new Date("2026-12-24T18:30:05.123Z"),
+        referralCode: "FRIEND10",
+        discountPercent: 10,
+      },
+    ]) as [number];
+  },
 });
 
 /** "Newest first", straight from the table. */
@@ -187,15 +179,7 @@ describe("walking the cursor", () => {
 });
 
 describe("when the database cannot be reached", () => {
-  const gone = openPostgres("postgres://postgres@127.0.0.1:1/none", { connectionTimeoutMillis: 500 });
-  let down: TestApi;
-  beforeAll(async () => {
-    down = await startTestApi(gone.db);
-  });
-  afterAll(async () => {
-    await down?.close();
-    await gone.close();
-  });
+  const { api: down } = useTestApiWithoutDatabase();
 
   it("answers 500 with the seed's exact body; the detail is only in the log", async () => {
     const res = await down.get("/api/bookings?limit=5");

@@ -1,5 +1,7 @@
 import type { Db } from "../../src/db/client";
 import { startHttpServer, type HttpDeps } from "../../src/http/server";
+import { useOnTestDatabase, useOnUnreachableDatabase, type DatabaseFixtureOptions } from "../helpers/database-fixture";
+import type { TestDatabase } from "../helpers/db";
 import { captureLogs } from "../helpers/harness";
 
 export const API_TOKEN = "api-token-that-must-never-be-logged";
@@ -29,4 +31,15 @@ export async function startTestApi(db: Db, extra: Pick<HttpDeps, "health"> = {})
 /** The one access-log line of the request that got this response. */
 export function requestLine(logs: Array<Record<string, unknown>>, res: Response): Record<string, unknown> | undefined {
   return logs.find((l) => l.msg === "http request" && l.req_id === res.headers.get("x-request-id"));
+}
+
+/** The set-up of an HTTP test file (or describe): the real server on a fresh database (useOnTestDatabase). */
+export function useTestApi(options: DatabaseFixtureOptions = {}): { database: TestDatabase; api: TestApi } {
+  const { database, subject } = useOnTestDatabase("the HTTP test's server", (made) => startTestApi(made.db), options);
+  return { database, api: subject };
+}
+
+/** The real server on a database nobody answers for (every query fails to connect at once). */
+export function useTestApiWithoutDatabase(): { api: TestApi } {
+  return { api: useOnUnreachableDatabase("the HTTP test's server", (db) => startTestApi(db)) };
 }

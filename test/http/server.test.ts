@@ -1,18 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { API_TOKEN, requestLine, startTestApi, type TestApi } from "./helpers";
+import { describe, expect, it } from "vitest";
+import { API_TOKEN, requestLine, startTestApi, useTestApi } from "./helpers";
 
-let database: TestDatabase;
-let api: TestApi;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  api = await startTestApi(database.db);
-});
-afterAll(async () => {
-  await api?.close();
-  await database?.dispose();
-});
+const { database, api } = useTestApi();
 
 describe("the bearer token", () => {
   it.each([

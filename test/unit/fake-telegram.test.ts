@@ -3,6 +3,7 @@ import { Api, GrammyError } from "grammy";
 import type { Message } from "grammy/types";
 import { unreachableDatabase } from "../helpers/db";
 import { FakeTelegram, telegramLimitProblems } from "../helpers/fake-telegram";
+import { lateBound } from "../helpers/late-bound";
 import { TEST_TOKEN, createHarness } from "../helpers/harness";
 import { STRANGER } from "../helpers/updates";
 
@@ -48,14 +49,21 @@ describe("telegramLimitProblems", () => {
   });
 });
 
-describe("the fake Bot API", () => {
-  let fake: FakeTelegram;
-  let api: Api;
+/** For a describe: a fresh fake Bot API, and grammY's client talking to it. */
+function useFakeApi() {
+  const fake = lateBound<FakeTelegram>("the fake Bot API");
+  const api = lateBound<Api>("the client");
   beforeAll(async () => {
-    fake = await FakeTelegram.start();
-    api = new Api(TEST_TOKEN, { apiRoot: fake.apiRoot });
+    const made = await FakeTelegram.start();
+    fake.bind(made);
+    api.bind(new Api(TEST_TOKEN, { apiRoot: made.apiRoot }));
   });
-  afterAll(() => fake?.close());
+  afterAll(() => fake.target?.close());
+  return { fake: fake.value, api: api.value };
+}
+
+describe("the fake Bot API", () => {
+  const { fake, api } = useFakeApi();
 
   /** The Telegram error a call was refused with. */
   const refusal = (call: Promise<unknown>) =>
@@ -92,13 +100,7 @@ describe("the fake Bot API", () => {
 });
 
 describe("the fake Bot API's flood limits", () => {
-  let fake: FakeTelegram;
-  let api: Api;
-  beforeAll(async () => {
-    fake = await FakeTelegram.start();
-    api = new Api(TEST_TOKEN, { apiRoot: fake.apiRoot });
-  });
-  afterAll(() => fake?.close());
+  const { fake, api } = useFakeApi();
   const code = (call: Promise<unknown>) => call.then(() => "ok", (err: unknown) => (err instanceof GrammyError ? `${err.error_code} after ${err.parameters.retry_after}` : err));
 
   it("takes 20 calls a minute to a group, edits included, then refuses until the oldest leaves the minute", async () => {

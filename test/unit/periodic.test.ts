@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { periodic } from "../../src/periodic";
-import { manualClock } from "../helpers/clocks";
+import { virtualClock } from "../helpers/clocks";
 
 /** A task the test finishes by hand, counting its runs and how many ran at once. */
 function heldTask() {
@@ -20,7 +20,7 @@ function heldTask() {
 
 describe("periodic", () => {
   it("runs at start, then every interval after the run ends, one run at a time; stop waits for the run in progress", async () => {
-    const clock = manualClock();
+    const clock = virtualClock();
     const { state, task, finishOne } = heldTask();
     const job = periodic(task, { everyMs: 1_000, clock, onError: () => {} });
     job.start();
@@ -54,7 +54,7 @@ describe("periodic", () => {
   });
 
   it("hands a failed run to onError and runs again at the next interval; tick() shows the failure to its caller", async () => {
-    const clock = manualClock();
+    const clock = virtualClock();
     const errors: unknown[] = [];
     let runs = 0;
     const job = periodic(

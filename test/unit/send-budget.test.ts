@@ -1,11 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { PRIORITY, createSendBudget, type Slot, type SlotRequest } from "../../src/telegram/send-budget";
-import { lateClock, manualClock } from "../helpers/clocks";
+import { PRIORITY, createSendBudget, type SendBudget, type SendBudgetOptions, type Slot, type SlotRequest } from "../../src/telegram/send-budget";
+import { virtualClock } from "../helpers/clocks";
 
 const GROUP = -100_500;
 
+/** A budget on virtual time (its timers `lateMs` late) with a recorder of the slots it grants. */
+function budgetOnVirtualTime(options: Omit<SendBudgetOptions, "clock">, lateMs = 0) {
+  const clock = virtualClock({ lateMs });
+  const budget = createSendBudget({ ...options, clock });
+  return { clock, budget, r: recorder(budget, clock) };
+}
+
 /** Requests slots and notes when each was granted. */
-function recorder(budget: ReturnType<typeof createSendBudget>, clock: { now(): number }) {
+function recorder(budget: SendBudget, clock: { now(): number }) {
   const grants: Array<{ label: string; at: number; slot: Slot }> = [];
   const ask = (label: string, request: SlotRequest) =>
     budget.acquire(request).then((slot) => {
@@ -19,9 +26,7 @@ function recorder(budget: ReturnType<typeof createSendBudget>, clock: { now(): n
 
 describe("send budget", () => {
   it("spaces grants evenly at the rate", async () => {
-    const clock = manualClock();
-    const budget = createSendBudget({ ratePerSecond: 10, clock });
-    const r = recorder(budget, clock);
+    const { clock, r } = budgetOnVirtualTime({ ratePerSecond: 10 });
     for (let chat = 1; chat <= 10; chat++) void r.ask(`c${chat}`, { chatId: chat, priority: PRIORITY.bulk });
     for (let t = 0; t <= 1000; t += 10) {
       await clock.advanceTo(t);
@@ -31,11 +36,9 @@ describe("send budget", () => {
   });
 
   it("keeps the spacing between real grants when timers fire late together", async () => {
-    const clock = lateClock(1);
-    const budget = createSendBudget({ ratePerSecond: 10, clock });
-    const r = recorder(budget, clock);
+    const { clock, r } = budgetOnVirtualTime({ ratePerSecond: 10 }, 1);
     for (let chat = 1; chat <= 10; chat++) void r.ask(`c${chat}`, { chatId: chat, priority: PRIORITY.bulk }).then((s) => s?.done());
-    await clock.runUntil(2_000);
+    await clock.advanceTo(2_000);
     const gaps = r.grants.slice(1).map((g, i) => g.at - r.grants[i]!.at);
     // No drift: each late timer costs its own millisecond, not every later grant's.
     expect(Math.max(...gaps)).toBeLessThanOrEqual(101);
@@ -43,9 +46,7 @@ describe("send budget", () => {
   });
 
   it("counts a call until a second after its answer, so Telegram never sees more than the rate in a second", async () => {
-    const clock = manualClock();
-    const budget = createSendBudget({ ratePerSecond: 10, privateIntervalMs: 0, clock });
-    const r = recorder(budget, clock);
+    const { clock, r } = budgetOnVirtualTime({ ratePerSecond: 10, privateIntervalMs: 0 });
     for (let chat = 1; chat <= 11; chat++) void r.ask(`c${chat}`, { chatId: chat, priority: PRIORITY.bulk });
     for (let t = 0; t <= 1_100; t++) {
       await clock.advanceTo(t);
@@ -58,9 +59,7 @@ describe("send budget", () => {
   });
 
   it("serves a waiting admin before students and a student before broadcasts, whatever came first", async () => {
-    const clock = manualClock();
-    const budget = createSendBudget({ ratePerSecond: 10, clock });
-    const r = recorder(budget, clock);
+    const { clock, r } = budgetOnVirtualTime({ ratePerSecond: 10 });
     void r.ask("first", { chatId: 1, priority: PRIORITY.bulk });
     await clock.advanceTo(0);
     for (let chat = 2; chat <= 5; chat++) void r.ask(`bulk${chat}`, { chatId: chat, priority: PRIORITY.bulk });
@@ -72,9 +71,7 @@ describe("send budget", () => {
   });
 
   it("a reply that must wait for its chat holds back nobody else", async () => {
-    const clock = manualClock();
-    const budget = createSendBudget({ ratePerSecond: 10, privateIntervalMs: 1000, clock });
-    const r = recorder(budget, clock);
+    const { clock, r } = budgetOnVirtualTime({ ratePerSecond: 10, privateIntervalMs: 1000 });
     await r.ask("a1", { chatId: 1, priority: PRIORITY.admin });
     r.done("a1");
     void r.ask("a2", { chatId: 1, priority: PRIORITY.admin });
@@ -87,9 +84,7 @@ describe("send budget", () => {
   });
 
   it("waits a chat's interval from the previous answer, and while a message to it is on the wire", async () => {
-    const clock = manualClock();
-    const budget = createSendBudget({ ratePerSecond: 10, privateIntervalMs: 1000, clock });
-    const r = recorder(budget, clock);
+    const { clock, r } = budgetOnVirtualTime({ ratePerSecond: 10, privateIntervalMs: 1000 });
     await r.ask("m1", { chatId: 1, priority: PRIORITY.student });
     void r.ask("m2", { chatId: 1, priority: PRIORITY.student });
     await clock.advanceTo(1_200);
@@ -102,9 +97,7 @@ describe("send budget", () => {
   });
 
   it("lets an admin's screen be edited without the private chat's interval, but paces every call to a group", async () => {
-    const clock = manualClock();
-    const budget = createSendBudget({ ratePerSecond: 30, privateIntervalMs: 1000, groupIntervalMs: 3000, clock });
-    const r = recorder(budget, clock);
+    const { clock, r } = budgetOnVirtualTime({ ratePerSecond: 30, privateIntervalMs: 1000, groupIntervalMs: 3000 });
     (await r.ask("send", { chatId: 1, priority: PRIORITY.admin }))!.done();
     void r.ask("edit", { chatId: 1, priority: PRIORITY.admin, counted: "change" });
     void r.ask("group", { chatId: GROUP, priority: PRIORITY.notice }).then((slot) => slot!.done());
@@ -118,9 +111,7 @@ describe("send budget", () => {
   });
 
   it("a 429 holds that chat only; 429s from three chats within a second hold everyone", async () => {
-    const clock = manualClock();
-    const budget = createSendBudget({ ratePerSecond: 10, privateIntervalMs: 0, clock });
-    const r = recorder(budget, clock);
+    const { clock, budget, r } = budgetOnVirtualTime({ ratePerSecond: 10, privateIntervalMs: 0 });
     budget.rateLimited(1, 5_000);
     void r.ask("limited", { chatId: 1, priority: PRIORITY.admin });
     void r.ask("other", { chatId: 2, priority: PRIORITY.bulk });
@@ -141,9 +132,7 @@ describe("send budget", () => {
   });
 
   it("does not grant before the time it is given (another process's interval)", async () => {
-    const clock = manualClock();
-    const budget = createSendBudget({ ratePerSecond: 10, clock });
-    const r = recorder(budget, clock);
+    const { clock, r } = budgetOnVirtualTime({ ratePerSecond: 10 });
     void r.ask("later", { chatId: 5, priority: PRIORITY.bulk, notBefore: 700 });
     await clock.advanceTo(699);
     expect(r.at("later")).toBeUndefined();
@@ -152,9 +141,7 @@ describe("send budget", () => {
   });
 
   it("gives up when aborted or after maxWaitMs, and the slot goes to the next", async () => {
-    const clock = manualClock();
-    const budget = createSendBudget({ ratePerSecond: 1, clock });
-    const r = recorder(budget, clock);
+    const { clock, budget, r } = budgetOnVirtualTime({ ratePerSecond: 1 });
     await r.ask("first", { chatId: 1, priority: PRIORITY.bulk });
     const stop = new AbortController();
     const aborted = r.ask("aborted", { chatId: 2, priority: PRIORITY.bulk, signal: stop.signal });
@@ -174,9 +161,7 @@ describe("send budget", () => {
   });
 
   it("follows its rate when it changes: none at 0, the new spacing after", async () => {
-    const clock = manualClock();
-    const budget = createSendBudget({ ratePerSecond: 0, clock });
-    const r = recorder(budget, clock);
+    const { clock, budget, r } = budgetOnVirtualTime({ ratePerSecond: 0 });
     void r.ask("a", { chatId: 1, priority: PRIORITY.admin });
     void r.ask("b", { chatId: 2, priority: PRIORITY.admin });
     await clock.advanceTo(500);
