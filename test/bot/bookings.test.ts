@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { useBotFixture } from "../helpers/bot-fixture";
 import { addBookings } from "../helpers/fixtures";
 import { buttonRows } from "../helpers/harness";
+import { expectScreen } from "../helpers/screens";
 
 // Seven bookings a minute apart (ids 1..7, #7 newest), statuses cycling new → pending → confirmed → cancelled.
 const { database, h } = useBotFixture({
@@ -14,21 +15,15 @@ const entry = (id: number, status: string, minute: number, i: number) =>
   `Студент ${i} · @student${i} · id <code>${5000 + i}</code>\n` +
   "Вайб кодинг · 3-й поток";
 
+/** The lines of a /bookings page: its filter, the range shown and the entries. */
+const page = (filter: string, range: string, entries: string[]) => ["📋 <b>Заявки</b>", `Фильтр: <b>${filter}</b> · ${range}`, "", entries.join("\n\n")];
+
 describe("/bookings", () => {
   it("shows the newest page with filters, counts and paging buttons", async () => {
     const calls = await h.send("/bookings");
     expect(calls.map((c) => c.method)).toEqual(["sendMessage"]);
-    const { text, parse_mode, reply_markup } = calls[0]!.payload;
-    expect(parse_mode).toBe("HTML");
-    expect(text).toBe(
-      [
-        "📋 <b>Заявки</b>",
-        "Фильтр: <b>Все</b> · 1–3 из 7",
-        "",
-        [entry(7, "🟢 Подтверждено", 6, 6), entry(6, "🟡 В ожидании", 5, 5), entry(5, "⚪ Новая заявка", 4, 4)].join("\n\n"),
-      ].join("\n"),
-    );
-    expect(buttonRows(reply_markup)).toEqual([
+    expect(calls[0]!.payload.parse_mode).toBe("HTML");
+    expectScreen(calls, page("Все", "1–3 из 7", [entry(7, "🟢 Подтверждено", 6, 6), entry(6, "🟡 В ожидании", 5, 5), entry(5, "⚪ Новая заявка", 4, 4)]), [
       ["✓ Все 7", "⚪ Новые 2", "🟡 В ожидании 2"],
       ["🟢 Подтверждённые 2", "🔴 Отменённые 1"],
       ["·", "↻ Обновить", "Старше ▶"],
@@ -47,9 +42,7 @@ describe("/bookings", () => {
     expect(buttonRows(second[0]!.payload.reply_markup)[2]).toEqual(["◀ Новее", "↻ Обновить", "Старше ▶"]);
 
     const last = await h.press(message, "Старше ▶");
-    expect(last[0]!.payload.text).toBe(
-      ["📋 <b>Заявки</b>", "Фильтр: <b>Все</b> · 7–7 из 7", "", entry(1, "⚪ Новая заявка", 0, 0)].join("\n"),
-    );
+    expectScreen(last, page("Все", "7–7 из 7", [entry(1, "⚪ Новая заявка", 0, 0)]));
     expect(buttonRows(last[0]!.payload.reply_markup)[2]).toEqual(["◀ Новее", "↻ Обновить", "·"]);
 
     const edge = await h.press(message, "·");
@@ -67,16 +60,7 @@ describe("/bookings", () => {
   it("filters by status from a button, marking the active filter", async () => {
     await h.send("/bookings");
     const calls = await h.press(h.lastSent(), "🟡 В ожидании 2");
-    const { text, reply_markup } = calls[0]!.payload;
-    expect(text).toBe(
-      [
-        "📋 <b>Заявки</b>",
-        "Фильтр: <b>В ожидании</b> · 1–2 из 2",
-        "",
-        [entry(6, "🟡 В ожидании", 5, 5), entry(2, "🟡 В ожидании", 1, 1)].join("\n\n"),
-      ].join("\n"),
-    );
-    expect(buttonRows(reply_markup)).toEqual([
+    expectScreen(calls, page("В ожидании", "1–2 из 2", [entry(6, "🟡 В ожидании", 5, 5), entry(2, "🟡 В ожидании", 1, 1)]), [
       ["Все 7", "⚪ Новые 2", "✓ 🟡 В ожидании 2"],
       ["🟢 Подтверждённые 2", "🔴 Отменённые 1"],
       ["·", "↻ Обновить", "·"],

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openPostgres } from "../../src/db/client";
 import { useBotWithoutDatabase } from "../helpers/bot-fixture";
-import { createTestDatabase, type TestDatabase } from "../helpers/db";
+import { useDatabaseBehindProxy } from "../helpers/database-outage";
 import { addBookings, addCourse } from "../helpers/fixtures";
 import { createHarness, type Harness } from "../helpers/harness";
-import { TcpProxy } from "../helpers/tcp-proxy";
 
 const UNAVAILABLE = "⚠️ База данных недоступна. Попробуйте через минуту.";
 
@@ -36,41 +34,31 @@ describe("when the database cannot be reached", () => {
 });
 
 describe("when PostgreSQL goes away and comes back", () => {
-  let database: TestDatabase;
-  let proxy: TcpProxy;
-  let viaProxy: ReturnType<typeof openPostgres>;
+  const { outage } = useDatabaseBehindProxy(1_000, {
+    seed: async (made) => {
+      await addCourse(made.db);
+      await addBookings(made.db, [{ confirmed: 2 }]);
+    },
+  });
   let h: Harness;
-
   beforeAll(async () => {
-    database = await createTestDatabase();
-    await addCourse(database.db);
-    await addBookings(database.db, [{ confirmed: 2 }]);
-    const url = new URL(database.url);
-    proxy = await TcpProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
-    url.host = `127.0.0.1:${proxy.port}`;
-    viaProxy = openPostgres(url.toString(), { connectionTimeoutMillis: 1_000 });
-    h = await createHarness(viaProxy.db);
+    h = await createHarness(outage.db);
   });
-  afterAll(async () => {
-    await h?.close();
-    await viaProxy?.close();
-    await proxy?.close();
-    await database?.dispose();
-  });
+  afterAll(() => h?.close());
 
   it("the bot says so meanwhile and recovers by itself", async () => {
     expect((await h.send("/bookings"))[0]!.payload.text).toContain("1–1 из 1");
     await h.send("/bookings");
     const list = h.lastSent();
 
-    proxy.down();
+    outage.proxy.down();
     expect((await h.send("/bookings"))[0]!.payload.text).toBe(UNAVAILABLE);
     const press = await h.press(list, "↻ Обновить");
     expect(press).toEqual([
       { method: "answerCallbackQuery", payload: expect.objectContaining({ text: UNAVAILABLE, show_alert: true }) },
     ]);
 
-    proxy.up();
+    outage.proxy.up();
     expect((await h.send("/bookings"))[0]!.payload.text).toContain("1–1 из 1");
     expect((await h.press(list, "🟢 Подтверждённые 1"))[0]!.method).toBe("editMessageText");
   });

@@ -51,6 +51,9 @@ beforeAll(async () => {
 });
 afterAll(() => database.dispose());
 
+/** A student as findStudent describes one without a last name, first seen at minute `seen`. */
+const known = (userId: number, username: string, firstName: string, seen: number) => ({ userId, username, firstName, lastName: null, firstSeenAt: at(seen) });
+
 describe("findStudent", () => {
   it("finds a users row by id, with every field from users", async () => {
     expect(await findStudent(db, { userId: IVAN })).toEqual({
@@ -75,13 +78,7 @@ describe("findStudent", () => {
   });
 
   it("describes a student known only from bookings by the newest booking", async () => {
-    expect(await findStudent(db, { userId: OLGA })).toEqual({
-      userId: OLGA,
-      username: "NewNick",
-      firstName: "Ольга",
-      lastName: null,
-      firstSeenAt: at(10),
-    });
+    expect(await findStudent(db, { userId: OLGA })).toEqual(known(OLGA, "NewNick", "Ольга", 10));
   });
 
   it.each(["olga_first", "@OLGA_MIDDLE", "newnick", "@NewNick"])("finds that student by any booked username (%s)", async (username) => {
@@ -103,13 +100,7 @@ describe("findStudent", () => {
   });
 
   it("fills what the users row lacks from bookings", async () => {
-    expect(await findStudent(db, { userId: BARE })).toEqual({
-      userId: BARE,
-      username: "bare_user",
-      firstName: "Голый",
-      lastName: null,
-      firstSeenAt: at(3),
-    });
+    expect(await findStudent(db, { userId: BARE })).toEqual(known(BARE, "bare_user", "Голый", 3));
     expect(await findStudent(db, { username: "Bare_User" })).toMatchObject({ userId: BARE });
   });
 

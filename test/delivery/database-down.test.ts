@@ -1,43 +1,28 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { openPostgres } from "../../src/db/client";
-import { createTestDatabase, type TestDatabase } from "../helpers/db";
+import { useDatabaseBehindProxy } from "../helpers/database-outage";
 import { FakeTelegram } from "../helpers/fake-telegram";
-import { TcpProxy } from "../helpers/tcp-proxy";
 import { allDone, backlog, deliveryCounts, queue, testWorker } from "./helpers";
 import { eventually } from "../helpers/eventually";
 
 // The worker's database goes away mid-backlog and comes back: it logs, waits, and finishes by
 // itself, every message once.
-let database: TestDatabase;
+const { database, outage } = useDatabaseBehindProxy(500);
 let fake: FakeTelegram;
-let proxy: TcpProxy;
-let viaProxy: ReturnType<typeof openPostgres>;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
   fake = await FakeTelegram.start();
-  const url = new URL(database.url);
-  proxy = await TcpProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
-  url.host = `127.0.0.1:${proxy.port}`;
-  viaProxy = openPostgres(url.toString(), { connectionTimeoutMillis: 500 });
 });
-afterAll(async () => {
-  // Hangs if a transaction whose BEGIN met the dead connection kept its client (see openPostgres).
-  await viaProxy?.close();
-  await proxy?.close();
-  await fake?.close();
-  await database?.dispose();
-});
+afterAll(() => fake?.close());
 
 it("resumes by itself when the database comes back, delivering each message once", async () => {
   await queue(database.db, backlog(60, 20));
-  const worker = testWorker(viaProxy.db, fake, { ratePerSecond: 100, perChatIntervalMs: 0, pollMs: 20 });
+  const worker = testWorker(outage.db, fake, { ratePerSecond: 100, perChatIntervalMs: 0, pollMs: 20 });
   worker.start();
   try {
     await eventually("some deliveries", () => fake.delivered().length >= 5);
-    proxy.down();
+    outage.proxy.down();
     await eventually("a logged claim failure", () => worker.logs.some((l) => l.msg === "could not claim messages; will retry"));
-    proxy.up();
+    outage.proxy.up();
     await eventually("the whole backlog", () => allDone(database.db));
   } finally {
     await worker.stop();

@@ -61,23 +61,24 @@ describe("delivery failures", () => {
     ]);
   });
 
-  it("403: failed at once and the student recorded in blocked_users", async () => {
+  /** A student's chat that Telegram refuses with `error`: one call, the message failed at once. */
+  async function refusedOnce(error: { error_code: number; description: string }) {
     await database.db.insert(users).values({ userId: 7001, firstName: "Студент" });
-    fake.failChat(7001, { error_code: 403, description: "Forbidden: bot was blocked by the user" });
+    fake.failChat(7001, error);
     const { row, calls } = await deliverOne();
     expect(calls).toHaveLength(1);
-    expect(row).toMatchObject({ status: "failed", attempts: 1, lastError: "403: Forbidden: bot was blocked by the user" });
+    expect(row).toMatchObject({ status: "failed", attempts: 1, lastError: `${error.error_code}: ${error.description}` });
+  }
+
+  it("403: failed at once and the student recorded in blocked_users", async () => {
+    await refusedOnce({ error_code: 403, description: "Forbidden: bot was blocked by the user" });
     const [blocked] = await database.db.select().from(blockedUsers).where(eq(blockedUsers.userId, 7001));
     expect(blocked!.blockedAt).toBeInstanceOf(Date);
     expect(blocked!.reason).toBe("403: Forbidden: bot was blocked by the user");
   });
 
   it("400: failed at once, the student not marked", async () => {
-    await database.db.insert(users).values({ userId: 7001, firstName: "Студент" });
-    fake.failChat(7001, { error_code: 400, description: "Bad Request: chat not found" });
-    const { row, calls } = await deliverOne();
-    expect(calls).toHaveLength(1);
-    expect(row).toMatchObject({ status: "failed", attempts: 1, lastError: "400: Bad Request: chat not found" });
+    await refusedOnce({ error_code: 400, description: "Bad Request: chat not found" });
     expect(await database.db.select().from(blockedUsers).where(eq(blockedUsers.userId, 7001))).toEqual([]);
   });
 

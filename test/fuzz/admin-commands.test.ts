@@ -4,9 +4,8 @@ import { adminCommands } from "../../src/bot/commands";
 import { ADMIN_COMMANDS } from "../../src/bot/features";
 import { TEXTS, ru as t } from "../../src/bot/i18n";
 import { ADMIN } from "../helpers/updates";
-import { expectAcceptableCalls, logWatch } from "./answers";
+import { expectAcceptableCalls, forEachCase } from "./answers";
 import { useFuzzBot } from "./fuzz-bot";
-import { fuzz } from "./run";
 import { NASTY, anyText, telegramText } from "./texts";
 
 /**
@@ -71,31 +70,26 @@ const OPENS_CONVERSATION = [t.student.ask, t.broadcast.whom];
 
 describe("random command arguments from an admin", () => {
   it.each(FAMILIES)("%s: one acceptable reply, no failure, no row changed", async (_name, texts$) => {
-    const watch = logWatch(h);
-    await fc.assert(
-      fc.asyncProperty(texts$, async (text) => {
-        watch.reset();
-        const calls = await h.send(text);
-        expectAcceptableCalls(calls, ADMIN.id);
-        // One answer: a message, or (for /export) a document after a "sending a file…" status, or
-        // (for /stats) the chart with the summary as its caption, then the courses' lines.
-        // (/lang also redraws the admin's command menu.)
-        const answer = calls.filter((c) => c.method !== "sendChatAction" && c.method !== "setMyCommands");
-        expect([["sendMessage"], ["sendDocument"], ["sendPhoto", "sendMessage"]]).toContainEqual(answer.map((c) => c.method));
-        const reply = answer[0]!.payload.text ?? answer[0]!.payload.caption;
-        expect(reply).not.toBe(t.somethingWentWrong);
-        expect(reply).not.toBe(t.databaseUnavailable);
-        if (typeof reply === "string" && OPENS_CONVERSATION.includes(reply)) {
-          const cancel = await h.send("/cancel");
-          expect(cancel.map((c) => c.payload.text)).toEqual([t.cancelled]);
-        }
-        // /lang en is the one setting an admin may change here (kept in bot_state): change it back.
-        if (reply === TEXTS.en.lang.set) expect((await h.send("/lang ru"))[0]!.payload.text).toBe(t.lang.set);
-        watch.expectQuiet();
-        await expectNoRowChanged();
-      }),
-      fuzz(250),
-    );
+    const watch = await forEachCase(h, texts$, 250, async (text, watch) => {
+      const calls = await h.send(text);
+      expectAcceptableCalls(calls, ADMIN.id);
+      // One answer: a message, or (for /export) a document after a "sending a file…" status, or
+      // (for /stats) the chart with the summary as its caption, then the courses' lines.
+      // (/lang also redraws the admin's command menu.)
+      const answer = calls.filter((c) => c.method !== "sendChatAction" && c.method !== "setMyCommands");
+      expect([["sendMessage"], ["sendDocument"], ["sendPhoto", "sendMessage"]]).toContainEqual(answer.map((c) => c.method));
+      const reply = answer[0]!.payload.text ?? answer[0]!.payload.caption;
+      expect(reply).not.toBe(t.somethingWentWrong);
+      expect(reply).not.toBe(t.databaseUnavailable);
+      if (typeof reply === "string" && OPENS_CONVERSATION.includes(reply)) {
+        const cancel = await h.send("/cancel");
+        expect(cancel.map((c) => c.payload.text)).toEqual([t.cancelled]);
+      }
+      // /lang en is the one setting an admin may change here (kept in bot_state): change it back.
+      if (reply === TEXTS.en.lang.set) expect((await h.send("/lang ru"))[0]!.payload.text).toBe(t.lang.set);
+      watch.expectQuiet();
+      await expectNoRowChanged();
+    });
     watch.expectNoTokenLogged();
   }, 60_000);
 });

@@ -1,7 +1,9 @@
 import { expect } from "vitest";
+import fc from "fast-check";
 import type { InlineKeyboardButton } from "grammy/types";
 import type { ApiCall } from "../helpers/fake-telegram";
 import { TEST_TOKEN, type Harness } from "../helpers/harness";
+import { fuzz } from "./run";
 
 /** What every answer of the bot must look like, and the log of a quiet update. */
 
@@ -65,3 +67,22 @@ export function logWatch(h: Harness) {
 
 export const answers = (calls: Call[]) => calls.filter((c) => c.method === "answerCallbackQuery");
 export const sent = (calls: Call[]) => calls.filter((c) => c.method === "sendMessage");
+
+export type LogWatch = ReturnType<typeof logWatch>;
+
+/**
+ * A fast-check property over `runs` generated cases (see `fuzz`), each with the harness's log
+ * watched afresh: `watch.lines()` are that case's. Returns the watch, for what a test checks of
+ * the whole run (no token logged).
+ */
+export async function forEachCase<T>(h: Harness, cases: fc.Arbitrary<T>, runs: number, check: (value: T, watch: LogWatch) => Promise<void>): Promise<LogWatch> {
+  const watch = logWatch(h);
+  await fc.assert(
+    fc.asyncProperty(cases, async (value) => {
+      watch.reset();
+      await check(value, watch);
+    }),
+    fuzz(runs),
+  );
+  return watch;
+}

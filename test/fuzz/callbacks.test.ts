@@ -8,11 +8,10 @@ import { ru as t } from "../../src/bot/i18n";
 import { rawQuery } from "../helpers/db";
 import { createHarness, type Harness } from "../helpers/harness";
 import { ADMIN, STRANGER } from "../helpers/updates";
-import { answers, expectAcceptableCalls, logWatch, sent } from "./answers";
+import { answers, expectAcceptableCalls, forEachCase, sent } from "./answers";
 import { adminData, randomData, studentData } from "./callback-arbitraries";
 import { botMessage, useFuzzBot } from "./fuzz-bot";
 import { STUDENT } from "./fuzz-data";
-import { fuzz } from "./run";
 
 /**
  * Property: any callback_data — the formats the bot packs, near misses of them, random bytes —
@@ -96,85 +95,65 @@ async function leaveConversation(): Promise<void> {
 
 describe("random callback_data", () => {
   it("pressed by an admin: one answer, no failure, no row changed", async () => {
-    const watch = logWatch(h);
-    await fc.assert(
-      fc.asyncProperty(adminData().filter((d) => !changesData(d)), async (d) => {
-        watch.reset();
-        const { calls, answer } = await press(d, ADMIN);
-        const stale = staleAnswer(d);
-        if (stale) expect(answer.text).toBe(stale);
-        // 📎 of a booking with proofs sends them again (the seed has one), to the admin alone.
-        const proof = parseProof(d);
-        if (proof) expect(calls.filter((c) => c.method === "sendPhoto")).toHaveLength(proof.bookingId === data.proofOf ? 1 : 0);
-        if (entersConversation(d)) {
-          expect(sent(calls), "the conversation asks its question").toHaveLength(1);
-          await leaveConversation();
-        }
-        watch.expectQuiet();
-        await expectNoRowChanged();
-      }),
-      fuzz(1000),
-    );
+    const watch = await forEachCase(h, adminData().filter((d) => !changesData(d)), 1000, async (d, watch) => {
+      const { calls, answer } = await press(d, ADMIN);
+      const stale = staleAnswer(d);
+      if (stale) expect(answer.text).toBe(stale);
+      // 📎 of a booking with proofs sends them again (the seed has one), to the admin alone.
+      const proof = parseProof(d);
+      if (proof) expect(calls.filter((c) => c.method === "sendPhoto")).toHaveLength(proof.bookingId === data.proofOf ? 1 : 0);
+      if (entersConversation(d)) {
+        expect(sent(calls), "the conversation asks its question").toHaveLength(1);
+        await leaveConversation();
+      }
+      watch.expectQuiet();
+      await expectNoRowChanged();
+    });
     watch.expectNoTokenLogged();
   }, 60_000);
 
   it("pressed by an admin half-way through a conversation: the conversation lets it pass, one answer, no row changed", async () => {
-    const watch = logWatch(h);
     const contexts = fc.constantFrom("user", "broadcast", "template", "reason");
     // A press that starts a conversation of its own replaces the one waiting; /cancel then leaves it.
     const presses = adminData().filter((d) => !changesData(d));
-    await fc.assert(
-      fc.asyncProperty(contexts, fc.constantFrom(...TEMPLATE_KINDS), presses, async (context, kind, d) => {
-        watch.reset();
-        if (context === "user") await h.send("/user");
-        if (context === "broadcast") await h.send("/broadcast");
-        if (context === "template") await editTemplate(kind);
-        if (context === "reason") await h.pressData(botMessage(h, ADMIN.id), `c:w:1:${data.status.get(1)}`);
-        await press(d, ADMIN);
-        await leaveConversation();
-        expect((await h.send("hello"))[0]!.payload.text, "no conversation left behind").toBe(t.notUnderstood);
-        watch.expectQuiet();
-        await expectNoRowChanged();
-      }),
-      fuzz(300),
-    );
+    await forEachCase(h, fc.tuple(contexts, fc.constantFrom(...TEMPLATE_KINDS), presses), 300, async ([context, kind, d], watch) => {
+      if (context === "user") await h.send("/user");
+      if (context === "broadcast") await h.send("/broadcast");
+      if (context === "template") await editTemplate(kind);
+      if (context === "reason") await h.pressData(botMessage(h, ADMIN.id), `c:w:1:${data.status.get(1)}`);
+      await press(d, ADMIN);
+      await leaveConversation();
+      expect((await h.send("hello"))[0]!.payload.text, "no conversation left behind").toBe(t.notUnderstood);
+      watch.expectQuiet();
+      await expectNoRowChanged();
+    });
   }, 60_000);
 
   it("pressed by a stranger: one refusal, nothing else, no row changed", async () => {
-    const watch = logWatch(h);
-    await fc.assert(
-      fc.asyncProperty(fc.oneof(adminData(), randomData), async (d) => {
-        watch.reset();
-        const { calls, answer } = await press(d, STRANGER);
-        if (!d.startsWith("s:")) {
-          expect(calls).toEqual([{ method: "answerCallbackQuery", payload: expect.objectContaining({ text: t.notAdminButton }) }]);
-        }
-        expect(answer.text).not.toBe(t.students.booked);
-        watch.expectQuiet();
-        await expectNoRowChanged();
-      }),
-      fuzz(500),
-    );
+    await forEachCase(h, fc.oneof(adminData(), randomData), 500, async (d, watch) => {
+      const { calls, answer } = await press(d, STRANGER);
+      if (!d.startsWith("s:")) {
+        expect(calls).toEqual([{ method: "answerCallbackQuery", payload: expect.objectContaining({ text: t.notAdminButton }) }]);
+      }
+      expect(answer.text).not.toBe(t.students.booked);
+      watch.expectQuiet();
+      await expectNoRowChanged();
+    });
   }, 60_000);
 
   it("student buttons pressed by a student: someone else's booking looks missing, nothing is booked or cancelled", async () => {
-    const watch = logWatch(h);
-    await fc.assert(
-      fc.asyncProperty(studentData, async (d) => {
-        watch.reset();
-        const { answer } = await press(d, STUDENT);
-        const parsed = parseStudent(d);
-        if (!parsed) expect(answer.text).toBe(d.startsWith("s:") ? t.students.staleButton : t.notAdminButton);
-        if (parsed?.op === "book") expect([t.students.streamClosed, t.students.alreadyBooked]).toContain(answer.text);
-        if (parsed?.op === "cancel" || parsed?.op === "cancel-yes") {
-          const own = data.owner.get(parsed.id) === STUDENT.id;
-          expect(answer.text).toBe(own ? t.students.cannotCancel : t.students.staleButton);
-        }
-        watch.expectQuiet();
-        await expectNoRowChanged();
-      }),
-      fuzz(500),
-    );
+    await forEachCase(h, studentData, 500, async (d, watch) => {
+      const { answer } = await press(d, STUDENT);
+      const parsed = parseStudent(d);
+      if (!parsed) expect(answer.text).toBe(d.startsWith("s:") ? t.students.staleButton : t.notAdminButton);
+      if (parsed?.op === "book") expect([t.students.streamClosed, t.students.alreadyBooked]).toContain(answer.text);
+      if (parsed?.op === "cancel" || parsed?.op === "cancel-yes") {
+        const own = data.owner.get(parsed.id) === STUDENT.id;
+        expect(answer.text).toBe(own ? t.students.cannotCancel : t.students.staleButton);
+      }
+      watch.expectQuiet();
+      await expectNoRowChanged();
+    });
   }, 60_000);
 });
 
@@ -195,33 +174,23 @@ describe("presses in the admin group (ADMIN_CHAT_ID)", () => {
   };
 
   it("by an admin: one answer, only in the group, no failure, no row changed", async () => {
-    const watch = logWatch(group);
-    await fc.assert(
-      fc.asyncProperty(adminData().filter((d) => !changesData(d)), async (d) => {
-        watch.reset();
-        const calls = await group.pressData(groupMessage(), d, ADMIN);
-        expectAcceptableCalls(calls, GROUP);
-        expect(answers(calls), "one answerCallbackQuery per press").toHaveLength(1);
-        expect(FAILURE_NOTICES).not.toContain(answers(calls)[0]!.payload.text);
-        if (!/^(c:|p:)/.test(d)) expect(answers(calls)[0]!.payload.text).toBe(t.staleButton);
-        watch.expectQuiet();
-        await expectNoRowChanged();
-      }),
-      fuzz(500),
-    );
+    await forEachCase(group, adminData().filter((d) => !changesData(d)), 500, async (d, watch) => {
+      const calls = await group.pressData(groupMessage(), d, ADMIN);
+      expectAcceptableCalls(calls, GROUP);
+      expect(answers(calls), "one answerCallbackQuery per press").toHaveLength(1);
+      expect(FAILURE_NOTICES).not.toContain(answers(calls)[0]!.payload.text);
+      if (!/^(c:|p:)/.test(d)) expect(answers(calls)[0]!.payload.text).toBe(t.staleButton);
+      watch.expectQuiet();
+      await expectNoRowChanged();
+    });
   }, 60_000);
 
   it("by anyone else: one refusal and nothing else, whatever the data", async () => {
-    const watch = logWatch(group);
-    await fc.assert(
-      fc.asyncProperty(fc.oneof(adminData(), randomData, studentData), fc.constantFrom(STRANGER, STUDENT), async (d, from) => {
-        watch.reset();
-        const calls = await group.pressData(groupMessage(), d, from);
-        expect(calls).toEqual([{ method: "answerCallbackQuery", payload: expect.objectContaining({ text: t.notAdminButton }) }]);
-        watch.expectQuiet();
-        await expectNoRowChanged();
-      }),
-      fuzz(300),
-    );
+    await forEachCase(group, fc.tuple(fc.oneof(adminData(), randomData, studentData), fc.constantFrom(STRANGER, STUDENT)), 300, async ([d, from], watch) => {
+      const calls = await group.pressData(groupMessage(), d, from);
+      expect(calls).toEqual([{ method: "answerCallbackQuery", payload: expect.objectContaining({ text: t.notAdminButton }) }]);
+      watch.expectQuiet();
+      await expectNoRowChanged();
+    });
   }, 60_000);
 });

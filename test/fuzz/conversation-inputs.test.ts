@@ -5,9 +5,8 @@ import { COUPONS_CHOICE, COURSES_CHOICE, packBroadcastGroup, packBroadcastStatus
 import { MAX_TEMPLATE_LENGTH, TEMPLATE_KINDS, type TemplateKind } from "../../src/bookings/templates";
 import { ru as t } from "../../src/bot/i18n";
 import { ADMIN } from "../helpers/updates";
-import { expectAcceptableCalls, logWatch, sent } from "./answers";
+import { expectAcceptableCalls, forEachCase, logWatch, sent } from "./answers";
 import { botMessage, useFuzzBot } from "./fuzz-bot";
-import { fuzz } from "./run";
 import { anyText, telegramText } from "./texts";
 
 /**
@@ -80,7 +79,6 @@ const answerText = fc
 
 describe("text sent to a waiting conversation", () => {
   it("gets one acceptable answer, saves nothing, and /cancel leaves", async () => {
-    const watch = logWatch(h);
     const contexts = fc.oneof(
       fc.constant(["user"] as const),
       fc.tuple(fc.constant("template" as const), fc.constantFrom(...TEMPLATE_KINDS)),
@@ -90,20 +88,16 @@ describe("text sent to a waiting conversation", () => {
       fc.tuple(fc.constant("newStream" as const), fc.integer({ min: 0, max: 2 })),
       fc.tuple(fc.constant("coupon" as const), fc.integer({ min: 0, max: 3 })),
     );
-    await fc.assert(
-      fc.asyncProperty(contexts, answerText, async ([context, arg], text) => {
-        watch.reset();
-        await (OPEN[context] as (a?: unknown) => Promise<void>)(arg);
-        const calls = await h.send(text);
-        expectAcceptableCalls(calls, ADMIN.id);
-        expect(sent(calls).length + calls.filter((c) => c.method === "sendDocument").length, "one answer").toBe(1);
-        await h.send("/cancel");
-        expect((await h.send("hello"))[0]!.payload.text, "no conversation left behind").toBe(t.notUnderstood);
-        watch.expectQuiet();
-        await expectNoRowChanged();
-      }),
-      fuzz(600),
-    );
+    await forEachCase(h, fc.tuple(contexts, answerText), 600, async ([[context, arg], text], watch) => {
+      await (OPEN[context] as (a?: unknown) => Promise<void>)(arg);
+      const calls = await h.send(text);
+      expectAcceptableCalls(calls, ADMIN.id);
+      expect(sent(calls).length + calls.filter((c) => c.method === "sendDocument").length, "one answer").toBe(1);
+      await h.send("/cancel");
+      expect((await h.send("hello"))[0]!.payload.text, "no conversation left behind").toBe(t.notUnderstood);
+      watch.expectQuiet();
+      await expectNoRowChanged();
+    });
   }, 60_000);
 });
 

@@ -54,6 +54,12 @@ function expectBothAnswered({ first, second, watch, from }: Awaited<ReturnType<t
   watch.expectQuiet();
 }
 
+/** A double tap whose presses are both answered, once each, quietly (expectBothAnswered). */
+async function doubleTapAnswered(message: Message, label: string, from: User = ADMIN) {
+  const taps = await doubleTap(message, label, from);
+  return taps;
+}
+
 const count = async (sql: string, params: unknown[] = []) => Number((await rawQuery(database, sql, params))[0]!.n);
 
 /** An open card of a booking in this status (a new one per call, as a fresh /booking would show). */
@@ -68,27 +74,26 @@ const used = new Set<number>();
 describe("double taps on the list", () => {
   it.each(["↻ Обновить", "Старше ▶", "🟢 Подтверждённые", "⚪ Новые"])("%s", async (label) => {
     await h.send("/bookings");
-    expectBothAnswered(await doubleTap(h.lastSent(), label));
+    await doubleTapAnswered(h.lastSent(), label);
   });
 });
 
 describe("double taps on a booking card", () => {
   it("↻ Обновить", async () => {
     const { card } = await cardOf(1);
-    expectBothAnswered(await doubleTap(card, "↻ Обновить"));
+    await doubleTapAnswered(card, "↻ Обновить");
   });
 
   // Guards the card's question against Telegram's 400 "message is not modified" on the second, identical edit.
   it("🟢 Подтвердить (the question)", async () => {
     const { card } = await cardOf(0);
-    expectBothAnswered(await doubleTap(card, "🟢 Подтвердить"));
+    await doubleTapAnswered(card, "🟢 Подтвердить");
   });
 
   it("✅ Да, подтвердить: confirmed once, one message to the student, the second tap says it already changed", async () => {
     const { id, card } = await cardOf(1);
     await tap(card, "🟢 Подтвердить");
-    const taps = await doubleTap(card, "✅ Да, подтвердить");
-    expectBothAnswered(taps);
+    const taps = await doubleTapAnswered(card, "✅ Да, подтвердить");
     expect(answers(taps.second)[0]!.payload.text).toBe(t.card.staleShort);
     expect(await count("SELECT count(*) AS n FROM events WHERE details->>'booking_id' = $1::text AND details->>'new_status' = '2'", [id])).toBe(1);
     expect(await count("SELECT count(*) AS n FROM outbox WHERE booking_id = $1 AND kind = 'confirmation'", [id])).toBe(1);
@@ -99,7 +104,7 @@ describe("double taps on a booking card", () => {
   it("✍️ Указать причину", async () => {
     const { card } = await cardOf(0);
     await tap(card, "🔴 Отменить");
-    expectBothAnswered(await doubleTap(card, "✍️ Указать причину"));
+    await doubleTapAnswered(card, "✍️ Указать причину");
   });
 
   it("🔴 Да, отменить (with a reason): cancelled once, one message to the student", async () => {
@@ -121,7 +126,7 @@ describe("double taps on a booking card", () => {
 describe("double taps on /templates", () => {
   it("✏️ Подтверждение", async () => {
     await h.send("/templates");
-    expectBothAnswered(await doubleTap(h.lastSent(), "✏️ Подтверждение"));
+    await doubleTapAnswered(h.lastSent(), "✏️ Подтверждение");
   });
 
   it("✏️ while /user waits for a student", async () => {
@@ -145,7 +150,7 @@ describe("double taps on /templates", () => {
     save.watch.expectQuiet();
     expect(await count("SELECT count(*) AS n FROM message_templates")).toBe(1);
     await h.send("/templates");
-    expectBothAnswered(await doubleTap(h.lastSent(), "↺ По умолчанию"));
+    await doubleTapAnswered(h.lastSent(), "↺ По умолчанию");
   });
 
   // Guards the reset's redraw against 400 "message is not modified" on the second tap (it once answered twice).
@@ -156,7 +161,7 @@ describe("double taps on /templates", () => {
     await tap(h.lastSent(), "💾 Сохранить");
     await h.send("/templates");
     await tap(h.lastSent(), "↺ По умолчанию");
-    expectBothAnswered(await doubleTap(h.lastSent(), "↺ Да, вернуть"));
+    await doubleTapAnswered(h.lastSent(), "↺ Да, вернуть");
   });
 });
 
@@ -184,8 +189,7 @@ describe("double taps in /broadcast", () => {
 
 describe("double taps by a student", () => {
   it("Мои заявки, and cancelling a booking: cancelled once", async () => {
-    const taps = await doubleTap((await h.send("/start", STUDENT), h.lastSent(STUDENT.id)), "📋 Мои заявки", STUDENT);
-    expectBothAnswered(taps);
+    const taps = await doubleTapAnswered((await h.send("/start", STUDENT), h.lastSent(STUDENT.id)), "📋 Мои заявки", STUDENT);
   });
 
   it("booking a stream twice: one booking", async () => {
@@ -199,8 +203,7 @@ describe("double taps by a student", () => {
 
     await tap(h.lastSent(newcomer.id), "📋 Мои заявки", newcomer);
     await tap(h.lastSent(newcomer.id), "Отменить заявку", newcomer);
-    const cancel = await doubleTap(h.lastSent(newcomer.id), "Да, отменить", newcomer);
-    expectBothAnswered(cancel);
+    const cancel = await doubleTapAnswered(h.lastSent(newcomer.id), "Да, отменить", newcomer);
     expect(answers(cancel.second)[0]!.payload.text).toBe(t.students.cannotCancel);
     expect(await count("SELECT count(*) AS n FROM events WHERE user_id = $1 AND details->>'new_status' = '-1'", [newcomer.id])).toBe(1);
   });
@@ -215,10 +218,8 @@ describe("double taps on /courses and /coupons", () => {
     // 8th_stream belongs to course 2 in the fuzz data.
     await tap(screen, "📚 Курс <script>");
     await tap(screen, "🔒 8-й");
-    const ask = await doubleTap(screen, "🔓 Открыть запись");
-    expectBothAnswered(ask);
-    const yes = await doubleTap(screen, "🔓 Да, открыть");
-    expectBothAnswered(yes);
+    await doubleTapAnswered(screen, "🔓 Открыть запись");
+    const yes = await doubleTapAnswered(screen, "🔓 Да, открыть");
     expect(answers(yes.second)[0]!.payload.text).toBe(t.courses.unchangedShort);
     expect(await audited("stream.open", "stream:8th_stream")).toBe(1);
   });
@@ -226,22 +227,20 @@ describe("double taps on /courses and /coupons", () => {
   it("adding a stream twice: one stream; creating a coupon twice: one coupon", async () => {
     await h.send("/courses");
     await tap(h.lastSent(), "📚 Вайб кодинг");
-    expectBothAnswered(await doubleTap(h.lastSent(), "➕ Новый поток"));
+    await doubleTapAnswered(h.lastSent(), "➕ Новый поток");
     await tap(h.lastSent(), "✅ 9th_stream");
     await tap(h.lastSent(), "✅ 9-й поток");
     await h.send("15.01.2099".replace("2099", String(new Date().getFullYear() + 1)));
-    const add = await doubleTap(h.lastSent(), "🔒 Добавить");
-    expectBothAnswered(add);
+    const add = await doubleTapAnswered(h.lastSent(), "🔒 Добавить");
     expect(answers(add.second)[0]!.payload.text).toBe(t.courses.staleButton);
     expect(await count("SELECT count(*) AS n FROM streams WHERE code = '9th_stream'")).toBe(1);
 
     await h.send("/coupons");
-    expectBothAnswered(await doubleTap(h.lastSent(), "➕ Новый промокод"));
+    await doubleTapAnswered(h.lastSent(), "➕ Новый промокод");
     await tap(h.lastSent(), "50% × 5");
     await tap(h.lastSent(), "Без названия");
     await h.send("TWICE001");
-    const create = await doubleTap(h.lastSent(), "✅ Создать");
-    expectBothAnswered(create);
+    const create = await doubleTapAnswered(h.lastSent(), "✅ Создать");
     expect(await count("SELECT count(*) AS n FROM referral_coupons WHERE code = 'TWICE001'")).toBe(1);
     expect(await audited("coupon.create", "coupon:TWICE001")).toBe(1);
   });
@@ -251,8 +250,7 @@ describe("double taps on /courses and /coupons", () => {
     const list = h.lastSent();
     await tap(list, "🟢 FUZZ0001");
     await tap(list, "⛔ Выключить");
-    const off = await doubleTap(list, "⛔ Да, выключить");
-    expectBothAnswered(off);
+    await doubleTapAnswered(list, "⛔ Да, выключить");
     expect(await audited("coupon.deactivate", "coupon:FUZZ0001")).toBe(1);
   });
 });

@@ -8,10 +8,9 @@ import { TEXTS, ru } from "../../src/bot/i18n";
 import { STUDENT_LANG } from "../../src/bot/language";
 import { useBotWithoutDatabase } from "../helpers/bot-fixture";
 import { ADMIN, messageUpdate } from "../helpers/updates";
-import { expectAcceptableCalls, logWatch } from "./answers";
+import { expectAcceptableCalls, forEachCase } from "./answers";
 import { adminPrefixedData, randomData, studentData } from "./callback-arbitraries";
 import { botMessage } from "./fuzz-bot";
-import { fuzz } from "./run";
 import { NASTY, anyText, telegramText } from "./texts";
 
 /**
@@ -44,134 +43,94 @@ const hint = (user: User) => [{ method: "sendMessage", payload: { chat_id: user.
 
 describe("non-admins, with the database unreachable", () => {
   it("every admin command, with any arguments, gets the refusal and reads nothing", async () => {
-    const watch = logWatch(h);
     const text = fc
       .tuple(fc.constantFrom(...REFUSED_COMMANDS), fc.constantFrom("", "", "@bookings_admin_bot", "@other_bot"), args)
       .map(([command, at, arg]) => ({ at, text: telegramText(`/${command}${at}${arg ? ` ${arg}` : ""}`) }));
-    await fc.assert(
-      fc.asyncProperty(nonAdmin, text, async (user, { at, text }) => {
-        watch.reset();
-        const calls = await h.send(text, user);
-        // Addressed to another bot, a command is not ours to refuse: the pointer to /start instead.
-        expect(calls).toEqual(at === "@other_bot" ? hint(user) : notAdmin(user));
-        watch.expectQuiet();
-      }),
-      fuzz(1000),
-    );
+    await forEachCase(h, fc.tuple(nonAdmin, text), 1000, async ([user, { at, text }], watch) => {
+      const calls = await h.send(text, user);
+      // Addressed to another bot, a command is not ours to refuse: the pointer to /start instead.
+      expect(calls).toEqual(at === "@other_bot" ? hint(user) : notAdmin(user));
+      watch.expectQuiet();
+    });
   }, 60_000);
 
   it("the /b123 and /u123 links get the refusal", async () => {
-    const watch = logWatch(h);
     const link = fc
       .tuple(fc.constantFrom("b", "u"), fc.oneof(fc.integer({ min: 0, max: 99 }), fc.bigInt({ min: 0n, max: 10n ** 25n })), fc.constantFrom("", "@bookings_admin_bot", "@x"))
       .map(([l, n, at]) => `/${l}${n}${at}`);
-    await fc.assert(
-      fc.asyncProperty(nonAdmin, link, async (user, text) => {
-        watch.reset();
-        expect(await h.send(text, user)).toEqual(notAdmin(user));
-        watch.expectQuiet();
-      }),
-      fuzz(300),
-    );
+    await forEachCase(h, fc.tuple(nonAdmin, link), 300, async ([user, text], watch) => {
+      expect(await h.send(text, user)).toEqual(notAdmin(user));
+      watch.expectQuiet();
+    });
   }, 60_000);
 
   it("/start, which records the student, is the one command that needs the database: they hear it is unavailable", async () => {
-    const watch = logWatch(h);
-    await fc.assert(
-      fc.asyncProperty(nonAdmin, fc.oneof(fc.constant(""), fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/), anyText), async (user, arg) => {
-        watch.reset();
-        const calls = await h.send(telegramText(`/start${arg ? ` ${arg}` : ""}`), user);
-        expect(calls).toEqual([{ method: "sendMessage", payload: { chat_id: user.id, text: t(user).databaseUnavailable } }]);
-        expect(watch.lines().filter((l) => l.msg === "update failed")).toEqual([expect.objectContaining({ databaseUnavailable: true })]);
-      }),
-      fuzz(200),
-    );
+    const watch = await forEachCase(h, fc.tuple(nonAdmin, fc.oneof(fc.constant(""), fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/), anyText)), 200, async ([user, arg], watch) => {
+      const calls = await h.send(telegramText(`/start${arg ? ` ${arg}` : ""}`), user);
+      expect(calls).toEqual([{ method: "sendMessage", payload: { chat_id: user.id, text: t(user).databaseUnavailable } }]);
+      expect(watch.lines().filter((l) => l.msg === "update failed")).toEqual([expect.objectContaining({ databaseUnavailable: true })]);
+    });
     watch.expectNoTokenLogged();
   }, 60_000);
 
   // A command is answered without the database; anything else is a message for the admins, which
   // must be kept first: with the database down they hear it is unavailable (nothing lost silently).
   it("anything else they write gets a pointer to /start, the refusal, or word that it cannot be passed on now", async () => {
-    const watch = logWatch(h);
     const text = anyText.map((t) => telegramText(t)).filter((t) => !/^\/start(@bookings_admin_bot)?(\s|$)/.test(t));
-    await fc.assert(
-      fc.asyncProperty(nonAdmin, text, async (user, text) => {
-        watch.reset();
-        const calls = await h.send(text, user);
-        if (text.startsWith("/")) {
-          expect([hint(user), notAdmin(user)]).toContainEqual(calls);
-          watch.expectQuiet();
-        } else {
-          expect(calls).toEqual([{ method: "sendMessage", payload: { chat_id: user.id, text: t(user).databaseUnavailable } }]);
-        }
-        watch.expectNoTokenLogged();
-      }),
-      fuzz(500),
-    );
+    await forEachCase(h, fc.tuple(nonAdmin, text), 500, async ([user, text], watch) => {
+      const calls = await h.send(text, user);
+      if (text.startsWith("/")) {
+        expect([hint(user), notAdmin(user)]).toContainEqual(calls);
+        watch.expectQuiet();
+      } else {
+        expect(calls).toEqual([{ method: "sendMessage", payload: { chat_id: user.id, text: t(user).databaseUnavailable } }]);
+      }
+      watch.expectNoTokenLogged();
+    });
   }, 60_000);
 
   it("a photo or file, which needs the database to be kept (a receipt, or a message for the admins), hears it is unavailable", async () => {
-    const watch = logWatch(h);
-    await fc.assert(
-      fc.asyncProperty(nonAdmin, fc.boolean(), fc.constantFrom("application/pdf", "image/png", "application/zip"), async (user, photo, mimeType) => {
-        watch.reset();
-        const calls = photo ? await h.sendPhoto(user) : await h.sendDocument(user, { mimeType });
-        expect(calls).toEqual([{ method: "sendMessage", payload: { chat_id: user.id, text: t(user).databaseUnavailable } }]);
-      }),
-      fuzz(100),
-    );
+    const watch = await forEachCase(h, fc.tuple(nonAdmin, fc.boolean(), fc.constantFrom("application/pdf", "image/png", "application/zip")), 100, async ([user, photo, mimeType]) => {
+      const calls = photo ? await h.sendPhoto(user) : await h.sendDocument(user, { mimeType });
+      expect(calls).toEqual([{ method: "sendMessage", payload: { chat_id: user.id, text: t(user).databaseUnavailable } }]);
+    });
     watch.expectNoTokenLogged();
   }, 60_000);
 
   it("every admin button, with anything after its prefix, is refused once and reads nothing", async () => {
-    const watch = logWatch(h);
-    await fc.assert(
-      fc.asyncProperty(nonAdmin, fc.oneof(adminPrefixedData, randomData.filter((d) => !d.startsWith("s:"))), async (user, d) => {
-        watch.reset();
-        const calls = await h.pressData(botMessage(h, user.id), d, user);
-        expect(calls).toEqual([{ method: "answerCallbackQuery", payload: expect.objectContaining({ text: t(user).notAdminButton }) }]);
-        watch.expectQuiet();
-      }),
-      fuzz(1000),
-    );
+    await forEachCase(h, fc.tuple(nonAdmin, fc.oneof(adminPrefixedData, randomData.filter((d) => !d.startsWith("s:")))), 1000, async ([user, d], watch) => {
+      const calls = await h.pressData(botMessage(h, user.id), d, user);
+      expect(calls).toEqual([{ method: "answerCallbackQuery", payload: expect.objectContaining({ text: t(user).notAdminButton }) }]);
+      watch.expectQuiet();
+    });
   }, 60_000);
 
   it("the student side's own buttons: forged ones are refused before any query, real ones hear the database is unavailable", async () => {
-    const watch = logWatch(h);
-    await fc.assert(
-      fc.asyncProperty(nonAdmin, studentData.filter((d) => d.startsWith("s:")), async (user, d) => {
-        watch.reset();
-        const calls = await h.pressData(botMessage(h, user.id), d, user);
-        expectAcceptableCalls(calls, user.id);
-        if (parseStudent(d)) {
-          expect(calls).toEqual([{ method: "answerCallbackQuery", payload: expect.objectContaining({ text: t(user).databaseUnavailable, show_alert: true }) }]);
-        } else {
-          expect(calls).toEqual([{ method: "answerCallbackQuery", payload: expect.objectContaining({ text: t(user).students.staleButton }) }]);
-          watch.expectQuiet();
-        }
-      }),
-      fuzz(500),
-    );
+    await forEachCase(h, fc.tuple(nonAdmin, studentData.filter((d) => d.startsWith("s:"))), 500, async ([user, d], watch) => {
+      const calls = await h.pressData(botMessage(h, user.id), d, user);
+      expectAcceptableCalls(calls, user.id);
+      if (parseStudent(d)) {
+        expect(calls).toEqual([{ method: "answerCallbackQuery", payload: expect.objectContaining({ text: t(user).databaseUnavailable, show_alert: true }) }]);
+      } else {
+        expect(calls).toEqual([{ method: "answerCallbackQuery", payload: expect.objectContaining({ text: t(user).students.staleButton }) }]);
+        watch.expectQuiet();
+      }
+    });
   }, 60_000);
 
   it("outside private chats nobody — the admin included — gets an answer, and nothing is read", async () => {
-    const watch = logWatch(h);
     const chat = fc.oneof(
       fc.record({ id: fc.integer({ min: -(10 ** 13), max: -1 }), type: fc.constantFrom("group" as const, "supergroup" as const), title: fc.constant("Team") }),
       fc.record({ id: fc.integer({ min: -(10 ** 13), max: -1 }), type: fc.constant("channel" as const), title: fc.constant("News") }),
     );
     const text = fc.oneof(fc.constantFrom("/bookings", "/start", "/help", "/b1", "/broadcast", "/user 1"), anyText).map((t) => telegramText(t));
-    await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.constant(ADMIN), nonAdmin), chat, text, async (user, chat, text) => {
-        watch.reset();
-        const update: Update = messageUpdate(text, user);
-        (update.message as { chat: unknown }).chat = chat;
-        const before = h.api.calls.length;
-        await h.bot.handleUpdate(update);
-        expect(h.api.calls.slice(before)).toEqual([]);
-        watch.expectQuiet();
-      }),
-      fuzz(300),
-    );
+    await forEachCase(h, fc.tuple(fc.oneof(fc.constant(ADMIN), nonAdmin), chat, text), 300, async ([user, chat, text], watch) => {
+      const update: Update = messageUpdate(text, user);
+      (update.message as { chat: unknown }).chat = chat;
+      const before = h.api.calls.length;
+      await h.bot.handleUpdate(update);
+      expect(h.api.calls.slice(before)).toEqual([]);
+      watch.expectQuiet();
+    });
   }, 60_000);
 });

@@ -325,66 +325,26 @@ export class FakeTelegram {
         const copy = this.store(p, { ...content, ...(p.caption !== undefined ? captionOf(p) : {}) });
         return { message_id: copy.message_id };
       }
-      case "editMessageText": {
-        const key = `${p.chat_id}:${p.message_id}`;
-        const old = this.messages.get(key);
-        if (!old) throw { error_code: 400, description: "Bad Request: message to edit not found" };
-        if (old.text === undefined) throw { error_code: 400, description: "Bad Request: there is no text in the message to edit" };
-        const markup = p.reply_markup ?? undefined;
-        if (old.text === p.text && JSON.stringify(old.reply_markup) === JSON.stringify(markup)) {
-          throw {
-            error_code: 400,
-            description:
-              "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
-          };
-        }
-        const edited = { ...old, text: p.text, reply_markup: markup, edit_date: Math.floor(Date.now() / 1000) } as Message;
-        this.messages.set(key, edited);
-        return edited;
-      }
-      case "editMessageReplyMarkup": {
+      case "editMessageText":
+        return this.edit(p, (old) => {
+          if (old.text === undefined) throw { error_code: 400, description: "Bad Request: there is no text in the message to edit" };
+          return { text: p.text };
+        }, { refuseUnchanged: true });
+      case "editMessageReplyMarkup":
         // Without reply_markup Telegram takes the buttons away.
-        const key = `${p.chat_id}:${p.message_id}`;
-        const old = this.messages.get(key);
-        if (!old) throw { error_code: 400, description: "Bad Request: message to edit not found" };
-        const markup = p.reply_markup ?? undefined;
-        if (JSON.stringify(old.reply_markup) === JSON.stringify(markup)) {
-          throw {
-            error_code: 400,
-            description:
-              "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
-          };
-        }
-        const edited = { ...old, reply_markup: markup, edit_date: Math.floor(Date.now() / 1000) } as Message;
-        this.messages.set(key, edited);
-        return edited;
-      }
-      case "editMessageMedia": {
-        const key = `${p.chat_id}:${p.message_id}`;
-        const old = this.messages.get(key);
-        if (!old) throw { error_code: 400, description: "Bad Request: message to edit not found" };
-        const media = p.media as { type: string; media: string; caption?: string };
-        const content = media.type === "photo" ? { photo: [{ ...fileOf(media.media, "photo", {}), width: 1280, height: 960 }] } : { document: fileOf(media.media, "doc", {}) };
-        const { photo: _photo, document: _document, caption: _caption, ...rest } = old;
-        const edited = {
-          ...rest,
-          ...content,
-          ...(media.caption !== undefined ? { caption: media.caption } : {}),
-          reply_markup: p.reply_markup ?? undefined,
-          edit_date: Math.floor(Date.now() / 1000),
-        } as Message;
-        this.messages.set(key, edited);
-        return edited;
-      }
-      case "editMessageCaption": {
-        const key = `${p.chat_id}:${p.message_id}`;
-        const old = this.messages.get(key);
-        if (!old) throw { error_code: 400, description: "Bad Request: message to edit not found" };
-        if (old.photo === undefined && old.document === undefined) throw { error_code: 400, description: "Bad Request: there is no caption in the message to edit" };
-        const edited = { ...old, ...captionOf(p), reply_markup: p.reply_markup ?? undefined, edit_date: Math.floor(Date.now() / 1000) } as Message;
-        this.messages.set(key, edited);
-        return edited;
-      }
+        return this.edit(p, () => ({}), { refuseUnchanged: true });
+      case "editMessageMedia":
+        return this.edit(p, (old) => {
+          const media = p.media as { type: string; media: string; caption?: string };
+          const content = media.type === "photo" ? { photo: [{ ...fileOf(media.media, "photo", {}), width: 1280, height: 960 }] } : { document: fileOf(media.media, "doc", {}) };
+          const { photo: _photo, document: _document, caption: _caption, ...rest } = old;
+          return { replace: rest, ...content, ...(media.caption !== undefined ? { caption: media.caption } : {}) };
+        });
+      case "editMessageCaption":
+        return this.edit(p, (old) => {
+          if (old.photo === undefined && old.document === undefined) throw { error_code: 400, description: "Bad Request: there is no caption in the message to edit" };
+          return captionOf(p);
+        });
       case "deleteMessage": {
         // As Telegram: a message is deleted once, and a bot's own only within 48 hours.
         const key = `${p.chat_id}:${p.message_id}`;
@@ -397,6 +357,31 @@ export class FakeTelegram {
       default:
         return true;
     }
+  }
+
+  /**
+   * An edit of a message the bot sent, as Telegram answers it: 400 when the message is unknown, or
+   * (`refuseUnchanged`, for text and buttons) when nothing would change; the buttons are
+   * `reply_markup`'s, none without it. `change` gives the new content (and, as `replace`, the
+   * message without what it drops).
+   */
+  private edit(p: Payload, change: (old: Message) => Partial<Message> & { replace?: Partial<Message> }, { refuseUnchanged = false } = {}): Message {
+    const key = `${p.chat_id}:${p.message_id}`;
+    const old = this.messages.get(key);
+    if (!old) throw { error_code: 400, description: "Bad Request: message to edit not found" };
+    const { replace, ...content } = change(old);
+    const edited = { ...(replace ?? old), ...content, reply_markup: p.reply_markup ?? undefined } as Message;
+    const same = (m: Message) => JSON.stringify({ ...m, edit_date: undefined });
+    if (refuseUnchanged && same(edited) === same(old)) {
+      throw {
+        error_code: 400,
+        description:
+          "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
+      };
+    }
+    const stamped = { ...edited, edit_date: Math.floor(Date.now() / 1000) } as Message;
+    this.messages.set(key, stamped);
+    return stamped;
   }
 
   /** A message the bot sent, kept (with later edits) for `message()` and for pressing its buttons. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatBookingCard } from "../../src/bot/format/booking";
 import { ru } from "../../src/bot/i18n";
-import { ESCAPED, HOSTILE, MSK, bookingRow, student } from "./rows";
+import { ESCAPED, HOSTILE, MSK, bareBookingRow, bookingRow, student } from "./rows";
 
 describe("formatBookingCard", () => {
   it("shows a booking without a known student", () => {
@@ -45,16 +45,7 @@ describe("formatBookingCard", () => {
   });
 
   it("falls back for a booking with nothing but a user id", () => {
-    const row = bookingRow({
-      confirmed: 0,
-      firstName: null,
-      username: null,
-      courseId: null,
-      courseName: null,
-      courseStream: null,
-      discountPercent: null,
-      referralCode: null,
-    });
+    const row = bareBookingRow();
     expect(formatBookingCard(row, undefined, "UTC", ru)).toBe(
       [
         "<b>Заявка #123</b>",

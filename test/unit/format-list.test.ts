@@ -4,7 +4,7 @@ import { formatListEntry, formatListKeyboard, formatListMessage, type ListKeyboa
 import { en, ru } from "../../src/bot/i18n";
 import type { BookingRow } from "../../src/db/queries/bookings";
 import { firstPageOf, type ListState } from "../../src/bot/list-state";
-import { ESCAPED, HOSTILE, MSK, NBSP, bookingRow, counts, student } from "./rows";
+import { ESCAPED, HOSTILE, MSK, NBSP, bareBookingRow, bookingRow, counts, student } from "./rows";
 
 const rowA = bookingRow({ id: 124, confirmed: 0, createdAt: new Date("2026-11-01T10:15:00.000Z") });
 const rowB = bookingRow({
@@ -55,16 +55,7 @@ describe("formatListEntry", () => {
   });
 
   it("falls back for missing data and drops the discount part", () => {
-    const row = bookingRow({
-      confirmed: 0,
-      firstName: null,
-      username: null,
-      courseId: null,
-      courseName: null,
-      courseStream: null,
-      discountPercent: 0,
-      referralCode: null,
-    });
+    const row = bareBookingRow({ discountPercent: 0 });
     expect(formatListEntry(row, MSK, ru, true)).toBe(
       ["⚪ Новая заявка · /b123 · 01.11.2026 12:00", "Без имени · без @username · id <code>987654321</code>", "— · —"].join("\n"),
     );

@@ -31,6 +31,10 @@ export function bookingRow(overrides: Partial<BookingRow> = {}): BookingRow {
   };
 }
 
+/** A new booking with nothing known but its user id: no name, no course, no discount. */
+export const bareBookingRow = (overrides: Partial<BookingRow> = {}): BookingRow =>
+  bookingRow({ confirmed: 0, firstName: null, username: null, courseId: null, courseName: null, courseStream: null, discountPercent: null, referralCode: null, ...overrides });
+
 export function student(overrides: Partial<Student> = {}): Student {
   return {
     userId: 987654321,

@@ -8,7 +8,13 @@ const GROUP = -100_500;
 function budgetOnVirtualTime(options: Omit<SendBudgetOptions, "clock">, lateMs = 0) {
   const clock = virtualClock({ lateMs });
   const budget = createSendBudget({ ...options, clock });
-  return { clock, budget, r: recorder(budget, clock) };
+  const r = recorder(budget, clock);
+  /** Moves the clock to `t`, then checks when each of `expected` was granted (undefined: not yet). */
+  const expectGrantedBy = async (t: number, expected: Record<string, number | undefined>) => {
+    await clock.advanceTo(t);
+    expect(Object.fromEntries(Object.keys(expected).map((label) => [label, r.at(label)]))).toEqual(expected);
+  };
+  return { clock, budget, r, expectGrantedBy };
 }
 
 /** Requests slots and notes when each was granted. */
@@ -71,29 +77,24 @@ describe("send budget", () => {
   });
 
   it("a reply that must wait for its chat holds back nobody else", async () => {
-    const { clock, r } = budgetOnVirtualTime({ ratePerSecond: 10, privateIntervalMs: 1000 });
+    const { r, expectGrantedBy } = budgetOnVirtualTime({ ratePerSecond: 10, privateIntervalMs: 1000 });
     await r.ask("a1", { chatId: 1, priority: PRIORITY.admin });
     r.done("a1");
     void r.ask("a2", { chatId: 1, priority: PRIORITY.admin });
     void r.ask("bulk", { chatId: 2, priority: PRIORITY.bulk });
-    await clock.advanceTo(999);
-    expect(r.at("bulk")).toBe(100);
-    expect(r.at("a2")).toBeUndefined();
-    await clock.advanceTo(1_000);
-    expect(r.at("a2")).toBe(1_000);
+    await expectGrantedBy(999, { bulk: 100, a2: undefined });
+    await expectGrantedBy(1_000, { a2: 1_000 });
   });
 
   it("waits a chat's interval from the previous answer, and while a message to it is on the wire", async () => {
-    const { clock, r } = budgetOnVirtualTime({ ratePerSecond: 10, privateIntervalMs: 1000 });
+    const { clock, r, expectGrantedBy } = budgetOnVirtualTime({ ratePerSecond: 10, privateIntervalMs: 1000 });
     await r.ask("m1", { chatId: 1, priority: PRIORITY.student });
     void r.ask("m2", { chatId: 1, priority: PRIORITY.student });
     await clock.advanceTo(1_200);
     expect(r.at("m2")).toBeUndefined(); // still on the wire
     r.done("m1");
-    await clock.advanceTo(2_199);
-    expect(r.at("m2")).toBeUndefined();
-    await clock.advanceTo(2_200);
-    expect(r.at("m2")).toBe(2_200);
+    await expectGrantedBy(2_199, { m2: undefined });
+    await expectGrantedBy(2_200, { m2: 2_200 });
   });
 
   it("lets an admin's screen be edited without the private chat's interval, but paces every call to a group", async () => {
@@ -111,37 +112,30 @@ describe("send budget", () => {
   });
 
   it("a 429 holds that chat only; 429s from three chats within a second hold everyone", async () => {
-    const { clock, budget, r } = budgetOnVirtualTime({ ratePerSecond: 10, privateIntervalMs: 0 });
+    const { budget, r, expectGrantedBy } = budgetOnVirtualTime({ ratePerSecond: 10, privateIntervalMs: 0 });
     budget.rateLimited(1, 5_000);
     void r.ask("limited", { chatId: 1, priority: PRIORITY.admin });
     void r.ask("other", { chatId: 2, priority: PRIORITY.bulk });
-    await clock.advanceTo(4_999);
-    expect(r.at("other")).toBe(0);
-    expect(r.at("limited")).toBeUndefined();
-    await clock.advanceTo(5_000);
-    expect(r.at("limited")).toBe(5_000);
+    await expectGrantedBy(4_999, { other: 0, limited: undefined });
+    await expectGrantedBy(5_000, { limited: 5_000 });
 
     budget.rateLimited(3, 2_000);
     budget.rateLimited(4, 2_000);
     budget.rateLimited(5, 2_000);
     void r.ask("anyone", { chatId: 6, priority: PRIORITY.admin });
-    await clock.advanceTo(6_999);
-    expect(r.at("anyone")).toBeUndefined();
-    await clock.advanceTo(7_000);
-    expect(r.at("anyone")).toBe(7_000);
+    await expectGrantedBy(6_999, { anyone: undefined });
+    await expectGrantedBy(7_000, { anyone: 7_000 });
   });
 
   it("does not grant before the time it is given (another process's interval)", async () => {
-    const { clock, r } = budgetOnVirtualTime({ ratePerSecond: 10 });
+    const { r, expectGrantedBy } = budgetOnVirtualTime({ ratePerSecond: 10 });
     void r.ask("later", { chatId: 5, priority: PRIORITY.bulk, notBefore: 700 });
-    await clock.advanceTo(699);
-    expect(r.at("later")).toBeUndefined();
-    await clock.advanceTo(700);
-    expect(r.at("later")).toBe(700);
+    await expectGrantedBy(699, { later: undefined });
+    await expectGrantedBy(700, { later: 700 });
   });
 
   it("gives up when aborted or after maxWaitMs, and the slot goes to the next", async () => {
-    const { clock, budget, r } = budgetOnVirtualTime({ ratePerSecond: 1 });
+    const { clock, budget, r, expectGrantedBy } = budgetOnVirtualTime({ ratePerSecond: 1 });
     await r.ask("first", { chatId: 1, priority: PRIORITY.bulk });
     const stop = new AbortController();
     const aborted = r.ask("aborted", { chatId: 2, priority: PRIORITY.bulk, signal: stop.signal });
@@ -154,8 +148,7 @@ describe("send budget", () => {
     expect(await impatient).toBeUndefined();
     r.done("first");
     // One a second, counted until a second after the answer at 300.
-    await clock.advanceTo(1_299);
-    expect(r.at("patient")).toBeUndefined();
+    await expectGrantedBy(1_299, { patient: undefined });
     await clock.advanceTo(1_300);
     expect(r.grants.map((g) => g.label)).toEqual(["first", "patient"]);
   });
