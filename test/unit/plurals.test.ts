@@ -37,6 +37,24 @@ describe("plurals", () => {
     expect(ru.broadcast.skipped(1234)).toBe(" (ещё 1\u00a0234 заблокировали бота — им не отправим)");
   });
 
+  it("Russian: the genitive after «из» and «больше» (a recall's report, the picked students' cap)", () => {
+    expect(NUMBERS.map((n) => ru.broadcast.recallReport(7, n, n, 0))).toEqual(
+      ["1 чата", "2 чатов", "5 чатов", "11 чатов", "21 чата", "22 чатов", "25 чатов"].map((chats, i) => `🗑 Рассылка #7: удалена из ${NUMBERS[i]} из ${chats}.`),
+    );
+    expect(ru.broadcast.recallReport(7, 0, 1_234, 1_234)).toBe("🗑 Рассылка #7: удалена из 0 из 1\u00a0234 чатов · не удалось 1\u00a0234 (старше 48 часов или уже удалены).");
+    expect(NUMBERS.map((n) => ru.broadcast.pickFull(n).split(" вручную")[0])).toEqual([
+      "Больше 1 студента",
+      "Больше 2 студентов",
+      "Больше 5 студентов",
+      "Больше 11 студентов",
+      "Больше 21 студента",
+      "Больше 22 студентов",
+      "Больше 25 студентов",
+    ]);
+    expect(en.broadcast.recallReport(7, 1, 1, 0)).toBe("🗑 Broadcast #7: deleted from 1 of 1 chat.");
+    expect(en.broadcast.pickFull(1)).toMatch(/^At most 1 student can/);
+  });
+
   it("English: one and other, no “(s)”", () => {
     const note = (key: string, n: number) => en.health.note[key]!(n, "");
     expect(note("bookings-dated-1970", 1)).toBe("1 booking had no date: shown as 01.01.1970, at the end of the list.");

@@ -25,9 +25,7 @@ export function reportKeyboard(p: BroadcastProgress, t: Texts): InlineKeyboard |
 
 /** A recall's end: of the delivered copies, how many are gone. Plain text. */
 export function formatRecallReport(messageId: number, counts: { delivered: number; deleted: number }, t: Texts): string {
-  const n = (value: number) => formatCount(value, t);
-  const rest = counts.delivered - counts.deleted;
-  return t.broadcast.recallReport(messageId, n(counts.deleted), n(counts.delivered), rest > 0 ? n(rest) : undefined);
+  return t.broadcast.recallReport(messageId, counts.deleted, counts.delivered, counts.delivered - counts.deleted);
 }
 
 const MAX_SUMMARY = 120;

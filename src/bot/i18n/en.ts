@@ -425,7 +425,7 @@ export const en: Texts = {
     pickHint: "Send a name, @username or id — I will show who matches as buttons.",
     pickFound: (queryHtml, n) => `Found for “${queryHtml}”: ${n}. Press to add or remove.`,
     pickNone: (queryHtml) => `Nobody found for “${queryHtml}”. Try another spelling.`,
-    pickFull: (max) => `At most ${count(max)} students can be picked by hand — for a bigger broadcast pick a group.`,
+    pickFull: (max) => `At most ${count(max)} ${plural("en", max, { one: "student", other: "students" })} can be picked by hand — for a bigger broadcast pick a group.`,
     pickDone: (n) => `✅ Done (${n})`,
     chosen: (audience, n, skipped) => `📨 Broadcast: ${audience}. Recipients: ${n}${skipped}.`,
     nobody: "Nobody to send to: no reachable students in this audience. Pick another one.",
@@ -479,7 +479,7 @@ export const en: Texts = {
     recallAlready: "Deleting is already under way — the report comes when it is done.",
     recallGone: "This broadcast was not found.",
     recallReport: (id, deleted, delivered, rest) =>
-      `🗑 Broadcast #${id}: deleted from ${deleted} of ${delivered} chats${rest ? ` · ${rest} could not be (older than 48 hours or already gone)` : ""}.`,
+      `🗑 Broadcast #${id}: deleted from ${count(deleted)} of ${count(delivered)} ${plural("en", delivered, { one: "chat", other: "chats" })}${rest > 0 ? ` · ${count(rest)} could not be (older than 48 hours or already gone)` : ""}.`,
   },
   students: {
     staleButton: "This button is outdated. Press /start",

@@ -446,7 +446,7 @@ export const ru = {
     pickHint: "Пришлите имя, @username или id студента — найду и покажу кнопками.",
     pickFound: (queryHtml: string, n: string) => `Найдено по «${queryHtml}»: ${n}. Нажмите, чтобы добавить или убрать.`,
     pickNone: (queryHtml: string) => `По «${queryHtml}» никого не нашли. Попробуйте иначе.`,
-    pickFull: (max: number) => `Больше ${count(max)} студентов вручную не выбрать — для большой рассылки выберите группу.`,
+    pickFull: (max: number) => `Больше ${count(max)} ${plural("ru", max, { one: "студента", other: "студентов" })} вручную не выбрать — для большой рассылки выберите группу.`,
     pickDone: (n: string) => `✅ Готово (${n})`,
     chosen: (audience: string, n: string, skipped: string) => `📨 Рассылка: ${audience}. Получателей: ${n}${skipped}.`,
     nobody: "Некому отправлять: в этой аудитории нет студентов, до которых можно достучаться. Выберите другую.",
@@ -503,8 +503,8 @@ export const ru = {
     recallNothing: "Удалять нечего: копии старше 48 часов, Telegram их удалить не даёт.",
     recallAlready: "Удаление уже запущено — отчёт придёт, когда закончится.",
     recallGone: "Эта рассылка не найдена.",
-    recallReport: (id: number, deleted: string, delivered: string, rest: string | undefined) =>
-      `🗑 Рассылка #${id}: удалена из ${deleted} из ${delivered} чатов${rest ? ` · не удалось ${rest} (старше 48 часов или уже удалены)` : ""}.`,
+    recallReport: (id: number, deleted: number, delivered: number, rest: number) =>
+      `🗑 Рассылка #${id}: удалена из ${count(deleted)} из ${count(delivered)} ${plural("ru", delivered, { one: "чата", other: "чатов" })}${rest > 0 ? ` · не удалось ${count(rest)} (старше 48 часов или уже удалены)` : ""}.`,
   },
   students: {
     staleButton: "Эта кнопка устарела. Нажмите /start",
