@@ -39,7 +39,7 @@ export const en: Texts = {
       export: ["/export, /export confirmed — bookings as CSV (for Excel and Google Sheets)"],
       stats: ["/stats — statistics: statuses, courses and streams, conversion, delivery"],
       templates: ["/templates — the texts students get (confirmation, cancellation, reminder, payment)"],
-      broadcast: ["/broadcast — a message to students by status, course or stream"],
+      broadcast: ["/broadcast — a message (text, photo, video, document, link buttons) to bookings, everyone, a lesson's registrants or picked students; now or scheduled"],
       courses: ["/courses — courses and streams: open or close enrolment, new stream, dates, names"],
       coupons: ["/coupons — coupons: list, create, link, bookings, switch off"],
       workshops: ["/workshops — free-lesson registrations by lesson and date: lists and CSV"],
