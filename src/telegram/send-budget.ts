@@ -35,7 +35,7 @@ type ChatState = { onWire: number; freeAt: number; pausedUntil: number };
 
 /** Telegram counts messages per second. */
 const WINDOW_MS = 1000;
-/** 429s from this many chats within a second mean the bot as a whole is over: everything pauses. */
+/** 429s from this many private chats within a second mean the bot as a whole is over: everything pauses. */
 const CHATS_FOR_GLOBAL_PAUSE = 3;
 
 export const DEFAULT_PRIVATE_INTERVAL_MS = 1000;
@@ -236,11 +236,14 @@ export function createSendBudget(options: SendBudgetOptions) {
       });
     },
 
-    /** Telegram answered 429 for this chat: it waits `ms`; several chats at once, everyone does. */
+    /** Telegram answered 429 for this chat: it waits `ms`; several private chats at once, everyone does. */
     rateLimited(chatId: number, ms: number): void {
       const now = clock.now();
       const chat = chatOf(chatId);
       chat.pausedUntil = Math.max(chat.pausedUntil, now + ms);
+      // A group's 429 is its own 20-a-minute limit, tens of seconds long: never a sign that the
+      // bot as a whole is over, and pausing every chat for it is what launch day must not do.
+      if (chatId < 0) return pump();
       recent429 = recent429.filter((r) => r.at > now - WINDOW_MS && r.chatId !== chatId);
       recent429.push({ chatId, at: now });
       if (recent429.length >= CHATS_FOR_GLOBAL_PAUSE) pausedAllUntil = Math.max(pausedAllUntil, now + ms);

@@ -127,6 +127,17 @@ describe("send budget", () => {
     await expectGrantedBy(7_000, { anyone: 7_000 });
   });
 
+  it("a group's long 429 holds the group only, even among private chats' 429s in the same second", async () => {
+    const { budget, r, expectGrantedBy } = budgetOnVirtualTime({ ratePerSecond: 10, privateIntervalMs: 0 });
+    budget.rateLimited(GROUP, 40_000);
+    budget.rateLimited(3, 500);
+    budget.rateLimited(4, 500);
+    void r.ask("group", { chatId: GROUP, priority: PRIORITY.notice });
+    void r.ask("student", { chatId: 6, priority: PRIORITY.student });
+    await expectGrantedBy(39_999, { student: 0, group: undefined });
+    await expectGrantedBy(40_000, { group: 40_000 });
+  });
+
   it("does not grant before the time it is given (another process's interval)", async () => {
     const { r, expectGrantedBy } = budgetOnVirtualTime({ ratePerSecond: 10 });
     void r.ask("later", { chatId: 5, priority: PRIORITY.bulk, notBefore: 700 });
