@@ -68,14 +68,16 @@ export function createBot(deps: Deps, options: BotOptions = {}): Bot<BotContext>
   install(admin, created.filter((f) => f.stateless).map((f) => f.feature));
   // Conversation state lives in the database: a restart, or another instance behind the same
   // webhook, carries on where the admin was.
-  admin.use(conversations({ storage: { type: "key", prefix: "conv:", adapter: botStateStorage(deps.db) } }));
+  admin.use(conversationState(deps));
   install(admin, [...created.filter((f) => !f.stateless).map((f) => f.feature), unhandledFeature()]);
 
-  // Everyone else is a student, installed the same way (their conversations or menus would come first too).
-  install(
-    guarded.chatType("private").filter((ctx) => !admins.has(ctx.from.id)),
-    [studentsFeature(deps, ADMIN_COMMANDS)],
-  );
+  // Everyone else is a student, installed the same way. The conversations plugin reads its state
+  // on every update, so it goes in front of the student side only once a feature there has a
+  // conversation: until then students' commands are answered with the database down.
+  const student = guarded.chatType("private").filter((ctx) => !admins.has(ctx.from.id));
+  const studentFeatures = [studentsFeature(deps, ADMIN_COMMANDS)];
+  if (studentFeatures.some((f) => f.conversations?.length)) student.use(conversationState(deps));
+  install(student, studentFeatures);
 
   // The admin group gets notices with the card's buttons: admins press them there like in their
   // own chat, anyone else is refused, and nothing else in any group is answered.
@@ -95,6 +97,11 @@ export function createBot(deps: Deps, options: BotOptions = {}): Bot<BotContext>
     inGroup.on("callback_query:data", (ctx) => ctx.answerCallbackQuery({ text: ctx.t.notAdminButton }));
   }
   return bot;
+}
+
+/** The conversations plugin, its state in the database, keyed by chat as the plugin does by default. */
+function conversationState(deps: Pick<Deps, "db">) {
+  return conversations<BotContext, BotContext>({ storage: { type: "key", prefix: "conv:", adapter: botStateStorage(deps.db) } });
 }
 
 /**
