@@ -8,8 +8,10 @@ import {
   markBroadcastFinished,
   markRecallDone,
   recallCounts,
+  setProgressMessage,
   startDueBroadcasts,
   type BroadcastProgress,
+  type OnStarted,
 } from "../db/queries/broadcasts";
 import { enqueue } from "../db/queries/outbox";
 import type { Logger } from "../logger";
@@ -53,13 +55,36 @@ export async function finishRecallIfDone(tx: Db, messageId: number, words: Broad
   return true;
 }
 
+const progressKey = (messageId: number) => `broadcast:${messageId}:progress`;
+const PROGRESS_KEY = /^broadcast:(\d+):progress$/;
+
 /**
- * The delivery worker's follow-up: when a broadcast's last recipient is done (the worker holds
- * the broadcast's row lock, so exactly one transaction sees "none left"), mark it finished and
- * queue the report to the admin who sent it.
+ * A scheduled broadcast's start, in its transaction: the progress message an immediate one gets
+ * from the conversation is queued to its admin instead (nobody may be in the chat, and the start
+ * may be another process's), at notice priority like its report and ahead of it in their chat; a
+ * broadcast to nobody is finished at once, its report queued behind.
+ */
+export function announceStart(words: BroadcastWords): OnStarted {
+  return async (tx, started) => {
+    const progress = await broadcastProgress(tx, started.messageId);
+    if (progress) {
+      const text = await words.progress(tx, started.createdBy, progress);
+      await enqueue(tx, [{ dedupeKey: progressKey(started.messageId), kind: "broadcast_report", chatId: started.createdBy, text }]);
+    }
+    if (started.recipients === 0) await finishIfDone(tx, started.messageId, words);
+  };
+}
+
+/**
+ * The delivery worker's follow-ups: a queued progress message, once sent, becomes the one the
+ * progress updater edits (as the conversation's own reply does for an immediate broadcast); when
+ * a broadcast's last recipient is done (the worker holds the broadcast's row lock, so exactly one
+ * transaction sees "none left"), mark it finished and queue the report to the admin who sent it.
  */
 export function finishBroadcastOnLastRecipient(words: BroadcastWords): OnOutcome {
-  return async (tx, row) => {
+  return async (tx, row, outcome) => {
+    const progressOf = PROGRESS_KEY.exec(row.dedupeKey)?.[1];
+    if (progressOf !== undefined && outcome.status === "sent") await setProgressMessage(tx, Number(progressOf), outcome.telegramMessageId);
     if (row.recipientId === null) return;
     const messageId = await broadcastOfRecipient(tx, row.recipientId);
     if (messageId === undefined) return;
@@ -108,16 +133,16 @@ export function startBroadcastProgress(deps: { db: Db; api: Pick<Api, "editMessa
 
 /**
  * Starts scheduled broadcasts when their time comes: every few seconds, the due ones (each
- * exactly once, whichever process gets there: see startDueBroadcasts). Their time lives in the
- * database, so a restart loses none; one that was due while the bot was down goes at start.
+ * exactly once, whichever process gets there: see startDueBroadcasts), each with its admin's
+ * progress message queued (announceStart). Their time lives in the database, so a restart loses
+ * none; one that was due while the bot was down goes at start.
  */
 export function startBroadcastScheduler(deps: { db: Db; logger: Logger; words: BroadcastWords; everyMs?: number }) {
   async function tick(): Promise<void> {
     for (;;) {
-      const started = await startDueBroadcasts(deps.db);
+      const started = await startDueBroadcasts(deps.db, announceStart(deps.words));
       for (const s of started) {
         deps.logger.info({ broadcast_id: s.id, message_id: s.messageId, recipients: s.recipients, admin_id: s.createdBy }, "scheduled broadcast started");
-        if (s.recipients === 0) await deps.db.transaction((tx) => finishIfDone(tx, s.messageId, deps.words));
       }
       if (started.length === 0) return;
     }

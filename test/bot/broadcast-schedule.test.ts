@@ -2,11 +2,12 @@ import { describe, expect, it } from "vitest";
 import type { Message } from "grammy/types";
 import { formatDateTime } from "../../src/bookings/dates";
 import { broadcastWords } from "../../src/bot/broadcast-words";
-import { finishBroadcastOnLastRecipient, startBroadcastScheduler } from "../../src/delivery/broadcasts";
+import { finishBroadcastOnLastRecipient, startBroadcastProgress, startBroadcastScheduler } from "../../src/delivery/broadcasts";
 import { useBotFixture } from "../helpers/bot-fixture";
 import { rawExec, rawQuery } from "../helpers/db";
+import { eventually } from "../helpers/eventually";
 import { addBookings } from "../helpers/fixtures";
-import { buttonRows, testConfig } from "../helpers/harness";
+import { buttonRows, createHarness, testConfig, type Harness } from "../helpers/harness";
 import { ADMIN } from "../helpers/updates";
 import { FAST, deliverAll, testWorker } from "../delivery/helpers";
 import { expectScreen } from "../helpers/screens";
@@ -60,20 +61,39 @@ function dataOf(message: Message, label: string): string {
 }
 
 /** Through the bot: /broadcast → confirmed → `group` → `text` → "⏰ Позже" → the time → schedule. The time as the bot shows it. */
-async function schedule(text: string, group: string, at: Date): Promise<string> {
-  await h.send("/broadcast");
-  await h.press(h.lastSent(), "🟢 Подтверждённые");
-  await h.press(h.lastSent(), group);
-  await h.send(text);
-  await h.press(h.lastSent(), "⏰ Позже");
-  await h.send(typed(at));
+async function schedule(text: string, group: string, at: Date, bot: Harness = h): Promise<string> {
+  await bot.send("/broadcast");
+  await bot.press(bot.lastSent(), "🟢 Подтверждённые");
+  await bot.press(bot.lastSent(), group);
+  await bot.send(text);
+  await bot.press(bot.lastSent(), "⏰ Позже");
+  await bot.send(typed(at));
   const when = shown(at);
-  const done = await h.press(h.lastSent(), `⏰ Запланировать на ${when}`);
+  const done = await bot.press(bot.lastSent(), `⏰ Запланировать на ${when}`);
   expect(sentTexts(done)).toEqual([scheduledText(when)]);
   return when;
 }
 
 const scheduler = () => startBroadcastScheduler({ db: database.db, logger: h.deps.logger, words: broadcastWords, everyMs: 3_600_000 });
+
+/** As the admin sees a broadcast's progress message while it is being sent, and its report. */
+const progressText = (id: number, total: number) => `📨 Рассылка #${id}: отправлено 0 из ${total} · не доставлено 0 · в очереди ${total}`;
+const reportText = (id: number, total: number) => `✅ Рассылка #${id} завершена: доставлено ${total} из ${total} · не доставлено 0`;
+
+/** The messages (and edits) the admin got from the fake Bot API since call number `from`, as texts. */
+const toAdminSince = (bot: Harness, from: number) =>
+  bot.api.calls.slice(from).filter((c) => (c.method === "sendMessage" || c.method === "editMessageText") && c.payload.chat_id === ADMIN.id && c.outcome === "ok").map((c) => `${c.method}: ${c.payload.text}`);
+
+/** What a running bot runs beside its updates (as main.ts starts them), on this harness's fake Bot API. */
+function backgroundOf(bot: Harness) {
+  const worker = testWorker(database.db, bot.api, FAST, { onOutcome: finishBroadcastOnLastRecipient(broadcastWords) });
+  const loops = [
+    startBroadcastScheduler({ db: database.db, logger: bot.deps.logger, words: broadcastWords, everyMs: 20 }),
+    startBroadcastProgress({ db: database.db, api: bot.bot.api, logger: bot.deps.logger, words: broadcastWords, everyMs: 20 }),
+  ];
+  worker.start();
+  return { scheduler: loops[0]!, stop: () => Promise.all([worker.stop(), ...loops.map((l) => l.stop())]) };
+}
 
 describe("/broadcast at a time", () => {
   // Tomorrow, at the minute: what the first broadcast is scheduled for.
@@ -181,6 +201,10 @@ describe("/broadcast at a time", () => {
       { dedupe_key: "broadcast:1:702", chat_id: 702 },
     ]);
     expect(await rawQuery(database, "SELECT status, message_id, started_at IS NOT NULL AS started FROM broadcasts")).toEqual([{ status: "started", message_id: 1, started: true }]);
+    // Its admin's progress message is queued with the start, once, whichever scheduler started it.
+    expect(await rawQuery(database, "SELECT dedupe_key, chat_id::int AS chat_id, text FROM outbox WHERE kind = 'broadcast_report'")).toEqual([
+      { dedupe_key: "broadcast:1:progress", chat_id: ADMIN.id, text: progressText(1, 2) },
+    ]);
 
     // The next tick finds nothing more to start.
     const again = scheduler();
@@ -191,6 +215,7 @@ describe("/broadcast at a time", () => {
     }
     expect(await historyCount(database)).toBe(1);
 
+    const callsBefore = h.api.calls.length;
     const worker = testWorker(database.db, h.api, FAST, { onOutcome: finishBroadcastOnLastRecipient(broadcastWords) });
     await deliverAll(worker);
     const copiesTo = (chatId: number) => h.api.callsOf("copyMessage").filter((c) => c.payload.chat_id === chatId && c.outcome === "ok").length;
@@ -205,7 +230,17 @@ describe("/broadcast at a time", () => {
       { successful_deliveries: 2, finished: true, scheduled_at: null },
     ]);
     const report = h.api.callsOf("sendMessage").filter((c) => c.payload.chat_id === ADMIN.id).at(-1)!;
-    expectScreen(report, ["✅ Рассылка #1 завершена: доставлено 2 из 2 · не доставлено 0"], [["🗑 Удалить из чатов"]]);
+    expectScreen(report, [reportText(1, 2)], [["🗑 Удалить из чатов"]]);
+    // As after an immediate broadcast: the progress message, once it is up, is edited to the result.
+    const progress = startBroadcastProgress({ db: database.db, api: h.bot.api, logger: h.deps.logger, words: broadcastWords, everyMs: 3_600_000 });
+    try {
+      await progress.tick();
+    } finally {
+      await progress.stop();
+    }
+    expect(toAdminSince(h, callsBefore)).toEqual([`sendMessage: ${progressText(1, 2)}`, `sendMessage: ${reportText(1, 2)}`, `editMessageText: ${reportText(1, 2)}`]);
+    const [{ progress_message_id: progressId }] = (await rawQuery(database, "SELECT progress_message_id::int FROM message_history WHERE id = 1")) as [{ progress_message_id: number }];
+    expect(h.api.message(ADMIN.id, progressId)!.text).toBe(reportText(1, 2));
   });
 
   it("▶️ sends one now (a stale press starts nothing twice), ✖️ cancels one (nothing queued), and the emptied list says so", async () => {
@@ -248,6 +283,13 @@ describe("/broadcast at a time", () => {
     ]);
     const queuedForSecond = "SELECT chat_id::int AS chat_id FROM outbox WHERE kind = 'broadcast' AND dedupe_key LIKE 'broadcast:2:%' ORDER BY chat_id";
     expect(await rawQuery(database, queuedForSecond)).toEqual([{ chat_id: 701 }, { chat_id: 702 }, { chat_id: 703 }]);
+    // The progress message comes through the outbox (the press's own answer is the toast), then the report.
+    const beforeDelivery = h.api.calls.length;
+    await deliverAll(testWorker(database.db, h.api, FAST, { onOutcome: finishBroadcastOnLastRecipient(broadcastWords) }));
+    expect(toAdminSince(h, beforeDelivery)).toEqual([`sendMessage: ${progressText(2, 3)}`, `sendMessage: ${reportText(2, 3)}`]);
+    expect(await rawQuery(database, "SELECT progress_message_id IS NOT NULL AS shown, finished_at IS NOT NULL AS finished FROM message_history WHERE id = 2")).toEqual([
+      { shown: true, finished: true },
+    ]);
 
     // The same button again (a double tap, an old copy of the list): already sent.
     const stale = await h.pressData(list, sendSecond);
@@ -276,6 +318,56 @@ describe("/broadcast at a time", () => {
     // With nothing scheduled, /broadcast goes straight to the question.
     expect(sentTexts(await h.send("/broadcast"))).toEqual([WHOM_TEXT]);
     expect(sentTexts(await h.send("/cancel"))).toEqual([CANCELLED]);
+  });
+
+  it("survives a restart: scheduled under one bot, it waits, and once due goes exactly once under the next, with its progress message", async () => {
+    const first = await createHarness(database.db);
+    const running = backgroundOf(first);
+    let source: Message | undefined;
+    try {
+      await schedule(FIRST, "Вайб кодинг · 7-й поток (2)", new Date(Date.now() + DAY), first);
+      await running.scheduler.tick();
+      const [{ from_message_id: sourceId }] = (await rawQuery(database, "SELECT from_message_id::int FROM broadcasts WHERE id = 4")) as [{ from_message_id: number }];
+      source = first.api.message(ADMIN.id, sourceId);
+    } finally {
+      await running.stop();
+      await first.close();
+    }
+    expect(await rawQuery(database, "SELECT status FROM broadcasts WHERE id = 4")).toEqual([{ status: "scheduled" }]);
+    expect(await historyCount(database)).toBe(2);
+
+    const second = await createHarness(database.db);
+    // Telegram keeps the admin's message through our restart: the new fake Bot API knows it too.
+    second.api.remember(source);
+    const again = backgroundOf(second);
+    try {
+      // Running again, and not yet due: still waiting.
+      await again.scheduler.tick();
+      expect(await rawQuery(database, "SELECT status FROM broadcasts WHERE id = 4")).toEqual([{ status: "scheduled" }]);
+
+      await rawExec(database, "UPDATE broadcasts SET send_at = now() - interval '1 second' WHERE id = 4");
+      const progressId = await eventually("the progress message's id", async () => {
+        const [row] = await rawQuery(database, "SELECT progress_message_id::int AS id FROM message_history WHERE id = 3");
+        return (row?.id as number | null | undefined) ?? undefined;
+      });
+      await eventually("the progress message edited to the report", () => second.api.message(ADMIN.id, progressId)?.text === reportText(3, 2));
+      await eventually("the report", () => toAdminSince(second, 0).includes(`sendMessage: ${reportText(3, 2)}`));
+    } finally {
+      await again.stop();
+      await second.close();
+    }
+
+    expect(await rawQuery(database, "SELECT status, message_id FROM broadcasts WHERE id = 4")).toEqual([{ status: "started", message_id: 3 }]);
+    expect(await historyCount(database)).toBe(3);
+    const copies = second.api.callsOf("copyMessage").filter((c) => c.outcome === "ok").map((c) => c.payload.chat_id);
+    expect(copies.sort((a, b) => a! - b!)).toEqual([701, 702]);
+    expect(first.api.callsOf("copyMessage").filter((c) => c.payload.chat_id !== ADMIN.id)).toEqual([]);
+    // The loops run on their own here, so how many edits the figures got on the way is not fixed: the messages and the end are.
+    expect(toAdminSince(second, 0).filter((c) => c.startsWith("sendMessage"))).toEqual([`sendMessage: ${progressText(3, 2)}`, `sendMessage: ${reportText(3, 2)}`]);
+    expect(await rawQuery(database, "SELECT user_id::int AS user_id, delivery_status FROM message_recipients WHERE message_id = 3 ORDER BY user_id")).toEqual([
+      { user_id: 701, delivery_status: "sent" },
+      { user_id: 702, delivery_status: "sent" },
+    ]);
   });
 
   it("a forged press on a scheduled broadcast's button gets a short answer and changes nothing", async () => {

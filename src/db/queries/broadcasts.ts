@@ -88,10 +88,16 @@ async function start(tx: Db, broadcast: BroadcastRow): Promise<Started> {
 }
 
 /**
+ * What follows a scheduled broadcast's start inside its transaction (its admin's progress
+ * message queued): it then exists exactly when the start commits, whichever process started it.
+ */
+export type OnStarted = (tx: Db, started: Started) => Promise<void>;
+
+/**
  * Starts the scheduled broadcasts that are due, a few a call. `SKIP LOCKED`: two processes never
  * take the same one, and a broadcast an admin is starting by hand is left to them.
  */
-export async function startDueBroadcasts(db: Db, limit = 5): Promise<Started[]> {
+export async function startDueBroadcasts(db: Db, onStarted?: OnStarted, limit = 5): Promise<Started[]> {
   return db.transaction(async (tx) => {
     const due = await tx
       .select()
@@ -101,16 +107,23 @@ export async function startDueBroadcasts(db: Db, limit = 5): Promise<Started[]> 
       .limit(limit)
       .for("update", { skipLocked: true });
     const started: Started[] = [];
-    for (const broadcast of due) started.push(await start(tx, broadcast));
+    for (const broadcast of due) {
+      const one = await start(tx, broadcast);
+      await onStarted?.(tx, one);
+      started.push(one);
+    }
     return started;
   });
 }
 
 /** "Send now" on a scheduled broadcast; undefined if it is no longer scheduled (sent or cancelled meanwhile). */
-export async function startScheduledNow(db: Db, id: number): Promise<Started | undefined> {
+export async function startScheduledNow(db: Db, id: number, onStarted?: OnStarted): Promise<Started | undefined> {
   return db.transaction(async (tx) => {
     const [broadcast] = await tx.select().from(broadcasts).where(and(eq(broadcasts.id, id), eq(broadcasts.status, "scheduled"))).for("update");
-    return broadcast && start(tx, broadcast);
+    if (!broadcast) return undefined;
+    const started = await start(tx, broadcast);
+    await onStarted?.(tx, started);
+    return started;
   });
 }
 

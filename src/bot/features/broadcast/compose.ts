@@ -26,7 +26,8 @@ type Draft = { message: Pick<Message, "message_id" | "chat">; summary: string; b
  * `/broadcast`: whom (audience.ts), what (any message: a copy of it is what each student gets),
  * then the message shown back as students will see it with a summary whose buttons add link
  * buttons, set a time, send, or cancel. Confirmed, it is saved (and, at once, queued) in one
- * transaction; a progress message follows a broadcast sent at once, and a report comes at the end.
+ * transaction; a progress message follows a broadcast sent at once (a scheduled one gets it queued
+ * when it starts: announceStart), and a report comes at the end.
  */
 export function broadcastConversation(deps: Deps) {
   async function compose(conversation: Conv, ctx: InnerContext, preset?: PresetAudience) {

@@ -1,6 +1,6 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { broadcastOfHistory, cancelScheduled, listScheduled, recallBroadcast, recallCounts, startScheduledNow } from "../../../db/queries/broadcasts";
-import { finishIfDone, finishRecallIfDone } from "../../../delivery/broadcasts";
+import { announceStart, finishRecallIfDone } from "../../../delivery/broadcasts";
 import { broadcastWords } from "../../broadcast-words";
 import { packRecall, parseRecall, parseScheduled } from "../../callback-data";
 import type { BotContext, Deps, Feature, InnerContext } from "../../context";
@@ -45,10 +45,10 @@ export function broadcastFeature(deps: Deps): Feature {
       await answerAndRefresh(ctx, cancelled ? t.broadcast.scheduledCancelled : t.broadcast.scheduledGone);
       return;
     }
-    const started = await startScheduledNow(deps.db, data.id);
+    // Its progress message goes to the admin who created it (maybe not the one pressing), queued as the scheduler's is.
+    const started = await startScheduledNow(deps.db, data.id, announceStart(broadcastWords));
     if (started) {
       ctx.log.info({ broadcast_id: data.id, message_id: started.messageId, recipients: started.recipients, admin_id: ctx.from.id }, "scheduled broadcast sent now");
-      if (started.recipients === 0) await deps.db.transaction((tx) => finishIfDone(tx, started.messageId, broadcastWords));
     }
     await answerAndRefresh(ctx, started ? t.broadcast.scheduledStarted : t.broadcast.scheduledGone);
   });
