@@ -18,7 +18,8 @@ export type BotOptions = Pick<BotConfig<BotContext>, "botInfo" | "client">;
 
 /**
  * The bot's HTTP client: every call through the process's send budget at `priorityOf` its chat,
- * 429s waited out, a group's calls paced with the other processes' in the database.
+ * 429s waited out, a group's calls (and, beside other processes, a private chat's messages)
+ * paced with the other processes' in the database.
  */
 export function botFetch(deps: Pick<Deps, "budget" | "db" | "logger">, priorityOf: (chatId: number) => Priority) {
   return budgetedFetch({
@@ -27,10 +28,13 @@ export function botFetch(deps: Pick<Deps, "budget" | "db" | "logger">, priorityO
     logger: deps.logger,
     async pacer(chatId) {
       try {
-        return Date.now() + (await reserveChatSlot(deps.db, chatId, deps.budget.groupIntervalMs));
+        const waitMs = await reserveChatSlot(deps.db, chatId, deps.budget.sharedIntervalOf(chatId));
+        // From when the answer is here, not from before the query: the wait is counted from the
+        // database's now(), and starting it earlier sends early by the round trip.
+        return Date.now() + waitMs;
       } catch (err) {
-        // The group is still paced by this process alone.
-        deps.logger.debug({ err, chat_id: chatId }, "could not book the group's next slot in the database");
+        // The chat is still paced by this process alone.
+        deps.logger.debug({ err, chat_id: chatId }, "could not book the chat's next slot in the database");
         return 0;
       }
     },

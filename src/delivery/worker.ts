@@ -182,7 +182,16 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
     // Taken before the claim's transaction starts, so this deadline is never later than the
     // lease the database records (now() + leaseMs at the start of that transaction).
     const claimedAt = clock.now();
-    const rows = await claimDue(db, { owner, limit, leaseMs, perChatIntervalMs, groupIntervalMs, aheadMs: claimAheadMs, digestLimit: deps.digest ? digestLimit : 0 });
+    const rows = await claimDue(db, {
+      owner,
+      limit,
+      leaseMs,
+      perChatIntervalMs,
+      groupIntervalMs,
+      pacePrivateChats: budget.sharing() ? { intervalMs: budget.sharedPrivateIntervalMs } : undefined,
+      aheadMs: claimAheadMs,
+      digestLimit: deps.digest ? digestLimit : 0,
+    });
     const returnedAt = clock.now();
     stats.claimed += rows.length;
     return rows.map((claimed) => launch(claimed, claimedAt, returnedAt));

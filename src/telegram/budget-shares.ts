@@ -89,6 +89,7 @@ export function startBudgetShares(options: BudgetSharesOptions) {
       });
       if (share > budget.rate()) budget.setRate(share);
       peersSeen = peers.length;
+      budget.setSharing(peersSeen > 0);
       validUntil = startedAt + staleMs - 2 * refreshMs;
       if (failing) logger.info({ share }, "send budget shared again");
       failing = false;

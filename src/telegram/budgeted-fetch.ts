@@ -7,14 +7,14 @@ import type { Priority, SendBudget } from "./send-budget";
 /** The `fetch` grammY's client takes (its `client.fetch` option). */
 export type ClientFetch = NonNullable<ApiClientOptions["fetch"]>;
 
-/** Spaces a group's calls across processes (the database's clock); resolves to when this one may go (epoch ms). */
+/** Spaces a chat's calls across processes (the database's clock); resolves to when this one may go (epoch ms). */
 export type ChatPacer = (chatId: number) => Promise<number>;
 
 export type BudgetedFetchOptions = {
   budget: SendBudget;
   /** Whose call this is, from the chat it goes to. */
   priorityOf: (chatId: number) => Priority;
-  /** Group pacing shared with other processes; without it, this process's own. */
+  /** Chat pacing shared with other processes (groups always, private chats while sharing); without it, this process's own. */
   pacer?: ChatPacer;
   logger: Logger;
   /** 429s waited out for one call before its 429 is handed to the caller. */
@@ -58,7 +58,9 @@ export function budgetedFetch(options: BudgetedFetchOptions): ClientFetch {
               chatId,
               priority: priorityOf(chatId),
               counted,
-              notBefore: pacer && isGroupChat(chatId) ? await pacer(chatId) : 0,
+              // A group's every call, and a new message to a private chat while other processes
+              // send too, take the chat's next slot in the database; edits of a private chat do not count.
+              notBefore: pacer && (isGroupChat(chatId) || (counted === "send" && budget.sharing())) ? await pacer(chatId) : 0,
               ...(signal ? { signal } : {}),
             })
           : undefined;

@@ -39,6 +39,12 @@ const WINDOW_MS = 1000;
 const CHATS_FOR_GLOBAL_PAUSE = 3;
 
 export const DEFAULT_PRIVATE_INTERVAL_MS = 1000;
+/**
+ * Added to a private chat's interval when it is booked in the database for other processes: a
+ * booking says when a send may start, Telegram counts when it arrives, and two processes' round
+ * trips differ by tens of milliseconds (a group's interval has this margin built in).
+ */
+export const SHARED_PRIVATE_MARGIN_MS = 250;
 /** 60 s / 20 = 3 s; the margin absorbs a send the overall budget held up behind others. */
 export const DEFAULT_GROUP_INTERVAL_MS = 3500;
 
@@ -80,6 +86,8 @@ export function createSendBudget(options: SendBudgetOptions) {
   /** Calls answered, and their time on the wire in all: what a second's slots cost, for the log. */
   let granted = 0;
   let wireMs = 0;
+  /** Other live processes send on the same database (budget-shares says so). */
+  let sharing = false;
 
   function setRate(perSecond: number): void {
     rate = Math.max(0, perSecond);
@@ -255,8 +263,18 @@ export function createSendBudget(options: SendBudgetOptions) {
 
     setRate,
     rate: () => rate,
-    /** A group's interval, for pacing it across processes too. */
+    /** A chat's interval booked in the database, for pacing it across processes too. */
+    sharedIntervalOf: (chatId: number): number => (isGroupChat(chatId) ? groupInterval : privateInterval + SHARED_PRIVATE_MARGIN_MS),
+    sharedPrivateIntervalMs: privateInterval + SHARED_PRIVATE_MARGIN_MS,
     groupIntervalMs: groupInterval,
+    /**
+     * Whether other processes send on the same database: then a private chat's interval is kept
+     * across processes too (one process may answer a student while another's worker writes to them).
+     */
+    setSharing(others: boolean): void {
+      sharing = others;
+    },
+    sharing: (): boolean => sharing,
 
     /** Calls answered so far, and their mean time from start to answer. */
     stats: () => ({ calls: granted, meanWireMs: granted ? wireMs / granted : 0 }),

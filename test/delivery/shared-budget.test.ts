@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Api } from "grammy";
+import { botFetch } from "../../src/bot";
 import { allocateShare, startBudgetShares } from "../../src/telegram/budget-shares";
 import { PRIORITY, createSendBudget } from "../../src/telegram/send-budget";
 import { createTestDatabase, rawQuery, type TestDatabase } from "../helpers/db";
 import { FakeTelegram } from "../helpers/fake-telegram";
-import { captureLogs } from "../helpers/harness";
+import { TEST_TOKEN, captureLogs } from "../helpers/harness";
 import { allDone, backlog, deliveryCounts, queue, testWorker } from "./helpers";
 import { eventually } from "../helpers/eventually";
 
@@ -86,6 +88,35 @@ describe("two processes", () => {
     } finally {
       for (const p of processes) await p.worker.stop();
       for (const p of processes) await p.shares.stop();
+      await fake.close();
+    }
+  });
+
+  it("keep a student's one message a second together: one answers them directly while the other's worker writes to them", async () => {
+    const fake = await FakeTelegram.start();
+    fake.enforceLimits({ perSecond: 30, perChatMs: 1_000, retryAfter: 1 });
+    const logger = captureLogs().logger;
+    const sharing = (owner: string) => {
+      const budget = createSendBudget({ ratePerSecond: 0 });
+      return { budget, shares: startBudgetShares({ db: database.db, budget, total: 30, owner, logger, refreshMs: 100 }) };
+    };
+    const answering = sharing("answering");
+    const delivering = sharing("delivering");
+    // As the bot's replies go out: through the budget and the shared pacing of botFetch.
+    const api = new Api(TEST_TOKEN, { apiRoot: fake.apiRoot, fetch: botFetch({ budget: answering.budget, db: database.db, logger }, () => PRIORITY.student) });
+    const worker = testWorker(database.db, fake, { ratePerSecond: 30, perChatIntervalMs: 1_000, owner: "delivering" }, { budget: delivering.budget });
+    try {
+      for (const p of [answering, delivering]) await p.shares.start();
+      await eventually("each sees the other", () => answering.budget.sharing() && delivering.budget.sharing());
+      await queue(database.db, backlog(3, 1, "queued"));
+      worker.start();
+      for (let i = 0; i < 3; i++) await api.sendMessage(7001, `reply-${i}`);
+      await eventually("the queued ones sent", () => allDone(database.db));
+      expect(fake.rateLimited).toBe(0);
+      expect(fake.delivered().map((c) => c.text).sort()).toEqual(["queued-0", "queued-1", "queued-2", "reply-0", "reply-1", "reply-2"]);
+    } finally {
+      await worker.stop();
+      for (const p of [answering, delivering]) await p.shares.stop();
       await fake.close();
     }
   });

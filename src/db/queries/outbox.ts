@@ -37,6 +37,11 @@ export type ClaimArgs = {
   /** Least time between two messages to a private chat, and to a group (from the last one sent). */
   perChatIntervalMs: number;
   groupIntervalMs: number;
+  /**
+   * Book a private chat's next slot in `send_pacing` too, as a group's always is: while other
+   * processes send, one of them may answer this student directly meanwhile.
+   */
+  pacePrivateChats?: { intervalMs: number } | undefined;
   /** A chat still inside its interval is taken if its next send is due within this long. */
   aheadMs: number;
   /** Rows folded into one digest at most (0: no digests). */
@@ -142,6 +147,7 @@ export async function claimDue(db: Db, args: ClaimArgs): Promise<ClaimedRow[]> {
       if (!row) continue;
       let chatWaitMs = Math.max(0, Number(d.wait_ms));
       if (row.chatId < 0) chatWaitMs = Math.max(chatWaitMs, await bookChatSlot(tx, row.chatId, args.groupIntervalMs));
+      else if (args.pacePrivateChats) chatWaitMs = Math.max(chatWaitMs, await bookChatSlot(tx, row.chatId, args.pacePrivateChats.intervalMs));
       const merged = row.digest && args.digestLimit > 0 ? await foldDigest(tx, row, args.digestLimit) : [];
       claimed.push({ row, chatWaitMs, merged });
     }
