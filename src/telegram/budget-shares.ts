@@ -84,7 +84,10 @@ export function startBudgetShares(options: BudgetSharesOptions) {
           // 14.9 would send 14 and waste the rest; rounded, the shares still add up to the total at most.
           const share = Math.max(0, Math.min(Math.round(allocateShare(total, demand, peers, floor)), Math.floor(total - recorded + 1e-9)));
           if (share < budget.rate()) budget.setRate(share);
-          return { demand: demand.map((d) => Math.round(d)), share };
+          // A process that just gave up part of its share still has that second's calls counting at
+          // Telegram: it records what it holds until they leave the window, so the process taking
+          // the share over ramps up as they do instead of at once (the 429s seen at every hand-over).
+          return { demand: demand.map((d) => Math.round(d)), share, holds: Math.max(share, budget.inWindow()) };
         },
       });
       if (share > budget.rate()) budget.setRate(share);

@@ -276,6 +276,12 @@ export function createSendBudget(options: SendBudgetOptions) {
     },
     sharing: (): boolean => sharing,
 
+    /** Calls that still count against this second (on the wire, or answered within it). */
+    inWindow(): number {
+      prune(clock.now());
+      return onWire + answers.length;
+    },
+
     /** Calls answered so far, and their mean time from start to answer. */
     stats: () => ({ calls: granted, meanWireMs: granted ? wireMs / granted : 0 }),
 

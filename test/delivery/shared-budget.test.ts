@@ -62,6 +62,34 @@ describe("two processes", () => {
     expect(await rawQuery(database, "SELECT owner FROM send_budget_shares")).toEqual([]);
   });
 
+  it("hand a share over only as the calls made under it leave Telegram's second", async () => {
+    const logger = captureLogs().logger;
+    const a = createSendBudget({ ratePerSecond: 0 });
+    const b = createSendBudget({ ratePerSecond: 0 });
+    const sharesA = startBudgetShares({ db: database.db, budget: a, total: 30, owner: "hands-over", logger, refreshMs: 30 });
+    const sharesB = startBudgetShares({ db: database.db, budget: b, total: 30, owner: "takes-over", logger, refreshMs: 30 });
+    const stop = new AbortController();
+    try {
+      await sharesA.start();
+      // A answers 20 people: their calls count at Telegram for a second after their answers.
+      const slots = await Promise.all(Array.from({ length: 20 }, (_, i) => a.acquire({ chatId: 100 + i, priority: PRIORITY.student })));
+      for (const slot of slots) slot!.done();
+      await sharesB.start();
+      // Then B has the most urgent work, and A nothing: the rate goes to B, but only as fast as A's calls leave the second.
+      for (let i = 0; i < 200; i++) void b.acquire({ chatId: 1_000 + i, priority: PRIORITY.admin, signal: stop.signal }).then((slot) => slot?.done());
+      const together: number[] = [];
+      await eventually("B has most of the rate", () => {
+        together.push(b.rate() + a.inWindow());
+        return b.rate() >= 25;
+      });
+      expect(Math.max(...together)).toBeLessThanOrEqual(30);
+    } finally {
+      stop.abort();
+      await sharesB.stop();
+      await sharesA.stop();
+    }
+  });
+
   it("stay within Telegram's limits together: two workers, one backlog, no 429", async () => {
     const fake = await FakeTelegram.start();
     fake.enforceLimits({ perSecond: 30, perChatMs: 1_000, retryAfter: 1 });

@@ -12,12 +12,14 @@ const ms = (value: number) => sql`(${Math.max(0, Math.round(value))}::integer * 
 /**
  * One exchange of the processes' send shares, serialised by a transaction-level advisory lock:
  * rows not refreshed within `staleMs` (their process died) are dropped, the others are read, and
- * `decide` — given them — returns this process's demand and share, recorded before the lock is
- * released. So the recorded shares are read and written one process at a time.
+ * `decide` — given them — returns this process's demand, its share, and the rate it holds (its
+ * share, or more while its calls at a higher share still count in Telegram's second), which is
+ * what is recorded before the lock is released: the recorded rates are read and written one
+ * process at a time, and what another process may take is the total less what the others hold.
  */
 export async function exchangeShares(
   db: Db,
-  args: { owner: string; staleMs: number; decide(peers: PeerShare[]): { demand: number[]; share: number } },
+  args: { owner: string; staleMs: number; decide(peers: PeerShare[]): { demand: number[]; share: number; holds: number } },
 ): Promise<{ peers: PeerShare[]; share: number }> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${SHARES_LOCK_KEY})`);
@@ -29,8 +31,8 @@ export async function exchangeShares(
     const mine = args.decide(peers);
     await tx
       .insert(sendBudgetShares)
-      .values({ owner: args.owner, demand: mine.demand, share: mine.share })
-      .onConflictDoUpdate({ target: sendBudgetShares.owner, set: { demand: mine.demand, share: mine.share, seenAt: sql`now()` } });
+      .values({ owner: args.owner, demand: mine.demand, share: mine.holds })
+      .onConflictDoUpdate({ target: sendBudgetShares.owner, set: { demand: mine.demand, share: mine.holds, seenAt: sql`now()` } });
     return { peers, share: mine.share };
   });
 }
