@@ -36,13 +36,16 @@ describe("allocating the rate", () => {
   });
 });
 
+/** One process's send budget, sharing the bot's 30 a second with the others on the database. */
+function sharingProcess(owner: string, refreshMs: number) {
+  const budget = createSendBudget({ ratePerSecond: 0 });
+  return { budget, shares: startBudgetShares({ db: database.db, budget, total: 30, owner, logger: captureLogs().logger, refreshMs }) };
+}
+
 describe("two processes", () => {
   it("agree on shares that never add up to more than the rate, and hand a stopped one's share back", async () => {
-    const logger = captureLogs().logger;
-    const a = createSendBudget({ ratePerSecond: 0 });
-    const b = createSendBudget({ ratePerSecond: 0 });
-    const sharesA = startBudgetShares({ db: database.db, budget: a, total: 30, owner: "a", logger, refreshMs: 30 });
-    const sharesB = startBudgetShares({ db: database.db, budget: b, total: 30, owner: "b", logger, refreshMs: 30 });
+    const { budget: a, shares: sharesA } = sharingProcess("a", 30);
+    const { budget: b, shares: sharesB } = sharingProcess("b", 30);
     await sharesA.start();
     expect(a.rate()).toBe(30);
     await sharesB.start();
@@ -63,11 +66,8 @@ describe("two processes", () => {
   });
 
   it("hand a share over only as the calls made under it leave Telegram's second", async () => {
-    const logger = captureLogs().logger;
-    const a = createSendBudget({ ratePerSecond: 0 });
-    const b = createSendBudget({ ratePerSecond: 0 });
-    const sharesA = startBudgetShares({ db: database.db, budget: a, total: 30, owner: "hands-over", logger, refreshMs: 30 });
-    const sharesB = startBudgetShares({ db: database.db, budget: b, total: 30, owner: "takes-over", logger, refreshMs: 30 });
+    const { budget: a, shares: sharesA } = sharingProcess("hands-over", 30);
+    const { budget: b, shares: sharesB } = sharingProcess("takes-over", 30);
     const stop = new AbortController();
     try {
       await sharesA.start();
@@ -124,12 +124,8 @@ describe("two processes", () => {
     const fake = await FakeTelegram.start();
     fake.enforceLimits({ perSecond: 30, perChatMs: 1_000, retryAfter: 1 });
     const logger = captureLogs().logger;
-    const sharing = (owner: string) => {
-      const budget = createSendBudget({ ratePerSecond: 0 });
-      return { budget, shares: startBudgetShares({ db: database.db, budget, total: 30, owner, logger, refreshMs: 100 }) };
-    };
-    const answering = sharing("answering");
-    const delivering = sharing("delivering");
+    const answering = sharingProcess("answering", 100);
+    const delivering = sharingProcess("delivering", 100);
     // As the bot's replies go out: through the budget and the shared pacing of botFetch.
     const api = new Api(TEST_TOKEN, { apiRoot: fake.apiRoot, fetch: botFetch({ budget: answering.budget, db: database.db, logger }, () => PRIORITY.student) });
     const worker = testWorker(database.db, fake, { ratePerSecond: 30, perChatIntervalMs: 1_000, owner: "delivering" }, { budget: delivering.budget });
