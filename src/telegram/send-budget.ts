@@ -67,6 +67,7 @@ export function createSendBudget(options: SendBudgetOptions) {
   const clock = options.clock ?? systemClock;
   const privateInterval = options.privateIntervalMs ?? DEFAULT_PRIVATE_INTERVAL_MS;
   const groupInterval = options.groupIntervalMs ?? DEFAULT_GROUP_INTERVAL_MS;
+  const sharedPrivateInterval = privateInterval + SHARED_PRIVATE_MARGIN_MS;
   let rate = 0;
   let spacing = Number.POSITIVE_INFINITY;
   let perWindow = 0;
@@ -251,7 +252,7 @@ export function createSendBudget(options: SendBudgetOptions) {
       chat.pausedUntil = Math.max(chat.pausedUntil, now + ms);
       // A group's 429 is its own 20-a-minute limit, tens of seconds long: never a sign that the
       // bot as a whole is over, and pausing every chat for it is what launch day must not do.
-      if (chatId < 0) return pump();
+      if (isGroupChat(chatId)) return pump();
       recent429 = recent429.filter((r) => r.at > now - WINDOW_MS && r.chatId !== chatId);
       recent429.push({ chatId, at: now });
       if (recent429.length >= CHATS_FOR_GLOBAL_PAUSE) pausedAllUntil = Math.max(pausedAllUntil, now + ms);
@@ -264,9 +265,8 @@ export function createSendBudget(options: SendBudgetOptions) {
     setRate,
     rate: () => rate,
     /** A chat's interval booked in the database, for pacing it across processes too. */
-    sharedIntervalOf: (chatId: number): number => (isGroupChat(chatId) ? groupInterval : privateInterval + SHARED_PRIVATE_MARGIN_MS),
-    sharedPrivateIntervalMs: privateInterval + SHARED_PRIVATE_MARGIN_MS,
-    groupIntervalMs: groupInterval,
+    sharedIntervalOf: (chatId: number): number => (isGroupChat(chatId) ? groupInterval : sharedPrivateInterval),
+    sharedPrivateIntervalMs: sharedPrivateInterval,
     /**
      * Whether other processes send on the same database: then a private chat's interval is kept
      * across processes too (one process may answer a student while another's worker writes to them).
